@@ -1,0 +1,106 @@
+package scoring
+
+import (
+	"sort"
+)
+
+// GroupResult is the scored, ranked result of one unit group in one period.
+type GroupResult struct {
+	Framework *Framework
+	Stage     Stage
+	// Results are ordered by rank, then unit code.
+	Results []UnitScore
+	Summary Summary
+}
+
+// Summary describes a group's results.
+type Summary struct {
+	Count int
+	// MeanIndex is the mean of the unrounded indices, rounded half up to two
+	// decimals.
+	MeanIndex Decimal
+	// Grades counts units per grade code; every band of the set appears.
+	Grades map[string]int
+}
+
+// ScoreGroup evaluates every unit, ranks them within the group on the
+// published (rounded) index with shared ranks (1, 2, 2, 4), assigns grades
+// from the published index and summarises the group.
+func ScoreGroup(f *Framework, units []UnitData, stage Stage) *GroupResult {
+	g := &GroupResult{Framework: f, Stage: stage, Results: make([]UnitScore, len(units))}
+	for i, u := range units {
+		g.Results[i] = Evaluate(f, u, stage)
+	}
+	Rank(g.Results)
+	for i := range g.Results {
+		g.Results[i].Grade = f.GradeFor(g.Results[i].Published())
+	}
+	g.Summary = Summarize(f, g.Results)
+	return g
+}
+
+// Rank orders results by published index, descending, then by unit code, and
+// gives equal published values the same rank (1, 2, 2, 4).
+func Rank(results []UnitScore) {
+	pub := make(map[string]Decimal, len(results))
+	for i := range results {
+		pub[results[i].Unit] = results[i].Published()
+	}
+	sort.SliceStable(results, func(i, j int) bool {
+		a, b := pub[results[i].Unit], pub[results[j].Unit]
+		if !a.Equal(b) {
+			return a.GreaterThan(b)
+		}
+		return results[i].Unit < results[j].Unit
+	})
+	for i := range results {
+		if i > 0 && pub[results[i].Unit].Equal(pub[results[i-1].Unit]) {
+			results[i].Rank = results[i-1].Rank
+		} else {
+			results[i].Rank = i + 1
+		}
+	}
+}
+
+// Summarize counts a group's results, averages their unrounded indices and
+// counts grades.
+func Summarize(f *Framework, results []UnitScore) Summary {
+	s := Summary{Count: len(results), MeanIndex: zero, Grades: map[string]int{}}
+	for _, g := range f.Grades {
+		s.Grades[g.Code] = 0
+	}
+	if len(results) == 0 {
+		return s
+	}
+	total := zero
+	for _, r := range results {
+		total = total.Add(r.Index)
+		if r.Grade.Code != "" {
+			s.Grades[r.Grade.Code]++
+		}
+	}
+	s.MeanIndex = Publish(div(total, NewInt(int64(len(results)))))
+	return s
+}
+
+// CompareWith sets each result's change of rank and index against the
+// previous period's results of the same group, matched by unit code. Both
+// changes are computed from published values; a unit absent from prev keeps
+// nil changes.
+func (g *GroupResult) CompareWith(prev []UnitScore) {
+	byUnit := make(map[string]*UnitScore, len(prev))
+	for i := range prev {
+		byUnit[prev[i].Unit] = &prev[i]
+	}
+	for i := range g.Results {
+		r := &g.Results[i]
+		p := byUnit[r.Unit]
+		if p == nil {
+			r.RankChange, r.IndexChange = nil, nil
+			continue
+		}
+		rc := p.Rank - r.Rank
+		ic := r.Published().Sub(p.Published())
+		r.RankChange, r.IndexChange = &rc, &ic
+	}
+}
