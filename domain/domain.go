@@ -1,0 +1,127 @@
+// Package domain holds the plain types and errors every part of parindex
+// shares: periods and their phases, unit groups, units, recorded points and
+// inputs, and the error kinds the web layer turns into HTTP statuses. It has
+// no behaviour beyond checking its own values.
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parindex/parindex/scoring"
+)
+
+// Phase is where an assessment period stands in its yearly workflow.
+type Phase string
+
+// The phases of contract.md, in order.
+const (
+	PhaseDraft          Phase = "draft"
+	PhaseSelfAssessment Phase = "self_assessment"
+	PhaseAppraisal      Phase = "appraisal"
+	PhaseExplanation    Phase = "explanation"
+	PhaseFinalAppraisal Phase = "final_appraisal"
+	PhasePublished      Phase = "published"
+)
+
+// Phases lists every phase in workflow order.
+var Phases = []Phase{PhaseDraft, PhaseSelfAssessment, PhaseAppraisal, PhaseExplanation, PhaseFinalAppraisal, PhasePublished}
+
+// ParsePhase checks a phase name.
+func ParsePhase(s string) (Phase, error) {
+	for _, p := range Phases {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	return "", Invalidf("phase %q must be one of draft, self_assessment, appraisal, explanation, final_appraisal, published", s)
+}
+
+// Period is an assessment period, usually a year ("2025").
+type Period struct {
+	Code  string
+	Name  string
+	Phase Phase
+}
+
+// Group is a unit group (e.g. SO: departments; XA: communes and wards).
+type Group struct {
+	Code string
+	Name string
+}
+
+// Unit is an assessed unit: a department or a commune People's Committee.
+type Unit struct {
+	Code   string
+	Name   string
+	Group  string
+	Parent string // code of the parent unit, empty if none
+}
+
+// Score is one value recorded for a leaf of a unit at a stage.
+type Score struct {
+	Period  string
+	Unit    string
+	Item    string
+	Stage   scoring.Stage
+	Value   scoring.Value
+	Comment string
+}
+
+// Input is one measured input of a unit in a period.
+type Input struct {
+	Period string
+	Unit   string
+	Name   string
+	Value  scoring.Decimal
+}
+
+// Change is one entry of the append-only log of changes to points.
+type Change struct {
+	ID     int64
+	Period string
+	Unit   string
+	Item   string
+	Stage  scoring.Stage
+	Old    *scoring.Value // nil when there was no value before
+	New    *scoring.Value // nil when the value was removed
+	Reason string
+	Author string
+	Source string // "import", "web", ...
+	At     time.Time
+}
+
+// Error kinds. Wrap them (fmt.Errorf("...: %w", domain.ErrNotFound)) so the
+// web layer can map them to statuses with errors.Is.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrConflict  = errors.New("conflict")
+	ErrForbidden = errors.New("forbidden")
+	ErrInvalid   = errors.New("invalid")
+)
+
+// kindError is an error of one kind whose text is the message alone, so that
+// it can be shown to the user as it is.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// Invalidf returns an error of kind ErrInvalid whose text is the message.
+func Invalidf(format string, args ...any) error {
+	return &kindError{kind: ErrInvalid, msg: fmt.Sprintf(format, args...)}
+}
+
+// NotFoundf returns an error of kind ErrNotFound whose text is the message.
+func NotFoundf(format string, args ...any) error {
+	return &kindError{kind: ErrNotFound, msg: fmt.Sprintf(format, args...)}
+}
+
+// Conflictf returns an error of kind ErrConflict whose text is the message.
+func Conflictf(format string, args ...any) error {
+	return &kindError{kind: ErrConflict, msg: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,116 @@
+// Package results computes a period's ranked results from stored data and
+// renders them in the formats of contract.md (table, CSV, JSON). It is the one
+// place the command line and the web server get results from.
+package results
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/scoring"
+)
+
+// Store is what results need from storage.
+type Store interface {
+	// Framework returns the criteria set of a group in a period, or an error
+	// of kind domain.ErrNotFound.
+	Framework(ctx context.Context, period, group string) (*scoring.Framework, error)
+	// FrameworkGroups lists the groups that have a criteria set in the period, sorted.
+	FrameworkGroups(ctx context.Context, period string) ([]string, error)
+	// FrameworkPeriods lists the periods that have a criteria set for the group, sorted.
+	FrameworkPeriods(ctx context.Context, group string) ([]string, error)
+	// UnitData returns, for every unit of the group that has any points or
+	// inputs recorded in the period, what the engine needs to score it.
+	UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error)
+}
+
+// Service computes results.
+type Service struct {
+	Store Store
+}
+
+// Output is a period's results, one entry per group, ordered by group code.
+type Output struct {
+	Period string
+	Stage  scoring.Stage
+	Groups []Group
+}
+
+// Group is one group's results in a period.
+type Group struct {
+	Code string
+	// Previous is the period the changes are computed against, or "".
+	Previous string
+	*scoring.GroupResult
+}
+
+// Compute scores the period for one group, or for every group that has a
+// criteria set in the period when group is empty, and compares each with the
+// group's previous period: the latest period whose code sorts before this one
+// and that has results for the group.
+func (s *Service) Compute(ctx context.Context, period, group string, stage scoring.Stage) (*Output, error) {
+	groups := []string{group}
+	if group == "" {
+		var err error
+		if groups, err = s.Store.FrameworkGroups(ctx, period); err != nil {
+			return nil, fmt.Errorf("results: %w", err)
+		}
+		if len(groups) == 0 {
+			return nil, domain.NotFoundf("period %s has no criteria set", period)
+		}
+	}
+	out := &Output{Period: period, Stage: stage}
+	for _, g := range groups {
+		res, err := s.group(ctx, period, g, stage)
+		if err != nil {
+			return nil, err
+		}
+		gr := Group{Code: g, GroupResult: res}
+		prev, prevRes, err := s.previous(ctx, period, g, stage)
+		if err != nil {
+			return nil, err
+		}
+		if prevRes != nil {
+			gr.Previous = prev
+			gr.CompareWith(prevRes.Results)
+		}
+		out.Groups = append(out.Groups, gr)
+	}
+	return out, nil
+}
+
+func (s *Service) group(ctx context.Context, period, group string, stage scoring.Stage) (*scoring.GroupResult, error) {
+	fw, err := s.Store.Framework(ctx, period, group)
+	if err != nil {
+		return nil, fmt.Errorf("results: %w", err)
+	}
+	units, err := s.Store.UnitData(ctx, period, group)
+	if err != nil {
+		return nil, fmt.Errorf("results: %w", err)
+	}
+	return scoring.ScoreGroup(fw, units, stage), nil
+}
+
+func (s *Service) previous(ctx context.Context, period, group string, stage scoring.Stage) (string, *scoring.GroupResult, error) {
+	periods, err := s.Store.FrameworkPeriods(ctx, group)
+	if err != nil {
+		return "", nil, fmt.Errorf("results: %w", err)
+	}
+	sort.Strings(periods)
+	for i := len(periods) - 1; i >= 0; i-- {
+		p := periods[i]
+		if p >= period {
+			continue
+		}
+		res, err := s.group(ctx, p, group, stage)
+		if err != nil {
+			return "", nil, err
+		}
+		if len(res.Results) > 0 {
+			return p, res, nil
+		}
+	}
+	return "", nil, nil
+}
