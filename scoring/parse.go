@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -99,7 +100,20 @@ type rawItem struct {
 	Metric      string     `yaml:"metric"`
 	Items       []*rawItem `yaml:"items"`
 	line        int
+	unknown     []string
 }
+
+// itemKeys are the keys an item may have, from rawItem's yaml tags.
+var itemKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	t := reflect.TypeOf(rawItem{})
+	for i := 0; i < t.NumField(); i++ {
+		if tag := t.Field(i).Tag.Get("yaml"); tag != "" {
+			keys[tag] = true
+		}
+	}
+	return keys
+}()
 
 func (r *rawItem) UnmarshalYAML(node *yaml.Node) error {
 	type plain rawItem
@@ -109,6 +123,12 @@ func (r *rawItem) UnmarshalYAML(node *yaml.Node) error {
 	}
 	*r = rawItem(p)
 	r.line = node.Line
+	// The decoder's KnownFields does not reach inside a custom unmarshaler.
+	for i := 0; node.Kind == yaml.MappingNode && i+1 < len(node.Content); i += 2 {
+		if k := node.Content[i].Value; !itemKeys[k] {
+			r.unknown = append(r.unknown, k)
+		}
+	}
 	return nil
 }
 
@@ -278,6 +298,9 @@ func (b *builder) item(ri *rawItem, parent *Item) *Item {
 		Parent: parent, Line: ri.line,
 	}
 	code := it.Code
+	for _, k := range ri.unknown {
+		b.addf(ri.line, code, "unknown key %s", k)
+	}
 	if code == "" {
 		code = fmt.Sprintf("(line %d)", ri.line)
 		b.addf(ri.line, "", "an item has no code")
