@@ -292,6 +292,14 @@ func (b *builder) grades(raw []rawGrade) {
 }
 
 func (b *builder) item(ri *rawItem, parent *Item) *Item {
+	if ri == nil {
+		where := "at the top level"
+		if parent != nil {
+			where = "under item " + parent.Code
+		}
+		b.addf(0, "", "an item %s is empty", where)
+		return nil
+	}
 	it := &Item{
 		Code: strings.TrimSpace(ri.Code), Name: strings.TrimSpace(ri.Name),
 		Guidance: strings.TrimSpace(ri.Guidance), Metric: strings.TrimSpace(ri.Metric),

@@ -1,0 +1,117 @@
+package scoring_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/parindex/parindex/scoring"
+)
+
+// syntheticSet builds a criteria set of 8 fields with the given number of
+// leaves, cycling through every leaf method, worth 100 points in all.
+func syntheticSet(tb testing.TB, leaves int) *scoring.Framework {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString("period: \"2025\"\ngroup: G\ngrades:\n  - {code: A, name: A, min: 90}\n  - {code: B, name: B, min: 70}\n  - {code: C, name: C, min: 0}\nitems:\n")
+	perField := leaves / 8
+	// 100 points over 8×perField leaves: every leaf is worth 100/(8×perField),
+	// kept exact by using quarter points and giving the remainder to field 1.
+	quarter := 100 * 4 / (8 * perField)
+	leafMax := float64(quarter) / 4
+	rest := 100 - leafMax*float64(8*perField)
+	n := 0
+	for f := 1; f <= 8; f++ {
+		fmt.Fprintf(&b, "  - code: \"%d\"\n    name: Field %d\n    items:\n", f, f)
+		for l := 1; l <= perField; l++ {
+			n++
+			max := leafMax
+			if f == 1 && l == 1 {
+				max += rest
+			}
+			code := fmt.Sprintf("%d.%d", f, l)
+			switch n % 5 {
+			case 0:
+				fmt.Fprintf(&b, "      - {code: %q, name: r, max: %g, method: ratio, numerator: n%d, denominator: d%d, target: 0.9}\n", code, max, n, n)
+			case 1:
+				fmt.Fprintf(&b, "      - {code: %q, name: f, max: %g, method: formula, formula: \"min(1, 0.5*x%d + 0.5*y%d) * %g\"}\n", code, max, n, n, max)
+			case 2:
+				fmt.Fprintf(&b, "      - {code: %q, name: s, max: %g, method: survey, survey: sipas}\n", code, max)
+			default:
+				fmt.Fprintf(&b, "      - {code: %q, name: m, max: %g, method: manual}\n", code, max)
+			}
+		}
+	}
+	b.WriteString("  - {code: \"9\", name: bonus, max: 2, method: bonus}\n")
+	f, err := scoring.ParseFramework(strings.NewReader(b.String()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f
+}
+
+func syntheticUnits(f *scoring.Framework, units int) []scoring.UnitData {
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := make([]scoring.UnitData, units)
+	for i := range out {
+		u := scoring.UnitData{Code: fmt.Sprintf("U%03d", i), Points: map[string]map[scoring.Stage]scoring.Value{},
+			Inputs: map[string]scoring.Decimal{}, Surveys: map[string]scoring.Decimal{"sipas": scoring.NewInt(int64(80 + rng.IntN(20))).Div(scoring.NewInt(100))}}
+		for _, l := range f.Leaves() {
+			switch l.Method {
+			case scoring.Manual, scoring.Bonus:
+				p := l.Max.Mul(scoring.NewInt(int64(rng.IntN(5)))).Div(scoring.NewInt(4))
+				u.Points[l.Code] = map[scoring.Stage]scoring.Value{scoring.StageSelf: {Points: l.Max}, scoring.StageFinal: {Points: p}}
+			}
+			for _, name := range l.Inputs() {
+				u.Inputs[name] = scoring.NewInt(int64(rng.IntN(1000) + 1))
+			}
+		}
+		out[i] = u
+	}
+	return out
+}
+
+// BenchmarkScoreGroup scores one period of 200 units × 120 leaves in memory:
+// evaluation, ranking, grades and the group summary.
+func BenchmarkScoreGroup(b *testing.B) {
+	f := syntheticSet(b, 120)
+	units := syntheticUnits(f, 200)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		g := scoring.ScoreGroup(f, units, scoring.StageFinal)
+		if len(g.Results) != 200 {
+			b.Fatal("results missing")
+		}
+	}
+}
+
+func TestSyntheticSetIsWorth100(t *testing.T) {
+	f := syntheticSet(t, 120)
+	if len(f.Leaves()) != 121 || !f.Max().Equal(scoring.NewInt(100)) {
+		t.Fatalf("leaves %d, max %s", len(f.Leaves()), f.Max())
+	}
+	g := scoring.ScoreGroup(f, syntheticUnits(f, 20), scoring.StageFinal)
+	for _, r := range g.Results {
+		if r.Index.IsNegative() || r.Index.GreaterThan(scoring.NewInt(100)) {
+			t.Errorf("%s index %s out of range", r.Unit, r.Index)
+		}
+	}
+}
+
+// FuzzParseFramework checks that no input makes the loader panic, and that a
+// set it accepts can be scored.
+func FuzzParseFramework(f *testing.F) {
+	f.Add(twoLeaves)
+	f.Add(header + "items:\n  - {code: a, name: a, max: 1, method: formula, formula: \"min(1, x/y) ? 1 : 2\"}\n")
+	f.Add(header + "items:\n  - {code: a, name: a, max: 1e3, method: tiers, input: x, tiers: [{min: 1, points: 1}]}\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		fw, err := scoring.ParseFramework(strings.NewReader(src))
+		if err != nil {
+			return
+		}
+		u := scoring.UnitData{Code: "U", Inputs: map[string]scoring.Decimal{"x": scoring.NewInt(3), "y": scoring.NewInt(0)}}
+		scoring.ScoreGroup(fw, []scoring.UnitData{u}, scoring.StageFinal)
+	})
+}
