@@ -24,6 +24,10 @@ func (f Fixed2) MarshalJSON() ([]byte, error) {
 // String renders the value with two decimals.
 func (f Fixed2) String() string { return scoring.FormatPublished(f.Decimal) }
 
+// Format makes fmt print the two-decimal form too; without it fmt would use
+// the embedded decimal's own formatter and print every digit.
+func (f Fixed2) Format(s fmt.State, _ rune) { io.WriteString(s, f.String()) }
+
 // Row is one unit's result as published: the fields of contract.md's
 // "Results" section, plus the grade's name and the criteria set's stage.
 type Row struct {
@@ -169,28 +173,41 @@ func optFixed(p *Fixed2) string {
 
 // WriteTable writes a human-readable table per group with its summary.
 func (o *Output) WriteTable(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	rows := o.Rows()
 	for gi, g := range o.Groups {
 		if gi > 0 {
-			fmt.Fprintln(tw)
+			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(tw, "%s — %s (%s, stage %s)\t\n", g.Code, g.Framework.Name, o.Period, o.Stage)
-		fmt.Fprintln(tw, "rank\tunit\tname\tpoints\tmax\tindex\tgrade\tΔrank\tΔindex\t")
-		for _, r := range o.Rows() {
+		fmt.Fprintf(w, "%s — %s (period %s, stage %s)\n", g.Code, g.Framework.Name, o.Period, o.Stage)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "rank\tunit\tname\tpoints\tmax\tindex\tgrade\tΔrank\tΔindex")
+		for _, r := range rows {
 			if r.Group != g.Code {
 				continue
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Rank, r.Unit, r.UnitName,
-				r.Points, r.Max, r.Index, r.Grade, signedInt(r.RankChange), signedFixed(r.IndexChange))
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Rank, r.Unit, r.UnitName,
+				r.Points.String(), r.Max.String(), r.Index.String(), r.Grade, signedInt(r.RankChange), signedFixed(r.IndexChange))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
 		}
 		var grades []string
 		for _, gr := range g.Framework.Grades {
 			grades = append(grades, fmt.Sprintf("%s %d", gr.Code, g.Summary.Grades[gr.Code]))
 		}
-		fmt.Fprintf(tw, "units %d, mean index %s; %s\t\n", g.Summary.Count,
-			scoring.FormatPublished(g.Summary.MeanIndex), strings.Join(grades, ", "))
+		fmt.Fprintf(w, "units %d, mean index %s", g.Summary.Count, scoring.FormatPublished(g.Summary.MeanIndex))
+		if len(grades) > 0 {
+			fmt.Fprintf(w, "; %s", strings.Join(grades, ", "))
+		}
+		if g.Previous != "" {
+			fmt.Fprintf(w, "; changes against %s", g.Previous)
+		}
+		_, err := fmt.Fprintln(w)
+		if err != nil {
+			return err
+		}
 	}
-	return tw.Flush()
+	return nil
 }
 
 func signedInt(p *int) string {
