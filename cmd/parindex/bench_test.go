@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parindex/parindex/store/storetest"
+)
+
+// benchProvince writes and imports a period of `units` units scored on a set
+// of `leaves` leaves (one in four a ratio leaf over inputs, the rest manual),
+// with self and final points for every manual leaf.
+func benchProvince(b *testing.B, units, leaves int) string {
+	b.Helper()
+	dir := b.TempDir()
+	db := storetest.URL(b)
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	var fw strings.Builder
+	fw.WriteString("period: \"2025\"\ngroup: G\ngrades:\n  - {code: A, name: A, min: 80}\n  - {code: B, name: B, min: 0}\nitems:\n")
+	// Per field: two thirds of the leaves worth 1 point and one third 0.5,
+	// so 8 fields of 15 leaves make exactly 100 points.
+	perField := leaves / 8
+	maxOf := func(l int) float64 {
+		if l > perField*2/3 {
+			return 0.5
+		}
+		return 1
+	}
+	manual := map[string]bool{}
+	for f := 1; f <= 8; f++ {
+		fmt.Fprintf(&fw, "  - code: \"%d\"\n    name: Field %d\n    items:\n", f, f)
+		for l := 1; l <= perField; l++ {
+			code := fmt.Sprintf("%d.%d", f, l)
+			leafMax := maxOf(l)
+			if l%4 == 0 {
+				fmt.Fprintf(&fw, "      - {code: %q, name: r, max: %g, method: ratio, numerator: n%s, denominator: d%s}\n", code, leafMax, strings.ReplaceAll(code, ".", "_"), strings.ReplaceAll(code, ".", "_"))
+			} else {
+				fmt.Fprintf(&fw, "      - {code: %q, name: m, max: %g, method: manual, step: 0.25}\n", code, leafMax)
+				manual[code] = true
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	var us, sc, in strings.Builder
+	us.WriteString("code,name,group\n")
+	sc.WriteString("period,unit,item,stage,points\n")
+	in.WriteString("period,unit,input,value\n")
+	for u := 0; u < units; u++ {
+		code := fmt.Sprintf("U%04d", u)
+		fmt.Fprintf(&us, "%s,Unit %d,G\n", code, u)
+		for f := 1; f <= 8; f++ {
+			for l := 1; l <= perField; l++ {
+				item := fmt.Sprintf("%d.%d", f, l)
+				if manual[item] {
+					max := maxOf(l)
+					fmt.Fprintf(&sc, "2025,%s,%s,self,%g\n2025,%s,%s,final,%g\n", code, item, max, code, item, float64(rng.IntN(int(max*4)+1))*0.25)
+				} else {
+					name := strings.ReplaceAll(item, ".", "_")
+					fmt.Fprintf(&in, "2025,%s,n%s,%d\n2025,%s,d%s,%d\n", code, name, rng.IntN(100), code, name, 100)
+				}
+			}
+		}
+	}
+	for _, args := range [][]string{
+		{"import", "units", write("units.csv", us.String())},
+		{"import", "framework", write("fw.yaml", fw.String())},
+		{"import", "scores", write("scores.csv", sc.String())},
+		{"import", "inputs", write("inputs.csv", in.String())},
+	} {
+		if code := run(context.Background(), append(args, "--db", db), noEnv, nil, io.Discard, os.Stderr); code != 0 {
+			b.Fatalf("%v: exit %d", args, code)
+		}
+	}
+	return db
+}
+
+func noEnv(string) string { return "" }
+
+// BenchmarkScoreCommand runs `parindex score --period 2025 --format csv` end
+// to end — open the database, check the schema, load the set and every
+// point, score, rank and print — for 200 units × 120 leaves.
+func BenchmarkScoreCommand(b *testing.B) {
+	db := benchProvince(b, 200, 120)
+	b.ResetTimer()
+	for b.Loop() {
+		if code := run(context.Background(), []string{"score", "--db", db, "--period", "2025", "--format", "csv"}, noEnv, nil, io.Discard, os.Stderr); code != 0 {
+			b.Fatalf("exit %d", code)
+		}
+	}
+}
