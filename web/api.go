@@ -1,0 +1,59 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parindex/parindex/scoring"
+)
+
+//go:embed openapi.json
+var openAPIDocument []byte
+
+// openAPI serves the API's OpenAPI 3 description.
+func (s *server) openAPI(c echo.Context) error {
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPIDocument)
+}
+
+// apiPeriodResults serves a published period's final results, byte for byte
+// what `parindex score --format json` prints.
+func (s *server) apiPeriodResults(c echo.Context) error {
+	ctx := c.Request().Context()
+	period, err := s.publishedPeriod(ctx, c.Param("period"))
+	if err != nil {
+		return err
+	}
+	group := c.QueryParam("group")
+	out, err := s.results.Compute(ctx, period.Code, group, scoring.StageFinal)
+	if err != nil {
+		return resultsError(err, period.Code, group)
+	}
+	var buf bytes.Buffer
+	if err := out.WriteJSON(&buf); err != nil {
+		return fmt.Errorf("web: encode results of %s: %w", period.Code, err)
+	}
+	return c.JSONBlob(http.StatusOK, buf.Bytes())
+}
+
+// healthTimeout bounds the storage check, so a hung database answers 503
+// rather than hanging the probe.
+const healthTimeout = 3 * time.Second
+
+// healthz reports whether the server can reach its storage.
+func (s *server) healthz(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	ctx, cancel := context.WithTimeout(c.Request().Context(), healthTimeout)
+	defer cancel()
+	if err := s.catalog.Ping(ctx); err != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "health check failed", slog.String("error", err.Error()))
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}

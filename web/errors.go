@@ -1,0 +1,154 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parindex/parindex/domain"
+)
+
+// msgError is an error of a domain kind whose message is a catalogue key, so
+// the error handler can say it in the reader's language.
+type msgError struct {
+	kind error
+	key  string
+	args []any
+}
+
+func (e *msgError) Error() string {
+	if len(e.args) == 0 {
+		return "web: " + e.key
+	}
+	return fmt.Sprintf("web: %s %v", e.key, e.args)
+}
+
+func (e *msgError) Unwrap() error { return e.kind }
+
+// notFound is a 404 with a translated message.
+func notFound(key string, args ...any) error {
+	return &msgError{kind: domain.ErrNotFound, key: key, args: args}
+}
+
+// statusOf maps an error to its HTTP status: the domain kinds, an
+// *echo.HTTPError's own code, anything else 500.
+func statusOf(err error) int {
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		return he.Code
+	case errors.Is(err, domain.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, domain.ErrInvalid):
+		return http.StatusUnprocessableEntity
+	case errors.Is(err, domain.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, domain.ErrForbidden):
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
+
+// errorPage is the data of the HTML error page.
+type errorPage struct {
+	chrome
+	Status  int
+	Heading string
+	Message string
+}
+
+// handleError is the one place errors become responses: JSON
+// {"error": "message"} under /api/, an error page elsewhere. Server errors
+// are logged here, once, and answered with a generic message.
+func (s *server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	l := s.locale(c)
+	status := statusOf(err)
+	var (
+		msg     string // for the API
+		pageMsg string // for people
+		me      *msgError
+		he      *echo.HTTPError
+	)
+	switch {
+	case status >= 500:
+		s.log.LogAttrs(c.Request().Context(), slog.LevelError, "server error",
+			slog.String("method", c.Request().Method),
+			slog.String("uri", c.Request().RequestURI),
+			slog.Int("status", status),
+			slog.String("error", err.Error()),
+		)
+		msg = l.T("error.internal")
+		pageMsg = msg
+		if status == http.StatusServiceUnavailable {
+			msg = l.T("error.unavailable")
+			pageMsg = msg
+		}
+	case errors.As(err, &me):
+		msg = l.T(me.key, me.args...)
+		pageMsg = msg
+	case errors.As(err, &he):
+		msg = http.StatusText(status)
+		if m, ok := he.Message.(string); ok && m != "" {
+			msg = m
+		}
+		pageMsg = s.genericMessage(l, status)
+	default:
+		// Domain errors carry a message meant to be shown; pages say it in
+		// the reader's language instead.
+		msg = err.Error()
+		pageMsg = s.genericMessage(l, status)
+	}
+
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		s.reply(c, c.JSON(status, map[string]string{"error": msg}))
+		return
+	}
+	if c.Request().Method == http.MethodHead {
+		s.reply(c, c.NoContent(status))
+		return
+	}
+	page := errorPage{
+		chrome:  s.chrome(c, l, l.T("error.title", status)),
+		Status:  status,
+		Heading: s.genericHeading(l, status),
+		Message: pageMsg,
+	}
+	s.reply(c, s.render(c, status, "error", page))
+}
+
+// reply logs a failure to write an error response; nothing else can be done.
+func (s *server) reply(c echo.Context, err error) {
+	if err == nil {
+		return
+	}
+	s.log.LogAttrs(c.Request().Context(), slog.LevelError, "writing the error response failed",
+		slog.String("uri", c.Request().RequestURI), slog.String("error", err.Error()))
+	if !c.Response().Committed {
+		_ = c.String(http.StatusInternalServerError, "500 Internal Server Error")
+	}
+}
+
+// statusKeys are the statuses the catalogues have their own heading and
+// message for; others use the generic ones.
+var statusKeys = map[int]bool{400: true, 403: true, 404: true, 405: true, 409: true, 422: true, 500: true, 503: true}
+
+func (s *server) genericHeading(l *locale, status int) string {
+	if statusKeys[status] {
+		return l.T(fmt.Sprintf("error.%d.heading", status))
+	}
+	return l.T("error.other.heading")
+}
+
+func (s *server) genericMessage(l *locale, status int) string {
+	if statusKeys[status] {
+		return l.T(fmt.Sprintf("error.%d.message", status))
+	}
+	return l.T("error.other.message")
+}

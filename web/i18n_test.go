@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func readCatalogue(t *testing.T, lang string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("i18n", lang+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs map[string]string
+	if err := json.Unmarshal(data, &msgs); err != nil {
+		t.Fatalf("%s.json: %v", lang, err)
+	}
+	return msgs
+}
+
+// The catalogues are kept key for key in step, with no empty text, and the
+// same fmt verbs on both sides.
+func TestCataloguesInStep(t *testing.T) {
+	vi, en := readCatalogue(t, "vi"), readCatalogue(t, "en")
+	verbs := regexp.MustCompile(`%[-+# 0]*[0-9]*[sdvfq%]`)
+	for key, text := range vi {
+		other, ok := en[key]
+		if !ok {
+			t.Errorf("en.json lacks %q", key)
+			continue
+		}
+		if strings.TrimSpace(text) == "" || strings.TrimSpace(other) == "" {
+			t.Errorf("%q is empty in one catalogue", key)
+		}
+		a, b := verbs.FindAllString(text, -1), verbs.FindAllString(other, -1)
+		if !slices.Equal(a, b) {
+			t.Errorf("%q: verbs %v in vi, %v in en", key, a, b)
+		}
+	}
+	for key := range en {
+		if _, ok := vi[key]; !ok {
+			t.Errorf("vi.json lacks %q", key)
+		}
+	}
+}
+
+// Every key the templates and handlers use exists.
+func TestCatalogueCoversUse(t *testing.T) {
+	vi := readCatalogue(t, "vi")
+	used := map[string]string{}
+	scan := func(glob string, re *regexp.Regexp) {
+		files, err := filepath.Glob(glob)
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no files %s: %v", glob, err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range re.FindAllStringSubmatch(string(data), -1) {
+				used[m[1]] = f
+			}
+		}
+	}
+	scan("templates/*.html", regexp.MustCompile(`\bt "([a-z0-9_.]+)"`))
+	scan("*.go", regexp.MustCompile(`(?:\.T|notFound)\("([a-z0-9_.]*[a-z0-9_])"`))
+	// Keys built at run time.
+	for _, m := range []string{"manual", "ratio", "tiers", "formula", "survey", "bonus", "penalty"} {
+		used["method."+m] = "unit.go"
+	}
+	for _, k := range []string{"bonus", "penalty", "extra"} {
+		used["unit.extra."+k] = "unit.html"
+	}
+	for _, s := range []string{"400", "403", "404", "405", "409", "422", "500", "503", "other"} {
+		used["error."+s+".heading"] = "errors.go"
+		used["error."+s+".message"] = "errors.go"
+	}
+	if len(used) < 40 {
+		t.Fatalf("found only %d keys in use; is the scan broken?", len(used))
+	}
+	for key, file := range used {
+		if _, ok := vi[key]; !ok {
+			t.Errorf("%s uses %q, which the catalogues lack", file, key)
+		}
+	}
+}

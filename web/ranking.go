@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/results"
+	"github.com/parindex/parindex/scoring"
+)
+
+// rankingPage is a published period's ranking, group by group.
+type rankingPage struct {
+	chrome
+	Period     domain.Period
+	PeriodName string
+	Tabs       []link // "all groups", then one per group
+	Groups     []groupSection
+}
+
+// groupSection is one group's ranking table and summary.
+type groupSection struct {
+	Code, Name string
+	Anchor     string
+	SetName    string
+	Previous   string // period the changes compare with, or ""
+	Fields     []fieldHead
+	Rows       []rankingRow
+	Count      int
+	Mean       scoring.Decimal
+	Grades     []gradeShare
+}
+
+// fieldHead is a top-level item of the criteria set: a column of the table.
+type fieldHead struct {
+	Code, Name string
+	Max        scoring.Decimal
+	Extra      bool // bonus or penalty, outside the 100 points
+}
+
+// rankingRow is one unit's line in the ranking.
+type rankingRow struct {
+	Rank               int
+	Unit, Name, URL    string
+	Items              []scoring.Decimal
+	Points, Max, Index scoring.Decimal
+	Grade              badge
+	RankChange         *int
+	IndexChange        *scoring.Decimal
+}
+
+// periodRanking shows a published period's ranking, all groups or one
+// (?group=G).
+func (s *server) periodRanking(c echo.Context) error {
+	ctx := c.Request().Context()
+	period, err := s.publishedPeriod(ctx, c.Param("period"))
+	if err != nil {
+		return err
+	}
+	out, err := s.results.Compute(ctx, period.Code, "", scoring.StageFinal)
+	if err != nil {
+		return resultsError(err, period.Code, "")
+	}
+	only := c.QueryParam("group")
+	if only != "" && !hasGroup(out, only) {
+		return notFound("error.group_not_found", only, period.Code)
+	}
+	names, err := s.groupNames(ctx)
+	if err != nil {
+		return err
+	}
+	published, err := s.publishedPeriods(ctx)
+	if err != nil {
+		return err
+	}
+
+	l := s.locale(c)
+	page := rankingPage{
+		chrome:     s.chrome(c, l, l.T("ranking.title", periodName(period))),
+		Period:     period,
+		PeriodName: periodName(period),
+	}
+	page.Periods = periodLinks(published, period.Code)
+	page.Tabs = append(page.Tabs, link{Label: l.T("ranking.all_groups"), URL: periodURL(period.Code), Current: only == ""})
+	for _, g := range out.Groups {
+		name := nameOr(names[g.Code], g.Code)
+		page.Tabs = append(page.Tabs, link{Label: name, URL: groupURL(period.Code, g.Code), Current: only == g.Code})
+		if only == "" || only == g.Code {
+			page.Groups = append(page.Groups, newGroupSection(period.Code, name, g))
+		}
+	}
+	return s.render(c, http.StatusOK, "ranking", page)
+}
+
+func hasGroup(out *results.Output, code string) bool {
+	for _, g := range out.Groups {
+		if g.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func newGroupSection(period, name string, g results.Group) groupSection {
+	f := g.Framework
+	sec := groupSection{
+		Code: g.Code, Name: name, Anchor: "group-" + g.Code, SetName: f.Name, Previous: g.Previous,
+		Count: g.Summary.Count, Mean: g.Summary.MeanIndex,
+		Grades: gradeShares(f, g.Summary),
+	}
+	for _, it := range f.Items {
+		sec.Fields = append(sec.Fields, fieldHead{Code: it.Code, Name: it.Name, Max: it.Max, Extra: it.Extra()})
+	}
+	for _, r := range g.Results {
+		row := rankingRow{
+			Rank: r.Rank, Unit: r.Unit, Name: nameOr(r.UnitName, r.Unit), URL: unitURL(period, r.Unit),
+			Points: r.Points, Max: r.Max, Index: r.Index, Grade: gradeBadge(f, r.Grade),
+			RankChange: r.RankChange, IndexChange: r.IndexChange,
+		}
+		for _, it := range f.Items {
+			row.Items = append(row.Items, r.Nodes[it.Code].Points)
+		}
+		sec.Rows = append(sec.Rows, row)
+	}
+	return sec
+}

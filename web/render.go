@@ -1,0 +1,119 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parindex/parindex/scoring"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// renderer holds every page's template, parsed once per language at start:
+// the base layout plus the page, with t and the number functions bound to
+// that language, so templates just call {{t "key"}} and {{num .Index}}.
+type renderer struct {
+	pages map[string]map[string]*template.Template // language → page → template
+}
+
+func newRenderer(langs *languages, a *assets) (*renderer, error) {
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	r := &renderer{pages: map[string]map[string]*template.Template{}}
+	for _, l := range langs.order {
+		base, err := template.New("base.html").Funcs(funcs(l, a)).ParseFS(templateFiles, "templates/base.html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse base template: %w", err)
+		}
+		r.pages[l.code] = map[string]*template.Template{}
+		for _, name := range names {
+			if path.Base(name) == "base.html" {
+				continue
+			}
+			page := template.Must(base.Clone())
+			if _, err := page.ParseFS(templateFiles, name); err != nil {
+				return nil, fmt.Errorf("web: parse template %s: %w", name, err)
+			}
+			r.pages[l.code][strings.TrimSuffix(path.Base(name), ".html")] = page
+		}
+	}
+	return r, nil
+}
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean 500 instead of half a page.
+func (s *server) render(c echo.Context, status int, page string, data any) error {
+	l := s.locale(c)
+	tmpl, ok := s.pages.pages[l.code][page]
+	if !ok {
+		return fmt.Errorf("web: no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "base", data); err != nil {
+		return fmt.Errorf("web: render %s: %w", page, err)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// funcs are the template functions of one language.
+func funcs(l *locale, a *assets) template.FuncMap {
+	return template.FuncMap{
+		"t":     l.T,
+		"num":   l.Number,
+		"int":   l.Int,
+		"asset": a.url,
+		// signed shows a change of index: +1,25 / −0,50, or – without a
+		// previous result.
+		"signed": func(d *scoring.Decimal) string {
+			if d == nil {
+				return "–"
+			}
+			return l.Signed(*d)
+		},
+		// rankChange shows a change of rank: ▲3 / ▼2 / –.
+		"rankChange": func(d *int) string {
+			switch {
+			case d == nil:
+				return l.T("change.new")
+			case *d > 0:
+				return fmt.Sprintf("▲%d", *d)
+			case *d < 0:
+				return fmt.Sprintf("▼%d", -*d)
+			}
+			return "–"
+		},
+		// trend is the CSS class of a change: up, down, same or none.
+		"trend": func(v any) string {
+			var sign int
+			switch d := v.(type) {
+			case *int:
+				if d == nil {
+					return "none"
+				}
+				sign = *d
+			case *scoring.Decimal:
+				if d == nil {
+					return "none"
+				}
+				sign = scoring.Publish(*d).Sign()
+			}
+			switch {
+			case sign > 0:
+				return "up"
+			case sign < 0:
+				return "down"
+			}
+			return "same"
+		},
+	}
+}

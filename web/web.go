@@ -1,0 +1,98 @@
+// Package web serves parindex over HTTP with echo: the public pages that
+// publish a period's ranking and each unit's breakdown, and the JSON API.
+//
+// Templates, translations and static assets are embedded in the binary and
+// prepared once by New, so the server needs no files at run time and works
+// on networks without Internet access. The package never talks to a database
+// directly: it reads through the small Catalog and Results interfaces.
+package web
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/results"
+	"github.com/parindex/parindex/scoring"
+)
+
+// Catalog is what the web layer reads about periods, groups and units. The
+// store implements it.
+type Catalog interface {
+	// Periods lists every period, ordered by code.
+	Periods(ctx context.Context) ([]domain.Period, error)
+	// Period returns one period, or an error of kind domain.ErrNotFound.
+	Period(ctx context.Context, code string) (domain.Period, error)
+	// Groups lists the unit groups.
+	Groups(ctx context.Context) ([]domain.Group, error)
+	// Unit returns one unit, or an error of kind domain.ErrNotFound.
+	Unit(ctx context.Context, code string) (domain.Unit, error)
+	// Ping reports whether storage answers.
+	Ping(ctx context.Context) error
+}
+
+// Results computes a period's ranked results; *results.Service implements it.
+type Results interface {
+	Compute(ctx context.Context, period, group string, stage scoring.Stage) (*results.Output, error)
+}
+
+// Config holds the server's settings. The zero value works: no logging,
+// Vietnamese pages, no province name in the header.
+type Config struct {
+	// Logger receives one line per request and the cause of every server
+	// error. Nil discards logs.
+	Logger *slog.Logger
+	// DefaultLang is the language of a visitor who has not chosen one:
+	// "vi" (the default) or "en".
+	DefaultLang string
+	// Province is shown in the header next to the product name, e.g.
+	// "Tỉnh Cà Mau". Empty shows the product name alone.
+	Province string
+}
+
+// server holds what handlers share. Everything in it is prepared by New and
+// read-only afterwards.
+type server struct {
+	log      *slog.Logger
+	catalog  Catalog
+	results  Results
+	province string
+	langs    *languages
+	pages    *renderer
+	assets   *assets
+}
+
+// New builds the HTTP handler: routes, middleware and the central error
+// handler. It panics only when the embedded templates, translations or
+// assets are broken, which the package's tests rule out.
+func New(cfg Config, catalog Catalog, res Results) *echo.Echo {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	langs, err := loadLanguages(cfg.DefaultLang)
+	if err != nil {
+		panic(err)
+	}
+	assets, err := loadAssets()
+	if err != nil {
+		panic(err)
+	}
+	pages, err := newRenderer(langs, assets)
+	if err != nil {
+		panic(err)
+	}
+	s := &server{
+		log: logger, catalog: catalog, results: res, province: cfg.Province,
+		langs: langs, pages: pages, assets: assets,
+	}
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	s.routes(e)
+	return e
+}
