@@ -13,6 +13,9 @@ import (
 	"github.com/parindex/parindex/store"
 )
 
+// demoProvince is the province name the server shows when it runs the demo.
+const demoProvince = "Tỉnh Cà Mau"
+
 func cmdDemo(e *env, args []string) error {
 	f := newFlags(e, "demo")
 	pos, err := f.parse(args)

@@ -20,6 +20,7 @@ func cmdServe(e *env, args []string) error {
 	addr := f.String("addr", defAddr, "HOST:PORT to listen on")
 	withDemo := f.Bool("demo", false, "load the demo province when the database is empty")
 	lang := f.String("lang", envOr(e, "PARINDEX_LANG", "vi"), "default language of the pages: vi or en")
+	province := f.String("province", e.getenv("PARINDEX_PROVINCE"), "the province's name shown in the page header")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -39,8 +40,11 @@ func cmdServe(e *env, args []string) error {
 		if _, err := loadDemo(e, st, e.stdout); err != nil {
 			return err
 		}
+		if *province == "" {
+			*province = demoProvince
+		}
 	}
-	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang}, st, &results.Service{Store: st})
+	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province}, st, &results.Service{Store: st})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,
