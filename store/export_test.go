@@ -1,0 +1,18 @@
+package store
+
+import "gorm.io/gorm"
+
+// Gorm exposes the database to the tests, for raw SQL.
+func (s *Store) Gorm() *gorm.DB { return s.db }
+
+// The row structs, for the tests that read every table back.
+type (
+	GroupRow         = groupRow
+	UnitRow          = unitRow
+	PeriodRow        = periodRow
+	FrameworkRow     = frameworkRow
+	FrameworkItemRow = frameworkItemRow
+	ScoreRow         = scoreRow
+	InputRow         = inputRow
+	ChangeRow        = changeRow
+)

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/parindex/parindex/domain"
+)
+
+// Periods returns every assessment period, ordered by code.
+func (s *Store) Periods(ctx context.Context) ([]domain.Period, error) {
+	var rows []periodRow
+	if err := s.db.WithContext(ctx).Find(&rows).Error; err != nil {
+		return nil, wrap("list periods", err)
+	}
+	periods := make([]domain.Period, len(rows))
+	for i, r := range rows {
+		periods[i] = r.domain()
+	}
+	slices.SortFunc(periods, func(a, b domain.Period) int { return cmp.Compare(a.Code, b.Code) })
+	return periods, nil
+}
+
+// Period returns the period with the code, or an error of kind
+// domain.ErrNotFound.
+func (s *Store) Period(ctx context.Context, code string) (domain.Period, error) {
+	var row periodRow
+	err := s.db.WithContext(ctx).Where("code = ?", code).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return domain.Period{}, domain.NotFoundf("period %s not found", code)
+	}
+	if err != nil {
+		return domain.Period{}, wrap("get period "+code, err)
+	}
+	return row.domain(), nil
+}
+
+// SetPhase moves a period to a phase, creating the period (named by its
+// code) when it does not exist. Which moves are allowed is the workflow's
+// business, not the store's.
+func (s *Store) SetPhase(ctx context.Context, code string, phase domain.Phase) error {
+	if _, err := domain.ParsePhase(string(phase)); err != nil {
+		return err
+	}
+	if code == "" {
+		return domain.Invalidf("the period code is empty")
+	}
+	now := s.now()
+	row := periodRow{Code: code, Name: code, Phase: string(phase), CreatedAt: now, UpdatedAt: now}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "code"}},
+		DoUpdates: clause.AssignmentColumns([]string{"phase", "updated_at"}),
+	}).Create(&row).Error
+	return wrap("set the phase of period "+code, err)
+}
+
+// ensurePeriods creates the periods that do not exist yet, named by their
+// code, in phase draft.
+func (s *Store) ensurePeriods(tx *gorm.DB, codes []string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	now := s.now()
+	rows := make([]periodRow, len(codes))
+	for i, c := range codes {
+		rows[i] = periodRow{Code: c, Name: c, Phase: string(domain.PhaseDraft), CreatedAt: now, UpdatedAt: now}
+	}
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, s.batch).Error
+}

@@ -1,0 +1,188 @@
+// Package store keeps parindex's data in a relational database through gorm:
+// SQLite (pure Go, the embedded default) or PostgreSQL (production). It owns
+// the row structs, the versioned migrations of both dialects and the
+// repository methods the command line, the web server and the results
+// service use.
+//
+// Errors of the kinds in package domain (not found, invalid, conflict) are
+// returned as they are, so that their text can be shown to people; every
+// other error is wrapped with a "store: <what>:" prefix.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/scoring"
+)
+
+// The dialects Store.Dialect reports.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// slowQuery is the duration above which gorm logs a query as slow.
+const slowQuery = 500 * time.Millisecond
+
+// Options configure a Store. The zero value is ready to use.
+type Options struct {
+	// Logger receives gorm's warnings (slow queries, errors) and the
+	// migrations' progress; slog.Default() when nil.
+	Logger *slog.Logger
+	// Now is the clock for every timestamp the store writes; time.Now when nil.
+	Now func() time.Time
+}
+
+// Store is a parindex database. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	sqlDB   *sql.DB
+	dialect string
+	log     *slog.Logger
+	clock   func() time.Time
+	// batch is the number of rows per multi-row INSERT.
+	batch int
+
+	mu         sync.Mutex
+	frameworks map[frameworkKey]*scoring.Framework
+}
+
+// IsPostgresURL reports whether a --db value selects PostgreSQL.
+func IsPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// Open connects to the database named by url: a "postgres://" or
+// "postgresql://" URL selects PostgreSQL, anything else is the path of an
+// SQLite file, created when missing (its directory must exist). SQLite
+// connections enforce foreign keys, use the WAL journal, wait up to 10 s on
+// a locked database and begin write transactions immediately. Open does not
+// migrate; call Migrate.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	s := &Store{log: opts.Logger, clock: opts.Now, frameworks: map[frameworkKey]*scoring.Framework{}}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	var dialector gorm.Dialector
+	if IsPostgresURL(url) {
+		s.dialect = DialectPostgres
+		s.batch = 500 // 500 rows × ~13 columns, far below PostgreSQL's 65535 parameters
+		dialector = postgres.Open(url)
+	} else {
+		if url == "" {
+			return nil, errors.New("store: open: the SQLite file path is empty")
+		}
+		s.dialect = DialectSQLite
+		// The driver matches each bound parameter by scanning all of them,
+		// so a statement costs O(parameters²): small batches are faster.
+		s.batch = 25
+		dialector = sqlite.Open(sqliteDSN(url))
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		TranslateError:         true,
+		NowFunc:                s.now,
+		SkipDefaultTransaction: true,
+		Logger: logger.NewSlogLogger(s.log, logger.Config{
+			LogLevel:                  logger.Warn,
+			SlowThreshold:             slowQuery,
+			IgnoreRecordNotFoundError: true,
+			ParameterizedQueries:      true,
+		}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s database: %w", s.dialect, err)
+	}
+	if s.sqlDB, err = db.DB(); err != nil {
+		return nil, fmt.Errorf("store: open %s database: %w", s.dialect, err)
+	}
+	s.db = db
+	if url == ":memory:" {
+		// Every connection to ":memory:" is a database of its own.
+		s.sqlDB.SetMaxOpenConns(1)
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN adds the connection settings to an SQLite file path. The driver
+// runs each _pragma on every new connection. _txlock=immediate makes write
+// transactions take the write lock at BEGIN, so that two writers wait for
+// each other (busy_timeout) instead of failing when one upgrades a read lock.
+func sqliteDSN(path string) string {
+	sep := "?"
+	if strings.Contains(path, "?") { // a file: URI with parameters of its own
+		sep = "&"
+	}
+	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if err := s.sqlDB.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping %s database: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// now is the store's clock in UTC, to the microsecond both databases keep.
+func (s *Store) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
+
+// wrap prefixes an error with what the store was doing, leaving domain
+// errors (whose text is meant for people) as they are.
+func wrap(what string, err error) error {
+	if err == nil || isDomain(err) {
+		return err
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+func isDomain(err error) bool {
+	return errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrInvalid) ||
+		errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrForbidden)
+}
+
+// transaction runs fn in one transaction of the store's database.
+func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// inBatches splits n items into ranges of at most size, calling fn on each.
+func inBatches(n, size int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += size {
+		if err := fn(lo, min(lo+size, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
