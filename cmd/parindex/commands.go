@@ -39,7 +39,7 @@ func cmdMigrate(e *env, args []string) error {
 
 // describeDB names a database for messages without printing a password.
 func describeDB(url string) string {
-	if i := strings.Index(url, "@"); i >= 0 && (strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")) {
+	if i := strings.LastIndex(url, "@"); i >= 0 && store.IsPostgresURL(url) {
 		scheme := url[:strings.Index(url, "://")+3]
 		return scheme + "…" + url[i:]
 	}
