@@ -4,6 +4,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path"
 	"strings"
 
 	"github.com/parindex/parindex/scoring"
@@ -40,13 +42,9 @@ type languages struct {
 func loadLanguages(defaultLang string) (*languages, error) {
 	ls := &languages{byCode: map[string]*locale{}}
 	for _, code := range languageOrder {
-		data, err := i18nFiles.ReadFile("i18n/" + code + ".json")
+		msgs, err := readCatalogue(i18nFiles, code)
 		if err != nil {
-			return nil, fmt.Errorf("web: read catalogue %s: %w", code, err)
-		}
-		var msgs map[string]string
-		if err := json.Unmarshal(data, &msgs); err != nil {
-			return nil, fmt.Errorf("web: catalogue %s: %w", code, err)
+			return nil, err
 		}
 		ns := numberStyle[code]
 		l := &locale{code: code, msgs: msgs, decimal: ns.decimal, group: ns.group}
@@ -58,6 +56,42 @@ func loadLanguages(defaultLang string) (*languages, error) {
 		ls.fallback = l
 	}
 	return ls, nil
+}
+
+// readCatalogue merges a language's catalogue files: i18n/LANG.json and one
+// i18n/AREA.LANG.json per feature area, so that areas keep their texts apart.
+// A key defined in two files is an error.
+func readCatalogue(fsys fs.FS, lang string) (map[string]string, error) {
+	files, err := fs.Glob(fsys, "i18n/*"+lang+".json")
+	if err != nil {
+		return nil, fmt.Errorf("web: catalogue %s: %w", lang, err)
+	}
+	msgs := map[string]string{}
+	from := map[string]string{}
+	for _, f := range files {
+		base := path.Base(f)
+		if base != lang+".json" && !strings.HasSuffix(base, "."+lang+".json") {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("web: read catalogue %s: %w", f, err)
+		}
+		var part map[string]string
+		if err := json.Unmarshal(data, &part); err != nil {
+			return nil, fmt.Errorf("web: catalogue %s: %w", f, err)
+		}
+		for k, v := range part {
+			if prev, dup := from[k]; dup {
+				return nil, fmt.Errorf("web: catalogue key %q is in both %s and %s", k, prev, f)
+			}
+			msgs[k], from[k] = v, f
+		}
+	}
+	if len(msgs) == 0 {
+		return nil, fmt.Errorf("web: no catalogue for %s", lang)
+	}
+	return msgs, nil
 }
 
 // get returns the locale of a language code, or nil when it is not supported.

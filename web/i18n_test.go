@@ -10,15 +10,34 @@ import (
 	"testing"
 )
 
+// readCatalogue merges i18n/LANG.json and every i18n/AREA.LANG.json, failing
+// on a key defined twice, as the server does.
 func readCatalogue(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("i18n", lang+".json"))
-	if err != nil {
-		t.Fatal(err)
+	files, _ := filepath.Glob(filepath.Join("i18n", "*"+lang+".json"))
+	msgs := map[string]string{}
+	for _, f := range files {
+		base := filepath.Base(f)
+		if base != lang+".json" && !strings.HasSuffix(base, "."+lang+".json") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var part map[string]string
+		if err := json.Unmarshal(data, &part); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for k, v := range part {
+			if _, dup := msgs[k]; dup {
+				t.Errorf("%s: key %q is defined in another catalogue file too", f, k)
+			}
+			msgs[k] = v
+		}
 	}
-	var msgs map[string]string
-	if err := json.Unmarshal(data, &msgs); err != nil {
-		t.Fatalf("%s.json: %v", lang, err)
+	if len(msgs) == 0 {
+		t.Fatalf("no catalogue for %s", lang)
 	}
 	return msgs
 }
