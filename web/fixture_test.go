@@ -101,7 +101,7 @@ func (f *fixture) service() *results.Service { return &results.Service{Store: f.
 
 func (f *fixture) server() *echo.Echo {
 	logger := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return web.New(web.Config{Logger: logger, DefaultLang: f.defaultLang, Province: "Tỉnh Thử Nghiệm"}, f.catalog, f.service())
+	return web.New(web.Config{Logger: logger, DefaultLang: f.defaultLang, Province: "Tỉnh Thử Nghiệm"}, web.Deps{Catalog: f.catalog, Results: f.service()})
 }
 
 // scenario is one request and what its response must look like.

@@ -91,8 +91,8 @@ func TestRealStoreAnswersLikeTheFixture(t *testing.T) {
 
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := web.Config{Logger: quiet, Province: "Tỉnh Thử Nghiệm"}
-	real := web.New(cfg, st, &results.Service{Store: st})
-	fake := web.New(cfg, f.catalog, f.service())
+	real := web.New(cfg, web.Deps{Catalog: st, Results: &results.Service{Store: st}})
+	fake := web.New(cfg, web.Deps{Catalog: f.catalog, Results: f.service()})
 	get := func(h http.Handler, url string) (int, string) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))

@@ -52,6 +52,13 @@ type Config struct {
 	Province string
 }
 
+// Deps are the services the server calls. Catalog and Results are required;
+// each feature area adds its own service here.
+type Deps struct {
+	Catalog Catalog
+	Results Results
+}
+
 // server holds what handlers share. Everything in it is prepared by New and
 // read-only afterwards.
 type server struct {
@@ -67,7 +74,7 @@ type server struct {
 // New builds the HTTP handler: routes, middleware and the central error
 // handler. It panics only when the embedded templates, translations or
 // assets are broken, which the package's tests rule out.
-func New(cfg Config, catalog Catalog, res Results) *echo.Echo {
+func New(cfg Config, deps Deps) *echo.Echo {
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -85,7 +92,7 @@ func New(cfg Config, catalog Catalog, res Results) *echo.Echo {
 		panic(err)
 	}
 	s := &server{
-		log: logger, catalog: catalog, results: res, province: cfg.Province,
+		log: logger, catalog: deps.Catalog, results: deps.Results, province: cfg.Province,
 		langs: langs, pages: pages, assets: assets,
 	}
 

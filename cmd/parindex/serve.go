@@ -44,7 +44,10 @@ func cmdServe(e *env, args []string) error {
 			*province = demoProvince
 		}
 	}
-	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province}, st, &results.Service{Store: st})
+	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province}, web.Deps{
+		Catalog: st,
+		Results: &results.Service{Store: st},
+	})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,
