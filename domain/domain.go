@@ -99,6 +99,10 @@ var (
 	ErrConflict  = errors.New("conflict")
 	ErrForbidden = errors.New("forbidden")
 	ErrInvalid   = errors.New("invalid")
+	// ErrTooLarge and ErrUnsupported are for uploads: a file over the size
+	// limit, or of a type that is not allowed.
+	ErrTooLarge    = errors.New("too large")
+	ErrUnsupported = errors.New("unsupported type")
 )
 
 // kindError is an error of one kind whose text is the message alone, so that
@@ -119,6 +123,21 @@ func Invalidf(format string, args ...any) error {
 // NotFoundf returns an error of kind ErrNotFound whose text is the message.
 func NotFoundf(format string, args ...any) error {
 	return &kindError{kind: ErrNotFound, msg: fmt.Sprintf(format, args...)}
+}
+
+// Forbiddenf returns an error of kind ErrForbidden whose text is the message.
+func Forbiddenf(format string, args ...any) error {
+	return &kindError{kind: ErrForbidden, msg: fmt.Sprintf(format, args...)}
+}
+
+// TooLargef returns an error of kind ErrTooLarge whose text is the message.
+func TooLargef(format string, args ...any) error {
+	return &kindError{kind: ErrTooLarge, msg: fmt.Sprintf(format, args...)}
+}
+
+// Unsupportedf returns an error of kind ErrUnsupported whose text is the message.
+func Unsupportedf(format string, args ...any) error {
+	return &kindError{kind: ErrUnsupported, msg: fmt.Sprintf(format, args...)}
 }
 
 // Conflictf returns an error of kind ErrConflict whose text is the message.

@@ -1,0 +1,206 @@
+package workflow
+
+import (
+	"context"
+	"time"
+
+	"github.com/parindex/parindex/auth"
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/scoring"
+)
+
+// StageValue is one stage's recorded value of a leaf.
+type StageValue struct {
+	Points    *scoring.Decimal // nil when not applicable
+	NA        bool
+	Comment   string
+	Author    string
+	UpdatedAt time.Time
+	Version   int64
+}
+
+// Source is a measured input a computed leaf reads, with its value.
+type Source struct {
+	Name  string
+	Label string
+	Unit  string
+	Value *scoring.Decimal // nil when missing
+}
+
+// LeafStatus summarises what a leaf still needs from the unit.
+type LeafStatus string
+
+const (
+	StatusOK               LeafStatus = "ok"
+	StatusMissingPoints    LeafStatus = "missing_points"
+	StatusNeedsExplanation LeafStatus = "needs_explanation" // evidence required, none attached, no explanation
+	StatusComputed         LeafStatus = "computed"
+)
+
+// Node is one item of a unit's assessment tree.
+type Node struct {
+	Item  *scoring.Item
+	Depth int
+	// Values holds the recorded value per stage (leaves only).
+	Values map[scoring.Stage]StageValue
+	// Scores holds the item's computed points per scoring stage (self and
+	// final), as the engine gives them.
+	Scores   map[scoring.Stage]scoring.NodeScore
+	Evidence []Evidence
+	Sources  []Source // computed leaves: the inputs they read
+	Status   LeafStatus
+	// Appraised reports whether the leaf has an appraisal (or final) value.
+	Appraised bool
+	// Changed reports whether the appraisal differs from the self-assessment.
+	Changed  bool
+	Children []*Node
+}
+
+// Assessment is a unit's whole assessment in a period, as the user may see
+// it.
+type Assessment struct {
+	Period     domain.Period
+	Unit       domain.Unit
+	Framework  *scoring.Framework
+	Submission Submission
+	Deadlines  map[domain.Phase]time.Time
+	// Editable is the stage the user may write now ("" for none).
+	Editable scoring.Stage
+	// Totals are the unit's results at the self and final stages.
+	Totals map[scoring.Stage]scoring.UnitScore
+	Items  []*Node
+	// Missing lists the leaves that keep the unit from submitting, with
+	// their status (StatusMissingPoints or StatusNeedsExplanation).
+	Missing   []*Node
+	Reminders []Reminder
+}
+
+// Assessment returns the unit's assessment tree with every stage's points,
+// comments and evidence, and what is still missing.
+func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit string) (*Assessment, error) {
+	uc, err := s.load(ctx, user, period, unit)
+	if err != nil {
+		return nil, err
+	}
+	records, err := s.Store.ScoreRecords(ctx, period, unit)
+	if err != nil {
+		return nil, err
+	}
+	evidence, err := s.Store.Evidence(ctx, period, unit)
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := s.Store.Inputs(ctx, period, unit)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := s.Store.Submission(ctx, period, unit)
+	if err != nil {
+		return nil, err
+	}
+	deadlines, err := s.Store.Deadlines(ctx, period)
+	if err != nil {
+		return nil, err
+	}
+	reminders, err := s.Store.Reminders(ctx, period, unit)
+	if err != nil {
+		return nil, err
+	}
+	a := &Assessment{Period: uc.period, Unit: uc.unit, Framework: uc.fw, Submission: sub, Deadlines: deadlines,
+		Totals: map[scoring.Stage]scoring.UnitScore{}, Reminders: reminders}
+	if st := EditableStage(user.Role, uc.period.Phase); st != "" && s.phaseOpen(ctx, uc, st) == nil {
+		if !(st == scoring.StageSelf && sub.Status == Submitted) {
+			a.Editable = st
+		}
+	}
+
+	data := scoring.UnitData{Code: unit, Name: uc.unit.Name, Points: map[string]map[scoring.Stage]scoring.Value{}, Inputs: map[string]scoring.Decimal{}}
+	values := map[string]map[scoring.Stage]StageValue{}
+	for _, r := range records {
+		if data.Points[r.Item] == nil {
+			data.Points[r.Item] = map[scoring.Stage]scoring.Value{}
+			values[r.Item] = map[scoring.Stage]StageValue{}
+		}
+		data.Points[r.Item][r.Stage] = r.Value
+		sv := StageValue{NA: r.Value.NA, Comment: r.Comment, Author: r.Author, UpdatedAt: r.UpdatedAt, Version: r.Version}
+		if !r.Value.NA {
+			p := r.Value.Points
+			sv.Points = &p
+		}
+		values[r.Item][r.Stage] = sv
+	}
+	for _, in := range inputs {
+		data.Inputs[in.Name] = in.Value
+	}
+	for _, st := range []scoring.Stage{scoring.StageSelf, scoring.StageFinal} {
+		a.Totals[st] = scoring.Evaluate(uc.fw, data, st)
+	}
+	byItem := map[string][]Evidence{}
+	for _, e := range evidence {
+		byItem[e.Item] = append(byItem[e.Item], e)
+	}
+	labels := map[string]scoring.InputDef{}
+	for _, d := range uc.fw.Inputs {
+		labels[d.Name] = d
+	}
+	var build func(it *scoring.Item, depth int) *Node
+	build = func(it *scoring.Item, depth int) *Node {
+		n := &Node{Item: it, Depth: depth, Values: values[it.Code], Evidence: byItem[it.Code],
+			Scores: map[scoring.Stage]scoring.NodeScore{}}
+		for st, tot := range a.Totals {
+			n.Scores[st] = tot.Nodes[it.Code]
+		}
+		for _, c := range it.Items {
+			n.Children = append(n.Children, build(c, depth+1))
+		}
+		if it.IsLeaf() {
+			s.leafStatus(a, n, data, labels)
+		}
+		return n
+	}
+	for _, it := range uc.fw.Items {
+		a.Items = append(a.Items, build(it, 1))
+	}
+	return a, nil
+}
+
+// leafStatus fills a leaf's sources, status and appraisal flags, and adds
+// what it lacks to the assessment's missing list.
+func (s *Service) leafStatus(a *Assessment, n *Node, data scoring.UnitData, labels map[string]scoring.InputDef) {
+	it := n.Item
+	self, hasSelf := n.Values[scoring.StageSelf]
+	_, hasAppraisal := n.Values[scoring.StageAppraisal]
+	_, hasFinal := n.Values[scoring.StageFinal]
+	n.Appraised = hasAppraisal || hasFinal
+	if hasAppraisal && hasSelf {
+		ap := n.Values[scoring.StageAppraisal]
+		n.Changed = ap.NA != self.NA || (ap.Points != nil && self.Points != nil && !ap.Points.Equal(*self.Points))
+	}
+	names := it.Inputs()
+	if it.Method == scoring.Survey {
+		names = append(names, it.Measure)
+	}
+	for _, name := range names {
+		src := Source{Name: name, Label: labels[name].Label, Unit: labels[name].Unit}
+		if v, ok := data.Inputs[name]; ok {
+			src.Value = &v
+		}
+		n.Sources = append(n.Sources, src)
+	}
+	hasEvidence := false
+	for _, e := range n.Evidence {
+		hasEvidence = hasEvidence || e.Stage == scoring.StageSelf
+	}
+	switch {
+	case it.Method.Computed():
+		n.Status = StatusComputed
+	case !hasSelf && it.Method == scoring.Manual:
+		n.Status = StatusMissingPoints
+		a.Missing = append(a.Missing, n)
+	case it.Evidence == scoring.EvidenceRequired && !hasEvidence && !self.NA && self.Comment == "":
+		n.Status = StatusNeedsExplanation
+		a.Missing = append(a.Missing, n)
+	default:
+		n.Status = StatusOK
+	}
+}
