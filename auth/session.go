@@ -258,3 +258,11 @@ func (s *Service) UpdateUser(ctx context.Context, u User) error {
 	}
 	return nil
 }
+
+// Users lists every account.
+func (s *Service) Users(ctx context.Context) ([]User, error) { return s.Store.Users(ctx) }
+
+// User returns an account by user name.
+func (s *Service) User(ctx context.Context, username string) (User, error) {
+	return s.Store.UserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
+}

@@ -164,6 +164,9 @@ func (e *evaluator) node(it *Item) NodeScore {
 	var n NodeScore
 	if it.IsLeaf() {
 		n = e.leaf(it)
+		if it.HasRound && !n.NA {
+			n.Points = clamp(n.Points.Round(it.Round), zero, n.Max)
+		}
 	} else {
 		n = NodeScore{Code: it.Code, Points: zero, Max: zero, NA: true}
 		for _, c := range it.Items {
@@ -292,7 +295,15 @@ func (e *evaluator) ratio(it *Item, n NodeScore) NodeScore {
 		if !okNum {
 			return n
 		}
-		r = div(num, den)
+		if num.IsNegative() != den.IsNegative() {
+			num = zero
+		}
+		// One division, last: max × num / (den × target). Dividing first
+		// would round a quotient such as 43/48 that the multiplication
+		// makes exact again (6 × 43/48 = 5.375), and a tie could then
+		// round the wrong way when published.
+		n.Points = decimalMin(it.Max, div(it.Max.Mul(num), den.Mul(it.Target)))
+		return n
 	}
 	if r.IsNegative() {
 		r = zero

@@ -16,8 +16,9 @@ import (
 //
 // Supported: numbers, input names, + - * /, unary minus, parentheses,
 // comparisons (== != < <= > >=), and/or/not, the conditional a ? b : c and the
-// functions min, max (any number of arguments), abs, floor, ceil and round
-// (round(x) or round(x, places), half up).
+// functions min, max (any number of arguments), abs, floor, ceil, round
+// (round(x) or round(x, places), half up) and div (div(n, d) is n / d, or 0
+// when d is 0; div(n, d, e) gives e instead of 0).
 type expression struct {
 	root   ast.Node
 	idents []string
@@ -25,7 +26,7 @@ type expression struct {
 
 var errDivZero = errors.New("division by zero")
 
-var formulaFuncs = map[string]bool{"min": true, "max": true, "abs": true, "floor": true, "ceil": true, "round": true}
+var formulaFuncs = map[string]bool{"min": true, "max": true, "abs": true, "floor": true, "ceil": true, "round": true, "div": true}
 
 func compileFormula(src string) (*expression, error) {
 	tree, err := parser.Parse(src)
@@ -88,7 +89,7 @@ func compileFormula(src string) (*expression, error) {
 
 func checkCall(name string, args []ast.Node, check func(ast.Node) error) error {
 	if !formulaFuncs[name] {
-		return fmt.Errorf("unknown function %s (known: abs, ceil, floor, max, min, round)", name)
+		return fmt.Errorf("unknown function %s (known: abs, ceil, div, floor, max, min, round)", name)
 	}
 	switch name {
 	case "min", "max":
@@ -98,6 +99,10 @@ func checkCall(name string, args []ast.Node, check func(ast.Node) error) error {
 	case "round":
 		if len(args) < 1 || len(args) > 2 {
 			return fmt.Errorf("round takes one or two arguments")
+		}
+	case "div":
+		if len(args) < 2 || len(args) > 3 {
+			return fmt.Errorf("div takes two or three arguments: div(numerator, denominator[, when the denominator is 0])")
 		}
 	default:
 		if len(args) != 1 {
@@ -273,8 +278,49 @@ func evalCall(name string, args []ast.Node, vars map[string]Decimal) (value, err
 			places = int32(vals[1].IntPart())
 		}
 		out = vals[0].Round(places)
+	case "div":
+		switch {
+		case !vals[1].IsZero():
+			out = div(vals[0], vals[1])
+		case len(vals) == 3:
+			out = vals[2]
+		default:
+			out = zero
+		}
 	default:
 		return value{}, fmt.Errorf("unknown function %s", name)
 	}
 	return value{num: out}, nil
+}
+
+// truth evaluates a rule: the expression must give a truth value.
+func (e *expression) truth(vars map[string]Decimal) (bool, error) {
+	v, err := evalNode(e.root, vars)
+	if err != nil {
+		return false, err
+	}
+	if !v.bool {
+		return false, errors.New("the rule gives a number, not a truth value")
+	}
+	return v.b, nil
+}
+
+// boolean reports whether an expression gives a truth value whatever its
+// inputs: a comparison, and/or/not, true/false, or a conditional whose
+// branches are all such.
+func boolean(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.BoolNode:
+		return true
+	case *ast.UnaryNode:
+		return n.Operator == "not" || n.Operator == "!"
+	case *ast.BinaryNode:
+		switch n.Operator {
+		case "<", "<=", ">", ">=", "==", "!=", "and", "or", "&&", "||":
+			return true
+		}
+	case *ast.ConditionalNode:
+		return boolean(n.Exp1) && boolean(n.Exp2)
+	}
+	return false
 }

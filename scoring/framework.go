@@ -106,6 +106,12 @@ type Item struct {
 	// Metric is an external code (e.g. the national portal's metricCode).
 	Metric string
 
+	// Round, when HasRound is set, is the number of decimal places a
+	// computed leaf's points are rounded to (half up) before they are added
+	// up, the way a portal that publishes rounded scores sums them.
+	Round    int32
+	HasRound bool
+
 	Items  []*Item
 	Parent *Item
 	// Line is the line in the source file where the item starts (0 if unknown).
@@ -169,6 +175,9 @@ type Framework struct {
 	// Inputs optionally declares the measured inputs; when it is not empty,
 	// every input a leaf reads must be declared here.
 	Inputs []InputDef
+	// Checks are rules over a unit's inputs that an import must satisfy,
+	// e.g. "dossiers_on_time <= dossiers_received".
+	Checks []Check
 	Items  []*Item
 
 	byCode map[string]*Item

@@ -98,6 +98,7 @@ type rawItem struct {
 	Formula     string     `yaml:"formula"`
 	Survey      string     `yaml:"survey"`
 	Metric      string     `yaml:"metric"`
+	Round       number     `yaml:"round"`
 	Items       []*rawItem `yaml:"items"`
 	line        int
 	unknown     []string
@@ -139,6 +140,7 @@ type rawFramework struct {
 	NotApplicable string     `yaml:"not_applicable"`
 	Grades        []rawGrade `yaml:"grades"`
 	Inputs        []rawInput `yaml:"inputs"`
+	Checks        []rawCheck `yaml:"checks"`
 	Items         []*rawItem `yaml:"items"`
 }
 
@@ -244,6 +246,7 @@ func (b *builder) build(raw *rawFramework) {
 			}
 		}
 	}
+	b.checks(raw.Checks)
 	if len(b.problems) == 0 && !f.Max().IsPositive() {
 		b.addf(0, "", "the regular leaves' maximum is zero; the set needs at least one leaf worth points")
 	}
@@ -324,6 +327,9 @@ func (b *builder) item(ri *rawItem, parent *Item) *Item {
 	if len(ri.Items) > 0 {
 		if ri.Method != "" {
 			b.addf(ri.line, code, "has items and a method %q; a group has no method", ri.Method)
+		}
+		if ri.Round.set || ri.Round.bad != "" {
+			b.addf(ri.Round.line, code, "round applies only to computed leaves (ratio, tiers, formula, survey), not to a group")
 		}
 		sum, extra, regular := zero, 0, 0
 		for _, rc := range ri.Items {
@@ -470,6 +476,7 @@ func (b *builder) leaf(ri *rawItem, it *Item, code string) {
 	default:
 		b.addf(ri.line, code, "unknown method %q (manual, ratio, tiers, formula, survey, bonus or penalty)", ri.Method)
 	}
+	b.round(ri, it, code)
 	b.unused(ri, it, code)
 }
 

@@ -15,4 +15,12 @@ type (
 	ScoreRow         = scoreRow
 	InputRow         = inputRow
 	ChangeRow        = changeRow
+	UserRow          = userRow
+	SessionRow       = sessionRow
+	DeadlineRow      = deadlineRow
+	SubmissionRow    = submissionRow
+	AssignmentRow    = assignmentRow
+	EvidenceRow      = evidenceRow
+	PublicationRow   = publicationRow
+	ReminderRow      = reminderRow
 )

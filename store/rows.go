@@ -97,6 +97,8 @@ type scoreRow struct {
 	Comment    string
 	Author     string
 	UpdatedAt  time.Time
+	// Version counts the writes of the value: 1 when first recorded.
+	Version int64
 }
 
 func (scoreRow) TableName() string { return "scores" }

@@ -31,30 +31,16 @@ func sameValue(a, b scoring.Value) bool {
 // an entry to the change log (the row's comment as the reason, author,
 // source such as "import" or "web"); a row that only changes the comment
 // updates it (and the author) without a log entry, and a row equal to what
-// is stored writes nothing. Missing periods are created (phase draft);
-// units must exist.
+// is stored writes nothing. Every value written gets its version increased
+// (1 for a new one), so that a web edit made before an import is detected
+// as stale. Missing periods are created (phase draft); units must exist.
 // It returns how many values changed. On any problem nothing is written.
 //
 // The store does not check points against the criteria set; callers do
 // (scoring.Framework.CheckPoints).
 func (s *Store) RecordScores(ctx context.Context, rows []domain.Score, author, source string) (changed int, err error) {
-	var problems []string
-	for i, r := range rows {
-		where := fmt.Sprintf("row %d (unit %s, item %s)", i+1, r.Unit, r.Item)
-		switch {
-		case r.Period == "":
-			problems = append(problems, where+": the period is empty")
-		case r.Unit == "":
-			problems = append(problems, where+": the unit is empty")
-		case r.Item == "":
-			problems = append(problems, where+": the item is empty")
-		}
-		if _, err := scoring.ParseStage(string(r.Stage)); err != nil {
-			problems = append(problems, where+": "+err.Error())
-		}
-	}
-	if len(problems) > 0 {
-		return 0, domain.Invalidf("%s", strings.Join(problems, "\n"))
+	if err := checkScores(rows); err != nil {
+		return 0, err
 	}
 	if len(rows) == 0 {
 		return 0, nil
@@ -74,61 +60,8 @@ func (s *Store) RecordScores(ctx context.Context, rows []domain.Score, author, s
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		var (
-			changes []changeRow
-			write   = map[scoreKey]*scoreRow{}
-			order   []scoreKey
-		)
-		for _, r := range rows {
-			v := r.Value
-			if v.NA {
-				v.Points = scoring.NewInt(0)
-			}
-			next := &scoreRow{PeriodCode: r.Period, UnitCode: r.Unit, ItemCode: r.Item, Stage: string(r.Stage),
-				Points: nullPoints(v), NA: v.NA, Comment: r.Comment, Author: author, UpdatedAt: now}
-			k := next.key()
-			old, had := current[k]
-			valueChanged := !had || !sameValue(old.value(), v)
-			if !valueChanged && old.Comment == r.Comment {
-				continue
-			}
-			if valueChanged {
-				c := changeRow{PeriodCode: r.Period, UnitCode: r.Unit, ItemCode: r.Item, Stage: string(r.Stage),
-					HadOld: had, NewPoints: next.Points, NewNA: next.NA, Reason: r.Comment, Author: author,
-					Source: source, At: now}
-				if had {
-					c.OldPoints, c.OldNA = old.Points, old.NA
-				}
-				changes = append(changes, c)
-			}
-			current[k] = next
-			if write[k] == nil {
-				order = append(order, k)
-			}
-			write[k] = next
-		}
-		// One row per key: PostgreSQL refuses an upsert that touches a row twice.
-		upsert := make([]*scoreRow, len(order))
-		for i, k := range order {
-			upsert[i] = write[k]
-		}
-		if len(upsert) > 0 {
-			err := tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "period_code"}, {Name: "unit_code"}, {Name: "item_code"}, {Name: "stage"}},
-				DoUpdates: clause.AssignmentColumns([]string{"points", "na", "comment", "author", "updated_at"}),
-			}).CreateInBatches(upsert, s.batch).Error
-			if err != nil {
-				return err
-			}
-		}
-		if len(changes) > 0 {
-			if err := tx.CreateInBatches(changes, s.batch).Error; err != nil {
-				return err
-			}
-		}
-		changed = len(changes)
-		return nil
+		changed, err = s.writeScores(tx, current, rows, author, source)
+		return err
 	})
 	if err != nil {
 		return 0, wrap("record points", err)
@@ -136,12 +69,101 @@ func (s *Store) RecordScores(ctx context.Context, rows []domain.Score, author, s
 	return changed, nil
 }
 
-// lockUnits makes concurrent RecordScores calls on the same units wait for
-// each other, so that each reads the values the other wrote and logs the
-// right old value. SQLite needs nothing: its write transactions already run
-// one at a time (_txlock=immediate). On PostgreSQL it takes a transaction
-// advisory lock per period and unit, in sorted order so that two batches
-// cannot deadlock; row locks would not cover values not stored yet.
+// checkScores returns an error of kind domain.ErrInvalid naming every row
+// without a period, unit or item, or with an unknown stage.
+func checkScores(rows []domain.Score) error {
+	var problems []string
+	for i, r := range rows {
+		where := fmt.Sprintf("row %d (unit %s, item %s)", i+1, r.Unit, r.Item)
+		switch {
+		case r.Period == "":
+			problems = append(problems, where+": the period is empty")
+		case r.Unit == "":
+			problems = append(problems, where+": the unit is empty")
+		case r.Item == "":
+			problems = append(problems, where+": the item is empty")
+		}
+		if _, err := scoring.ParseStage(string(r.Stage)); err != nil {
+			problems = append(problems, where+": "+err.Error())
+		}
+	}
+	if len(problems) > 0 {
+		return domain.Invalidf("%s", strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// writeScores writes checked rows over current, the stored values of their
+// units (read in tx, under lockUnits), as RecordScores describes; current
+// ends up holding the values as written. It returns how many values
+// changed.
+func (s *Store) writeScores(tx *gorm.DB, current map[scoreKey]*scoreRow, rows []domain.Score, author, source string) (int, error) {
+	now := s.now()
+	var (
+		changes []changeRow
+		write   = map[scoreKey]*scoreRow{}
+		order   []scoreKey
+	)
+	for _, r := range rows {
+		v := r.Value
+		if v.NA {
+			v.Points = scoring.NewInt(0)
+		}
+		next := &scoreRow{PeriodCode: r.Period, UnitCode: r.Unit, ItemCode: r.Item, Stage: string(r.Stage),
+			Points: nullPoints(v), NA: v.NA, Comment: r.Comment, Author: author, UpdatedAt: now, Version: 1}
+		k := next.key()
+		old, had := current[k]
+		valueChanged := !had || !sameValue(old.value(), v)
+		if !valueChanged && old.Comment == r.Comment {
+			continue
+		}
+		if had {
+			next.Version = old.Version + 1
+		}
+		if valueChanged {
+			c := changeRow{PeriodCode: r.Period, UnitCode: r.Unit, ItemCode: r.Item, Stage: string(r.Stage),
+				HadOld: had, NewPoints: next.Points, NewNA: next.NA, Reason: r.Comment, Author: author,
+				Source: source, At: now}
+			if had {
+				c.OldPoints, c.OldNA = old.Points, old.NA
+			}
+			changes = append(changes, c)
+		}
+		current[k] = next
+		if write[k] == nil {
+			order = append(order, k)
+		}
+		write[k] = next
+	}
+	// One row per key: PostgreSQL refuses an upsert that touches a row twice.
+	upsert := make([]*scoreRow, len(order))
+	for i, k := range order {
+		upsert[i] = write[k]
+	}
+	if len(upsert) > 0 {
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "period_code"}, {Name: "unit_code"}, {Name: "item_code"}, {Name: "stage"}},
+			DoUpdates: clause.AssignmentColumns([]string{"points", "na", "comment", "author", "updated_at", "version"}),
+		}).CreateInBatches(upsert, s.batch).Error
+		if err != nil {
+			return 0, err
+		}
+	}
+	if len(changes) > 0 {
+		if err := tx.CreateInBatches(changes, s.batch).Error; err != nil {
+			return 0, err
+		}
+	}
+	return len(changes), nil
+}
+
+// lockUnits makes concurrent RecordScores and SaveScore calls on the same
+// units wait for each other, so that each reads the values the other wrote
+// and logs the right old value (and version). SQLite needs nothing: its
+// write transactions already run one at a time (_txlock=immediate). On
+// PostgreSQL it takes a transaction advisory lock per period and unit, in
+// sorted order so that two batches cannot deadlock; row locks would not
+// cover values not stored yet.
 func (s *Store) lockUnits(tx *gorm.DB, periods, units []string) error {
 	if s.dialect != DialectPostgres {
 		return nil
@@ -235,6 +257,19 @@ func stageOrder(st string) int { return slices.Index(scoring.Stages, scoring.Sta
 // item then stage (in workflow order). An empty unit means every unit
 // (ordered by unit first).
 func (s *Store) Scores(ctx context.Context, period, unit string) ([]domain.Score, error) {
+	rows, err := s.scoreRows(ctx, period, unit)
+	if err != nil {
+		return nil, err
+	}
+	scores := make([]domain.Score, len(rows))
+	for i, r := range rows {
+		scores[i] = r.domain()
+	}
+	return scores, nil
+}
+
+// scoreRows loads the values of Scores, in its order.
+func (s *Store) scoreRows(ctx context.Context, period, unit string) ([]scoreRow, error) {
 	q := s.db.WithContext(ctx).Where("period_code = ?", period)
 	if unit != "" {
 		q = q.Where("unit_code = ?", unit)
@@ -247,11 +282,7 @@ func (s *Store) Scores(ctx context.Context, period, unit string) ([]domain.Score
 		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), cmp.Compare(a.ItemCode, b.ItemCode),
 			cmp.Compare(stageOrder(a.Stage), stageOrder(b.Stage)))
 	})
-	scores := make([]domain.Score, len(rows))
-	for i, r := range rows {
-		scores[i] = r.domain()
-	}
-	return scores, nil
+	return rows, nil
 }
 
 // CountScores counts the values recorded in a period for the units of a

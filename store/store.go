@@ -127,13 +127,17 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 // runs each _pragma on every new connection. _txlock=immediate makes write
 // transactions take the write lock at BEGIN, so that two writers wait for
 // each other (busy_timeout) instead of failing when one upgrades a read lock.
+// synchronous=FULL syncs the WAL at every commit, so that a commit the
+// server has acknowledged (a survey response's 201) survives a power cut,
+// not only a crash of the process; the cost is measured in
+// docs/performance.md.
 func sqliteDSN(path string) string {
 	sep := "?"
 	if strings.Contains(path, "?") { // a file: URI with parameters of its own
 		sep = "&"
 	}
 	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=synchronous(FULL)&_txlock=immediate"
 }
 
 // Close closes the database.

@@ -2,8 +2,13 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +20,28 @@ import (
 	"github.com/parindex/parindex/store/storetest"
 )
 
-const latest = 2
+// latestVersion is the number of migration steps, checking that both
+// dialects have the same steps, numbered 1, 2, ... with no gap.
+func latestVersion(t testing.TB) int64 {
+	t.Helper()
+	var names [2][]string
+	for i, dialect := range []string{store.DialectSQLite, store.DialectPostgres} {
+		entries, err := os.ReadDir(filepath.Join("migrations", dialect))
+		must(t, err)
+		for _, e := range entries {
+			names[i] = append(names[i], e.Name())
+		}
+	}
+	if !slices.Equal(names[0], names[1]) {
+		t.Fatalf("the dialects' migrations differ:\nsqlite   %v\npostgres %v", names[0], names[1])
+	}
+	for i, name := range names[0] {
+		if want := fmt.Sprintf("%05d_", i+1); !strings.HasPrefix(name, want) {
+			t.Fatalf("migration %s: want the prefix %s", name, want)
+		}
+	}
+	return int64(len(names[0]))
+}
 
 func TestOpen(t *testing.T) {
 	s := storetest.Open(t)
@@ -47,6 +73,7 @@ func TestOpenBadPostgresURL(t *testing.T) {
 }
 
 func TestMigrate(t *testing.T) {
+	latest := latestVersion(t)
 	s, err := store.Open(t.Context(), storetest.URL(t), store.Options{})
 	must(t, err)
 	t.Cleanup(func() { s.Close() })
@@ -68,7 +95,8 @@ func TestMigrate(t *testing.T) {
 		}
 	}
 	for _, table := range []string{"unit_groups", "units", "periods", "frameworks", "framework_items",
-		"scores", "inputs", "score_changes"} {
+		"scores", "inputs", "score_changes", "users", "sessions", "period_deadlines", "submissions",
+		"assignments", "evidence", "publications", "reminders"} {
 		if n := count(t, s, table); n != 0 {
 			t.Errorf("%s: %d rows in a new database", table, n)
 		}
@@ -82,6 +110,7 @@ func TestRowsRoundTrip(t *testing.T) {
 	at := time.Date(2025, 3, 4, 5, 6, 7, 123456000, time.UTC)
 	parent := "S1"
 	item := "1"
+	unit := "S2"
 	rows := []struct {
 		name string
 		row  any // pointer to a row with ID 0
@@ -103,9 +132,9 @@ func TestRowsRoundTrip(t *testing.T) {
 			Name: "Tiêu chí", Method: "ratio", Max: dec(t, "0.1"), Metric: "M01"},
 			func() any { return &store.FrameworkItemRow{} }},
 		{"score", &store.ScoreRow{PeriodCode: "2025", UnitCode: "S1", ItemCode: "1.1", Stage: "self",
-			Points: decimal.NewNullDecimal(dec(t, "0.75")), Comment: "đã ban hành", Author: "an", UpdatedAt: at},
+			Points: decimal.NewNullDecimal(dec(t, "0.75")), Comment: "đã ban hành", Author: "an", UpdatedAt: at, Version: 1},
 			func() any { return &store.ScoreRow{} }},
-		{"na score", &store.ScoreRow{PeriodCode: "2025", UnitCode: "S1", ItemCode: "1.2", Stage: "final", NA: true, UpdatedAt: at},
+		{"na score", &store.ScoreRow{PeriodCode: "2025", UnitCode: "S1", ItemCode: "1.2", Stage: "final", NA: true, UpdatedAt: at, Version: 7},
 			func() any { return &store.ScoreRow{} }},
 		{"input", &store.InputRow{PeriodCode: "2025", UnitCode: "S2", Name: "tasks_done", Value: dec(t, "12.345"), Author: "import", UpdatedAt: at},
 			func() any { return &store.InputRow{} }},
@@ -115,6 +144,21 @@ func TestRowsRoundTrip(t *testing.T) {
 		{"change to na", &store.ChangeRow{PeriodCode: "2025", UnitCode: "S1", ItemCode: "1.1", Stage: "self", HadOld: true,
 			OldPoints: decimal.NewNullDecimal(dec(t, "0.75")), NewNA: true, Source: "import", At: at},
 			func() any { return &store.ChangeRow{} }},
+		{"officer", &store.UserRow{Username: "an.nv", Name: "Nguyễn Văn An", Role: "officer", UnitCode: &parent,
+			PasswordHash: "$argon2id$v=19$m=65536,t=1,p=4$c2FsdA$aGFzaA", CreatedAt: at, PasswordChangedAt: at.Add(time.Hour)},
+			func() any { return &store.UserRow{} }},
+		{"disabled admin", &store.UserRow{Username: "admin", Role: "admin", PasswordHash: "x", Disabled: true, CreatedAt: at, PasswordChangedAt: at},
+			func() any { return &store.UserRow{} }},
+		{"assignment of a unit", &store.AssignmentRow{UserID: 2, PeriodCode: "2025", UnitCode: &unit},
+			func() any { return &store.AssignmentRow{} }},
+		{"assignment of a field", &store.AssignmentRow{UserID: 2, PeriodCode: "2025", Field: "1"},
+			func() any { return &store.AssignmentRow{} }},
+		{"evidence", &store.EvidenceRow{PeriodCode: "2025", UnitCode: "S1", ItemCode: "1.1", Stage: "explanation",
+			FileName: "Báo cáo.pdf", ContentType: "application/pdf", Size: 1 << 40, SHA256: strings.Repeat("ab", 32),
+			UploadedBy: "an.nv", UploadedAt: at},
+			func() any { return &store.EvidenceRow{} }},
+		{"reminder", &store.ReminderRow{PeriodCode: "2025", UnitCode: "S2", Message: "Hạn nộp là thứ Sáu", Author: "admin", At: at},
+			func() any { return &store.ReminderRow{} }},
 	}
 	for _, tc := range rows {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,6 +169,43 @@ func TestRowsRoundTrip(t *testing.T) {
 			}
 			got := tc.read()
 			must(t, db.Where("id = ?", id).Take(got).Error)
+			normalize(got)
+			normalize(tc.row)
+			if !reflect.DeepEqual(got, tc.row) {
+				t.Errorf("read back\n got %+v\nwant %+v", got, tc.row)
+			}
+		})
+	}
+
+	// Tables keyed by their columns rather than an id.
+	submitted := at.Add(time.Minute)
+	keyed := []struct {
+		name  string
+		row   any
+		read  func() any
+		where string
+		args  []any
+	}{
+		{"session", &store.SessionRow{TokenHash: "h1", UserID: 1, CSRF: "c", CreatedAt: at, ExpiresAt: at.Add(8 * time.Hour),
+			LastSeen: at.Add(time.Minute), IP: "2001:db8::1"},
+			func() any { return &store.SessionRow{} }, "token_hash = ?", []any{"h1"}},
+		{"deadline", &store.DeadlineRow{PeriodCode: "2025", Phase: "self_assessment", DueAt: at},
+			func() any { return &store.DeadlineRow{} }, "period_code = ? AND phase = ?", []any{"2025", "self_assessment"}},
+		{"draft submission", &store.SubmissionRow{PeriodCode: "2025", UnitCode: "S1", Status: "draft"},
+			func() any { return &store.SubmissionRow{} }, "period_code = ? AND unit_code = ?", []any{"2025", "S1"}},
+		{"submission", &store.SubmissionRow{PeriodCode: "2025", UnitCode: "S2", Status: "submitted", SubmittedAt: &submitted,
+			SubmittedBy: "an.nv", Count: 2},
+			func() any { return &store.SubmissionRow{} }, "period_code = ? AND unit_code = ?", []any{"2025", "S2"}},
+		{"publication", &store.PublicationRow{PeriodCode: "2025", Number: 1, DecisionNo: "12/QĐ-BCĐ",
+			DecisionDate: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), ApprovedBy: "Ban Chỉ đạo", PublishedAt: at,
+			Snapshot: []byte(`{"a":1}` + "\x00\xff"), Document: []byte(`{"b":[]}`)},
+			func() any { return &store.PublicationRow{} }, "period_code = ? AND number = ?", []any{"2025", 1}},
+	}
+	for _, tc := range keyed {
+		t.Run(tc.name, func(t *testing.T) {
+			must(t, db.Create(tc.row).Error)
+			got := tc.read()
+			must(t, db.Where(tc.where, tc.args...).Take(got).Error)
 			normalize(got)
 			normalize(tc.row)
 			if !reflect.DeepEqual(got, tc.row) {
@@ -143,6 +224,11 @@ func normalize(row any) {
 		switch x := f.Interface().(type) {
 		case time.Time:
 			f.Set(reflect.ValueOf(x.UTC()))
+		case *time.Time:
+			if x != nil {
+				u := x.UTC()
+				f.Set(reflect.ValueOf(&u))
+			}
 		case decimal.Decimal:
 			f.Set(reflect.ValueOf(canonical(x)))
 		case decimal.NullDecimal:
@@ -159,6 +245,7 @@ func canonical(d decimal.Decimal) decimal.Decimal { return decimal.RequireFromSt
 // TestUpgradeKeepsData migrates to version 1, stores data, upgrades to the
 // latest version and checks that nothing was lost and the new tables work.
 func TestUpgradeKeepsData(t *testing.T) {
+	latest := latestVersion(t)
 	s := storetest.OpenAt(t, 1)
 	if v, err := s.SchemaVersion(t.Context()); err != nil || v != 1 {
 		t.Fatalf("SchemaVersion() = %d, %v; want 1", v, err)

@@ -16,10 +16,12 @@ import (
 //go:embed queries/unit_data.sql
 var unitDataSQL string
 
-// UnitData returns, for every unit of the group that has any points or
-// inputs recorded in the period, what the engine needs to score it: Points
-// (item → stage → value) and Inputs filled, Surveys nil. Units are ordered
-// by code. It runs one query whatever the number of units.
+// UnitData returns, for every unit of the group that has any points,
+// inputs or valid survey responses recorded in the period, what the engine
+// needs to score it: Points (item → stage → value), Inputs, and Surveys
+// (the satisfaction ratios of the period's survey campaigns, see
+// surveyRatios). Units are ordered by code. It runs one query for points
+// and inputs and a few for the surveys, whatever the number of units.
 func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error) {
 	rows, err := s.db.WithContext(ctx).Raw(unitDataSQL, sql.Named("period", period), sql.Named("group", group)).Rows()
 	if err != nil {
@@ -57,6 +59,19 @@ func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.U
 	}
 	if err := rows.Err(); err != nil {
 		return nil, wrap(fmt.Sprintf("load unit data of %s in %s", group, period), err)
+	}
+	ratios, err := s.surveyRatios(ctx, period, group)
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("load survey results of %s in %s", group, period), err)
+	}
+	for code, us := range ratios {
+		u := byUnit[code]
+		if u == nil {
+			u = &scoring.UnitData{Code: code, Name: us.name,
+				Points: map[string]map[scoring.Stage]scoring.Value{}, Inputs: map[string]scoring.Decimal{}}
+			byUnit[code] = u
+		}
+		u.Surveys = us.ratios
 	}
 	units := make([]scoring.UnitData, 0, len(byUnit))
 	for _, u := range byUnit {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -22,11 +24,12 @@ func (s *server) openAPI(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPIDocument)
 }
 
-// apiPeriodResults serves a published period's final results, byte for byte
-// what `parindex score --format json` prints.
+// apiPeriodResults serves a period's final results, byte for byte what
+// `parindex score --format json` prints: to the public once the period is
+// published, to staff always.
 func (s *server) apiPeriodResults(c echo.Context) error {
 	ctx := c.Request().Context()
-	period, err := s.publishedPeriod(ctx, c.Param("period"))
+	period, err := s.visiblePeriod(c, c.Param("period"))
 	if err != nil {
 		return err
 	}
@@ -56,4 +59,17 @@ func (s *server) healthz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// visiblePeriod returns a period the request may see results of: any
+// existing period for staff, a published one for the public.
+func (s *server) visiblePeriod(c echo.Context, code string) (domain.Period, error) {
+	if !currentUser(c).Role.Staff() {
+		return s.publishedPeriod(c.Request().Context(), code)
+	}
+	p, err := s.catalog.Period(c.Request().Context(), code)
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.Period{}, notFound("error.period_not_found", code)
+	}
+	return p, err
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 )
 
@@ -49,6 +50,14 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, domain.ErrForbidden):
 		return http.StatusForbidden
+	case errors.Is(err, domain.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, domain.ErrUnsupported):
+		return http.StatusUnsupportedMediaType
+	case errors.Is(err, auth.ErrNoSession), errors.Is(err, auth.ErrBadCredentials):
+		return http.StatusUnauthorized
+	case errors.Is(err, auth.ErrTooManyTries):
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

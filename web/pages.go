@@ -20,6 +20,10 @@ type chrome struct {
 	Province  string
 	LangLinks []link // the other languages, each linking to this page
 	Periods   []link // the published periods, for the switcher
+	// User is the header's account menu (nil when the server has no logins);
+	// Scripts are extra same-origin scripts (asset names) the page loads.
+	User    *userNav
+	Scripts []string
 }
 
 // link is a navigation entry.
@@ -33,7 +37,7 @@ type link struct {
 // chrome fills the layout's data. It makes no storage call, so the error
 // page can use it when storage is what failed.
 func (s *server) chrome(c echo.Context, l *locale, title string) chrome {
-	ch := chrome{Lang: l.code, Title: title, Province: s.province}
+	ch := chrome{Lang: l.code, Title: title, Province: s.province, User: s.userNav(c, l)}
 	r := c.Request()
 	for _, other := range s.langs.order {
 		if other == l {

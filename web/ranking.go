@@ -17,6 +17,8 @@ type rankingPage struct {
 	PeriodName string
 	Tabs       []link // "all groups", then one per group
 	Groups     []groupSection
+	// Decision is the latest publication's decision, when there is one.
+	Decision *publicationView
 }
 
 // groupSection is one group's ranking table and summary.
@@ -82,6 +84,13 @@ func (s *server) periodRanking(c echo.Context) error {
 		PeriodName: periodName(period),
 	}
 	page.Periods = periodLinks(published, period.Code)
+	pubs, err := s.publications(ctx, l, period.Code)
+	if err != nil {
+		return err
+	}
+	if len(pubs) > 0 {
+		page.Decision = &pubs[0]
+	}
 	page.Tabs = append(page.Tabs, link{Label: l.T("ranking.all_groups"), URL: periodURL(period.Code), Current: only == ""})
 	for _, g := range out.Groups {
 		name := nameOr(names[g.Code], g.Code)

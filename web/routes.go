@@ -1,9 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/parindex/parindex/auth"
 )
 
 // routes registers every route the server answers, top to bottom.
@@ -12,16 +16,26 @@ func (s *server) routes(e *echo.Echo) {
 	// errors for the central handler, every response carries the security
 	// headers, and the language is known before any page renders.
 	e.Use(s.logRequests(), s.recoverPanics(), securityHeaders, s.negotiateLanguage)
+	// Then the session, and the cross-site defences for state-changing
+	// requests: the origin check, a body limit (before any form is parsed)
+	// and the CSRF token.
+	e.Use(s.loadSession, checkOrigin, middleware.BodyLimit(fmt.Sprintf("%dB", s.maxUpload()+1<<20)), requireCSRF)
 
 	// Public pages: only published periods.
 	e.GET("/", s.home)
 	e.GET("/periods/:period", s.periodRanking)
 	e.GET("/periods/:period/units/:unit", s.unitBreakdown)
+	e.GET("/targets", s.targetsOverview)
 
 	// JSON API.
 	api := e.Group("/api/v1")
 	api.GET("/openapi.json", s.openAPI)
 	api.GET("/periods/:period/results", s.apiPeriodResults)
+	if s.auth != nil {
+		s.workflowAPI(api)
+		s.workPages(e)
+	}
+	s.surveyRoutes(e, api)
 
 	// Operations.
 	e.GET("/healthz", s.healthz)
@@ -31,4 +45,35 @@ func (s *server) routes(e *echo.Echo) {
 	e.GET("/favicon.ico", func(c echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, s.assets.url("favicon.svg"))
 	})
+}
+
+// workflowAPI registers the staff API: login, assessments, the workflow and
+// accounts. Each route names the roles it admits; the workflow service
+// checks, in addition, which units and stages the user may touch.
+func (s *server) workflowAPI(api *echo.Group) {
+	api.POST("/login", s.apiLogin)
+	api.POST("/logout", s.apiLogout, requireRole())
+	api.GET("/me", s.apiMe, requireRole())
+	api.PUT("/me/password", s.apiChangeOwnPassword, requireRole())
+
+	staff := api.Group("", requireRole())
+	staff.GET("/periods/:period/units/:unit/assessment", s.apiAssessment)
+	staff.PUT("/periods/:period/units/:unit/items/:item/:stage", s.apiSavePoints)
+	staff.POST("/periods/:period/units/:unit/items/:item/evidence", s.apiUploadEvidence, s.limitUpload)
+	staff.GET("/evidence/:id", s.apiDownloadEvidence)
+	staff.GET("/periods/:period/units/:unit/audit", s.apiAudit)
+	staff.POST("/periods/:period/units/:unit/submission", s.apiSubmit)
+	staff.DELETE("/periods/:period/units/:unit/submission", s.apiSubmit)
+	staff.GET("/periods/:period/dashboard", s.apiDashboard)
+
+	admin := api.Group("", requireRole(auth.Admin))
+	admin.POST("/periods/:period/phase", s.apiSetPhase)
+	admin.PUT("/periods/:period/deadlines/:phase", s.apiSetDeadline)
+	admin.POST("/periods/:period/reminders", s.apiRemind)
+	admin.PUT("/periods/:period/assignments/:username", s.apiSetAssignments)
+	admin.GET("/users", s.apiUsers)
+	admin.POST("/users", s.apiCreateUser)
+	admin.PATCH("/users/:username", s.apiUpdateUser)
+
+	api.POST("/periods/:period/publication", s.apiPublish, requireRole(auth.Committee))
 }

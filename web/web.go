@@ -13,9 +13,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
+	"github.com/parindex/parindex/workflow"
 )
 
 // Catalog is what the web layer reads about periods, groups and units. The
@@ -50,6 +52,9 @@ type Config struct {
 	// Province is shown in the header next to the product name, e.g.
 	// "Tỉnh Cà Mau". Empty shows the product name alone.
 	Province string
+	// SecureCookies marks cookies Secure even when the server is reached
+	// over plain HTTP (behind a TLS-terminating proxy).
+	SecureCookies bool
 }
 
 // Deps are the services the server calls. Catalog and Results are required;
@@ -57,6 +62,14 @@ type Config struct {
 type Deps struct {
 	Catalog Catalog
 	Results Results
+	// Auth logs staff in; nil serves the public pages only.
+	Auth *auth.Service
+	// Workflow runs assessments; required with Auth.
+	Workflow *workflow.Service
+	// Surveys runs the satisfaction surveys; nil serves no survey routes.
+	Surveys *SurveyDeps
+	// Targets reports the programme targets (/targets); nil answers 404.
+	Targets Targets
 }
 
 // server holds what handlers share. Everything in it is prepared by New and
@@ -66,9 +79,15 @@ type server struct {
 	catalog  Catalog
 	results  Results
 	province string
-	langs    *languages
-	pages    *renderer
-	assets   *assets
+	auth     *auth.Service
+	workflow *workflow.Service
+	// secureCookies: see Config.SecureCookies.
+	secureCookies bool
+	langs         *languages
+	pages         *renderer
+	assets        *assets
+	surveys       *surveyServer // nil without Deps.Surveys
+	targets       Targets       // nil without Deps.Targets
 }
 
 // New builds the HTTP handler: routes, middleware and the central error
@@ -93,8 +112,11 @@ func New(cfg Config, deps Deps) *echo.Echo {
 	}
 	s := &server{
 		log: logger, catalog: deps.Catalog, results: deps.Results, province: cfg.Province,
+		auth: deps.Auth, workflow: deps.Workflow, secureCookies: cfg.SecureCookies, targets: deps.Targets,
 		langs: langs, pages: pages, assets: assets,
 	}
+
+	s.surveys = newSurveyServer(s, deps.Surveys)
 
 	e := echo.New()
 	e.HideBanner = true

@@ -166,3 +166,26 @@ func (s *Service) Audit(ctx context.Context, user auth.User, period, unit string
 	}
 	return s.Store.Changes(ctx, period, unit)
 }
+
+// SetAssignments replaces an appraiser's assignments in a period (the
+// secretariat). Units and fields must exist.
+func (s *Service) SetAssignments(ctx context.Context, user auth.User, period string, appraiser auth.User, as []Assignment) error {
+	if user.Role != auth.Admin {
+		return domain.Forbiddenf("only the secretariat assigns appraisers")
+	}
+	if appraiser.Role != auth.Appraiser {
+		return domain.Invalidf("%s is not an appraiser", appraiser.Username)
+	}
+	if _, err := s.Store.Period(ctx, period); err != nil {
+		return err
+	}
+	for i := range as {
+		as[i].UserID, as[i].Period = appraiser.ID, period
+		if as[i].Unit != "" {
+			if _, err := s.Store.Unit(ctx, as[i].Unit); err != nil {
+				return err
+			}
+		}
+	}
+	return s.Store.SetAssignments(ctx, period, appraiser.ID, as)
+}

@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/imports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/store"
+	"github.com/parindex/parindex/workflow"
 )
 
 func cmdMigrate(e *env, args []string) error {
@@ -262,7 +264,10 @@ func cmdPeriod(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.SetPhase(e.ctx, *period, phase); err != nil {
+	// The command line follows the secretariat's rules: a published period
+	// never moves, and only the committee's decision publishes.
+	cli := auth.User{Username: currentUser(e), Role: auth.Admin}
+	if _, err := (&workflow.Service{Store: st}).SetPhase(e.ctx, cli, *period, phase); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "period %s is now in phase %s\n", *period, phase)

@@ -7,11 +7,24 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/demo"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/store"
+	"github.com/parindex/parindex/workflow"
 )
+
+// printDemoLogins says how to log in to the demo.
+func printDemoLogins(w io.Writer) {
+	fmt.Fprintln(w, "then open http://127.0.0.1:8080/ — the published rankings need no login; staff log in at /login:")
+	for _, u := range demoAccounts {
+		fmt.Fprintf(w, "  %-9s %-10s %s\n", u.Username, u.Role, u.Name)
+	}
+	fmt.Fprintf(w, "  password of every demo account: %s\n", demoPassword)
+}
 
 // demoProvince is the province name the server shows when it runs the demo.
 const demoProvince = "Tỉnh Cà Mau"
@@ -39,7 +52,7 @@ func cmdDemo(e *env, args []string) error {
 		return nil
 	}
 	fmt.Fprintln(e.stdout, "demo province loaded. Start the server with: parindex serve --db", f.db)
-	fmt.Fprintln(e.stdout, "then open http://127.0.0.1:8080/ (the published rankings need no login)")
+	printDemoLogins(e.stdout)
 	return nil
 }
 
@@ -91,15 +104,95 @@ func loadDemo(e *env, st *store.Store, progress io.Writer) (bool, error) {
 		}
 		fmt.Fprintln(progress, msg)
 	}
-	all, err := st.Periods(e.ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, p := range all {
-		if err := st.SetPhase(e.ctx, p.Code, domain.PhasePublished); err != nil {
-			return false, err
-		}
-		fmt.Fprintf(progress, "period %s published\n", p.Code)
+	if err := demoWorkflow(e, st, progress); err != nil {
+		return false, fmt.Errorf("demo: %w", err)
 	}
 	return true, nil
+}
+
+// demoPassword is the password of every demo account, printed by the demo.
+const demoPassword = "demo-parindex-2026"
+
+// demoAccounts are the demo's accounts, one per role.
+var demoAccounts = []auth.User{
+	{Username: "admin", Name: "Phòng CCHC, Sở Nội vụ", Role: auth.Admin},
+	{Username: "stp", Name: "Cán bộ đầu mối CCHC, Sở Tư pháp", Role: auth.Officer, Unit: "STP"},
+	{Username: "thamdinh", Name: "Thành viên Hội đồng thẩm định", Role: auth.Appraiser},
+	{Username: "bcd", Name: "Ban Chỉ đạo CCHC tỉnh", Role: auth.Committee},
+}
+
+// demoPublications are the (fictitious) decisions publishing the demo's
+// results.
+var demoPublications = []struct {
+	period, decision string
+	date             time.Time
+}{
+	{"2024", "215/QĐ-UBND", time.Date(2025, 3, 20, 0, 0, 0, 0, time.UTC)},
+	{"2025", "312/QĐ-UBND", time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC)},
+}
+
+// demoOpenPeriod is the period the demo leaves open for self-assessment,
+// with the 2025 criteria sets and statistics carried over.
+const demoOpenPeriod = "2026"
+
+// demoWorkflow creates the demo's accounts, publishes 2024 and 2025 through
+// the steering committee's decisions (so their results are frozen
+// snapshots), and opens 2026 for self-assessment.
+func demoWorkflow(e *env, st *store.Store, progress io.Writer) error {
+	authSvc := auth.NewService(st, nil)
+	users := map[auth.Role]auth.User{}
+	for _, u := range demoAccounts {
+		created, err := authSvc.CreateUser(e.ctx, u, demoPassword)
+		if err != nil {
+			return err
+		}
+		users[u.Role] = created
+	}
+	wf := &workflow.Service{Store: st}
+	for _, p := range demoPublications {
+		if err := st.SetPhase(e.ctx, p.period, domain.PhaseFinalAppraisal); err != nil {
+			return err
+		}
+		if _, err := wf.Publish(e.ctx, users[auth.Committee], p.period, p.decision, p.date); err != nil {
+			return err
+		}
+		fmt.Fprintf(progress, "period %s published by decision %s of %s\n", p.period, p.decision, p.date.Format("02/01/2006"))
+	}
+	groups, err := st.FrameworkGroups(e.ctx, "2025")
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		src, err := st.FrameworkSource(e.ctx, "2025", g)
+		if err != nil {
+			return err
+		}
+		src = []byte(strings.Replace(strings.Replace(string(src), `period: "2025"`, `period: "`+demoOpenPeriod+`"`, 1), "năm 2025", "năm "+demoOpenPeriod, 1))
+		fw, err := scoring.ParseFramework(strings.NewReader(string(src)))
+		if err != nil {
+			return err
+		}
+		if _, err := st.SaveFramework(e.ctx, fw, src, false); err != nil {
+			return err
+		}
+	}
+	inputs, err := st.Inputs(e.ctx, "2025", "")
+	if err != nil {
+		return err
+	}
+	for i := range inputs {
+		inputs[i].Period = demoOpenPeriod
+	}
+	if err := st.RecordInputs(e.ctx, inputs, "demo"); err != nil {
+		return err
+	}
+	if err := st.SetPhase(e.ctx, demoOpenPeriod, domain.PhaseSelfAssessment); err != nil {
+		return err
+	}
+	due := time.Date(2027, 1, 15, 17, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	if err := st.SetDeadline(e.ctx, demoOpenPeriod, domain.PhaseSelfAssessment, due); err != nil {
+		return err
+	}
+	fmt.Fprintf(progress, "period %s open for self-assessment until %s\n", demoOpenPeriod, due.Format("02/01/2006 15:04 (UTC-07)"))
+	return nil
 }

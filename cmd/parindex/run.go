@@ -48,9 +48,11 @@ func commands() []command {
 		{"migrate", "create or upgrade the database schema", cmdMigrate},
 		{"serve", "run the web server [--addr HOST:PORT] [--demo]", cmdServe},
 		{"demo", "load the demo province (Cà Mau) into an empty database", cmdDemo},
-		{"import", "import units | groups | framework | scores | inputs FILE", cmdImport},
+		{"import", "import units | groups | framework | scores | inputs | targets FILE, or import portal766 --period P FILE.json...", cmdImportAny},
+		{"template", "write the statistics workbook: template inputs --period P --group G --out FILE.xlsx", cmdTemplate},
 		{"score", "compute and print results --period P [--group G] [--stage final|appraisal|self] [--format table|csv|json]", cmdScore},
 		{"period", "list periods, or set a period's phase: period phase --period P PHASE", cmdPeriod},
+		{"user", "create an account: user add --username U --role R [--unit CODE] (password on standard input)", cmdUser},
 	}
 }
 

@@ -5,10 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/results"
+	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/web"
+	"github.com/parindex/parindex/workflow"
 )
 
 func cmdServe(e *env, args []string) error {
@@ -21,6 +27,9 @@ func cmdServe(e *env, args []string) error {
 	withDemo := f.Bool("demo", false, "load the demo province when the database is empty")
 	lang := f.String("lang", envOr(e, "PARINDEX_LANG", "vi"), "default language of the pages: vi or en")
 	province := f.String("province", e.getenv("PARINDEX_PROVINCE"), "the province's name shown in the page header")
+	filesDir := f.String("files", e.getenv("PARINDEX_FILES_DIR"), "folder of the evidence documents (default: beside the SQLite file, or ./parindex-files)")
+	maxUploadMB := f.Int("max-upload", envInt(e, "PARINDEX_MAX_UPLOAD_MB", 20), "largest evidence file accepted, in MB")
+	secure := f.Bool("secure-cookies", e.getenv("PARINDEX_SECURE_COOKIES") == "true", "mark cookies Secure (behind an HTTPS proxy)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -30,6 +39,9 @@ func cmdServe(e *env, args []string) error {
 	}
 	if *lang != "vi" && *lang != "en" {
 		return usagef("--lang %q must be vi or en", *lang)
+	}
+	if *maxUploadMB < 1 || *maxUploadMB > 1024 {
+		return usagef("--max-upload %d must be between 1 and 1024 MB", *maxUploadMB)
 	}
 	st, err := f.open()
 	if err != nil {
@@ -44,9 +56,19 @@ func cmdServe(e *env, args []string) error {
 			*province = demoProvince
 		}
 	}
-	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province}, web.Deps{
+	if *filesDir == "" {
+		*filesDir = defaultFilesDir(f.db)
+	}
+	files, err := store.NewFiles(*filesDir)
+	if err != nil {
+		return err
+	}
+	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure}, web.Deps{
 		Catalog: st,
-		Results: &results.Service{Store: st},
+		// Published periods are computed from their frozen snapshot.
+		Results:  &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}},
+		Auth:     auth.NewService(st, nil),
+		Workflow: &workflow.Service{Store: st, Files: files, MaxUpload: int64(*maxUploadMB) << 20},
 	})
 	srv := &http.Server{
 		Addr:              *addr,
@@ -71,6 +93,22 @@ func cmdServe(e *env, args []string) error {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	return nil
+}
+
+// defaultFilesDir keeps evidence beside an SQLite database file
+// (parindex.db → parindex-files), and in ./parindex-files for PostgreSQL.
+func defaultFilesDir(db string) string {
+	if store.IsPostgresURL(db) {
+		return "parindex-files"
+	}
+	return strings.TrimSuffix(db, filepath.Ext(db)) + "-files"
+}
+
+func envInt(e *env, key string, def int) int {
+	if v, err := strconv.Atoi(e.getenv(key)); err == nil {
+		return v
+	}
+	return def
 }
 
 func envOr(e *env, key, def string) string {

@@ -50,11 +50,13 @@ func run(dir string) error {
 		return err
 	}
 	sets := map[string]map[string]*framework{} // period → group → set
+	pathOf := map[*framework]string{}
 	for _, p := range paths {
 		f, err := loadFramework(p)
 		if err != nil {
 			return err
 		}
+		pathOf[f] = p
 		if sets[f.Period] == nil {
 			sets[f.Period] = map[string]*framework{}
 		}
@@ -66,6 +68,7 @@ func run(dir string) error {
 	}
 	sort.Strings(periods)
 	targets := targetIndices(units, periods, sets)
+	checks := checker{}
 
 	for year, period := range periods {
 		scores := [][]string{{"period", "unit", "item", "stage", "points", "comment"}}
@@ -80,6 +83,9 @@ func run(dir string) error {
 			q := clamp((t-45)/52, 0, 1)
 			g := gen{rand.New(rand.NewPCG(seed, hash(period+"/"+u.code)))}
 			in := genInputs(u, q, year, g)
+			if err := checks.check(pathOf[f], u.code, in); err != nil {
+				return err
+			}
 			for _, name := range f.inputNames() {
 				v, ok := in[name]
 				if !ok {

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/scoring"
+)
+
+// auditPage is every change to a unit's points in a period, newest first,
+// optionally for one item.
+type auditPage struct {
+	chrome
+	PeriodName, UnitName string
+	Items                []option
+	Item                 string
+	ItemName             string
+	Rows                 []changeView
+	CSVURL, BackURL      string
+	Action               string
+}
+
+// auditPage shows the unit's audit log; ?item= narrows it to one item.
+func (s *server) auditPage(c echo.Context) error {
+	ctx, l, u := c.Request().Context(), s.locale(c), currentUser(c)
+	period, unit := c.Param("period"), c.Param("unit")
+	// Audit checks that the user may see the unit, before anything is read.
+	changes, err := s.workflow.Audit(ctx, u, period, unit)
+	if err != nil {
+		return err
+	}
+	p, err := s.workflow.Store.Period(ctx, period)
+	if err != nil {
+		return err
+	}
+	un, err := s.workflow.Store.Unit(ctx, unit)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	item := c.QueryParam("item")
+	page := auditPage{
+		PeriodName: periodName(p), UnitName: nameOr(un.Name, un.Code), Item: item,
+		BackURL: workUnitURL(period, unit), Action: workUnitURL(period, unit) + "/audit",
+		CSVURL: "/api/v1/periods/" + url.PathEscape(period) + "/units/" + url.PathEscape(unit) + "/audit?format=csv",
+	}
+	if fw, err := s.workflow.Store.Framework(ctx, period, un.Group); err == nil {
+		var walk func(items []*scoring.Item)
+		walk = func(items []*scoring.Item) {
+			for _, it := range items {
+				names[it.Code] = it.Name
+				if it.IsLeaf() {
+					page.Items = append(page.Items, option{Value: it.Code, Label: it.Code + " " + it.Name, Selected: it.Code == item})
+				}
+				walk(it.Items)
+			}
+		}
+		walk(fw.Items)
+	} else if !errors.Is(err, domain.ErrNotFound) {
+		return err
+	}
+	page.ItemName = names[item]
+	for i := len(changes) - 1; i >= 0; i-- {
+		if item != "" && changes[i].Item != item {
+			continue
+		}
+		page.Rows = append(page.Rows, newChangeView(l, changes[i]))
+	}
+	page.chrome = s.chrome(c, l, l.T("work.audit.title", page.UnitName, page.PeriodName))
+	return s.render(c, http.StatusOK, "audit", page)
+}

@@ -1,0 +1,80 @@
+// Progressive enhancement of the staff pages. Every page works without this
+// script; it only adds conveniences: a warning before leaving a field form
+// with unsaved changes, a size check before uploading, confirmations of
+// irreversible actions, "not applicable" locking the points box, and a
+// select-all box on the dashboard.
+(function () {
+  "use strict";
+
+  var dirty = new Set();
+  var submitting = false;
+
+  document.querySelectorAll("form.field-form").forEach(function (form) {
+    form.addEventListener("input", function () { dirty.add(form); });
+    form.addEventListener("change", function () { dirty.add(form); });
+    form.addEventListener("submit", function (ev) {
+      var max = 0, total = 0, msg = "";
+      form.querySelectorAll("input[type=file][data-max]").forEach(function (inp) {
+        max = parseInt(inp.getAttribute("data-max"), 10) || 0;
+        msg = inp.getAttribute("data-too-large") || msg;
+        Array.prototype.forEach.call(inp.files || [], function (f) { total += f.size; });
+      });
+      if (max > 0 && total > max) {
+        ev.preventDefault();
+        window.alert(msg);
+        return;
+      }
+      submitting = true;
+    });
+  });
+
+  window.addEventListener("beforeunload", function (ev) {
+    if (submitting || dirty.size === 0) {
+      return;
+    }
+    var first = dirty.values().next().value;
+    ev.preventDefault();
+    ev.returnValue = first.getAttribute("data-unsaved") || "";
+    return ev.returnValue;
+  });
+
+  document.querySelectorAll("[data-confirm]").forEach(function (el) {
+    el.addEventListener("click", function (ev) {
+      if (!window.confirm(el.getAttribute("data-confirm"))) {
+        ev.preventDefault();
+      }
+    });
+  });
+
+  // "Not applicable" makes the points box read-only (its value is kept, so
+  // unticking brings it back).
+  document.querySelectorAll("input[type=checkbox][name^='na.']").forEach(function (box) {
+    var code = box.name.slice(3);
+    var points = document.getElementById("p-" + code);
+    if (!points) {
+      return;
+    }
+    var sync = function () {
+      if (points.tagName === "SELECT") {
+        points.disabled = box.checked;
+      } else {
+        points.readOnly = box.checked;
+      }
+      points.classList.toggle("is-na", box.checked);
+    };
+    box.addEventListener("change", sync);
+    sync();
+  });
+
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    var name = all.getAttribute("data-select-all");
+    var form = all.form || all.closest("form");
+    if (!form) {
+      return;
+    }
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      form.querySelectorAll("input[type=checkbox][name='" + name + "']").forEach(function (b) { b.checked = all.checked; });
+    });
+  });
+})();
