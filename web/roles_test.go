@@ -22,7 +22,7 @@ var roles = []string{"", "admin", "officer1", "officer2", "appraiser", "appraise
 func TestRoleRouteMatrix(t *testing.T) {
 	p := newProvince(t)
 	// A document of U1 to download, and an appraiser's id for assignments.
-	code, body := p.as("officer1").upload("/api/v1/periods/2025/units/U1/items/1.1/evidence", "ke-hoach.pdf", tinyPDF)
+	code, body := p.as("officer1").upload("/api/v1/periods/2025/units/U1/items/1.1/evidence", "ke-hoach.pdf", samplePDF)
 	if code != 201 {
 		t.Fatalf("upload: %d %s", code, body)
 	}
@@ -68,7 +68,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 			var code int
 			var body string
 			if r.upload {
-				code, body = c.upload(r.path, "bo-sung.pdf", tinyPDF)
+				code, body = c.upload(r.path, "bo-sung.pdf", samplePDF)
 			} else {
 				code, body = c.json(r.method, r.path, r.body)
 			}
@@ -83,7 +83,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 	}
 	// Creating users: only the secretariat; a taken name is a conflict.
 	for _, role := range roles {
-		code, _ := p.as(role).json("POST", "/api/v1/users", map[string]any{"username": "moi-" + strings.TrimSuffix(role+"x", "x"), "role": "committee", "password": testPassword})
+		code, _ := p.as(role).json("POST", "/api/v1/users", map[string]any{"username": "moi-" + strings.TrimSuffix(role+"x", "x"), "role": "committee", "password": apiPassword})
 		want := map[string]int{"": 401, "admin": 201}[role]
 		if want == 0 {
 			want = 403
@@ -92,7 +92,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 			t.Errorf("POST /api/v1/users as %q: %d, want %d", role, code, want)
 		}
 	}
-	if code, _ := p.as("admin").json("POST", "/api/v1/users", map[string]any{"username": "officer1", "role": "committee", "password": testPassword}); code != 409 {
+	if code, _ := p.as("admin").json("POST", "/api/v1/users", map[string]any{"username": "officer1", "role": "committee", "password": apiPassword}); code != 409 {
 		t.Errorf("a taken user name: %d, want 409", code)
 	}
 }
@@ -101,7 +101,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 // U2's officer with every id the officer could guess.
 func TestOfficerCannotReachOtherUnits(t *testing.T) {
 	p := newProvince(t)
-	code, body := p.as("officer1").upload("/api/v1/periods/2025/units/U1/items/1.1/evidence", "ke-hoach.pdf", tinyPDF)
+	code, body := p.as("officer1").upload("/api/v1/periods/2025/units/U1/items/1.1/evidence", "ke-hoach.pdf", samplePDF)
 	if code != 201 {
 		t.Fatalf("upload: %d %s", code, body)
 	}

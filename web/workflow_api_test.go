@@ -34,7 +34,7 @@ import (
 // three units, a criteria set of four leaves (1.1 needs evidence, 2.1 is
 // computed from inputs), and an account per role.
 type province struct {
-	t     *testing.T
+	t     testing.TB
 	st    *store.Store
 	srv   *echo.Echo
 	files string
@@ -56,7 +56,7 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-const testPassword = "mật-khẩu-đủ-dài-2025"
+const apiPassword = "mật-khẩu-đủ-dài-2025"
 
 const provinceSet = `period: "2025"
 group: SO
@@ -91,7 +91,7 @@ var provinceUsers = []auth.User{
 	{Username: "committee", Role: auth.Committee},
 }
 
-func newProvince(t *testing.T) *province {
+func newProvince(t testing.TB) *province {
 	t.Helper()
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC)}
@@ -118,7 +118,7 @@ func newProvince(t *testing.T) *province {
 	authSvc := auth.NewService(st, clock.Now)
 	ids := map[string]auth.User{}
 	for _, u := range provinceUsers {
-		created, err := authSvc.CreateUser(ctx, u, testPassword)
+		created, err := authSvc.CreateUser(ctx, u, apiPassword)
 		must(err)
 		ids[u.Username] = created
 	}
@@ -157,7 +157,7 @@ func (p *province) as(username string) *client {
 		return c
 	}
 	res, body := p.do(nil, http.MethodPost, "/api/v1/login", "application/json",
-		strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, username, testPassword)), nil)
+		strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, username, apiPassword)), nil)
 	if res.StatusCode != http.StatusOK {
 		p.t.Fatalf("login %s: %d %s", username, res.StatusCode, body)
 	}
@@ -238,8 +238,8 @@ func (c *client) upload(path, name string, content []byte) (int, string) {
 	return res.StatusCode, out
 }
 
-// tinyPDF is a minimal valid PDF document.
-var tinyPDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+// samplePDF is a minimal valid PDF document.
+var samplePDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 func (p *province) setPhase(phase domain.Phase) {
 	p.t.Helper()
@@ -279,7 +279,7 @@ func TestLoginLogoutAndLimit(t *testing.T) {
 			strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, user, pass)), header)
 		return res
 	}
-	res := login("officer1", testPassword, nil)
+	res := login("officer1", apiPassword, nil)
 	if res.StatusCode != 200 {
 		t.Fatalf("login: %d", res.StatusCode)
 	}
@@ -295,18 +295,18 @@ func TestLoginLogoutAndLimit(t *testing.T) {
 	if login("officer1", "wrong password!", nil).StatusCode != http.StatusUnauthorized {
 		t.Error("a wrong password must give 401")
 	}
-	if login("nobody", testPassword, nil).StatusCode != http.StatusUnauthorized {
+	if login("nobody", apiPassword, nil).StatusCode != http.StatusUnauthorized {
 		t.Error("an unknown user must give 401")
 	}
 	// Five failures for one user name, then even the right password waits.
 	for i := 0; i < 5; i++ {
 		login("officer2", "wrong password!", nil)
 	}
-	if got := login("officer2", testPassword, nil).StatusCode; got != http.StatusTooManyRequests {
+	if got := login("officer2", apiPassword, nil).StatusCode; got != http.StatusTooManyRequests {
 		t.Errorf("after 5 failures: %d, want 429", got)
 	}
 	p.clock.Add(16 * time.Minute)
-	if got := login("officer2", testPassword, nil).StatusCode; got != http.StatusOK {
+	if got := login("officer2", apiPassword, nil).StatusCode; got != http.StatusOK {
 		t.Errorf("after the window: %d, want 200", got)
 	}
 	// Logout ends the session on the server.
@@ -334,7 +334,7 @@ func TestPasswordsAreHashedWithArgon2id(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(u.PasswordHash, "$argon2id$v=19$") || strings.Contains(u.PasswordHash, testPassword) {
+	if !strings.HasPrefix(u.PasswordHash, "$argon2id$v=19$") || strings.Contains(u.PasswordHash, apiPassword) {
 		t.Errorf("stored hash %q", u.PasswordHash)
 	}
 }
@@ -485,7 +485,7 @@ func TestDeadlineAndSubmission(t *testing.T) {
 	p.wantStatus("self 1.1", code, body, 200)
 	code, body = officer.json(http.MethodPost, "/api/v1/periods/2025/units/U1/submission", nil)
 	p.wantStatus("submit without evidence for 1.1", code, body, 422)
-	code, body = officer.upload("/api/v1/periods/2025/units/U1/items/1.1/evidence", "ke-hoach-cchc-2025.pdf", tinyPDF)
+	code, body = officer.upload("/api/v1/periods/2025/units/U1/items/1.1/evidence", "ke-hoach-cchc-2025.pdf", samplePDF)
 	p.wantStatus("upload", code, body, 201)
 	code, body = officer.json(http.MethodPost, "/api/v1/periods/2025/units/U1/submission", nil)
 	p.wantStatus("submit", code, body, 200)
@@ -540,7 +540,7 @@ func TestBadUploadsStoreNothing(t *testing.T) {
 	p := newProvince(t)
 	officer := p.as("officer1")
 	path := "/api/v1/periods/2025/units/U1/items/1.1/evidence"
-	big := append(append([]byte{}, tinyPDF...), bytes.Repeat([]byte("0"), 1<<20)...)
+	big := append(append([]byte{}, samplePDF...), bytes.Repeat([]byte("0"), 1<<20)...)
 	cases := []struct {
 		name, file string
 		content    []byte
@@ -550,10 +550,10 @@ func TestBadUploadsStoreNothing(t *testing.T) {
 		{"too large", "lon.pdf", big, 413, "larger than the limit"},
 		{"not an accepted type", "virus.exe", []byte("MZ\x90\x00binary"), 415, "not an accepted document"},
 		{"content does not match the extension", "fake.pdf", []byte("<html><script>alert(1)</script></html>"), 415, "not an accepted document"},
-		{"path separators", "../../etc/passwd.pdf", tinyPDF, 422, "path separator"},
-		{"backslash separators", `C:\temp\ke-hoach.pdf`, tinyPDF, 422, "path separator"},
+		{"path separators", "../../etc/passwd.pdf", samplePDF, 422, "path separator"},
+		{"backslash separators", `C:\temp\ke-hoach.pdf`, samplePDF, 422, "path separator"},
 		{"empty file", "rong.pdf", nil, 422, "is empty"},
-		{"no name", "", tinyPDF, 422, ""},
+		{"no name", "", samplePDF, 422, ""},
 	}
 	for _, c := range cases {
 		code, body := officer.upload(path, c.file, c.content)
@@ -566,18 +566,18 @@ func TestBadUploadsStoreNothing(t *testing.T) {
 		t.Errorf("refused uploads left %d rows and %d files", rows, files)
 	}
 	// A good upload is stored once, and downloads only as an attachment.
-	code, body := officer.upload(path, "Kế hoạch CCHC 2025.pdf", tinyPDF)
+	code, body := officer.upload(path, "Kế hoạch CCHC 2025.pdf", samplePDF)
 	p.wantStatus("good upload", code, body, 201)
 	var ev struct {
 		ID     int64  `json:"id"`
 		Size   int64  `json:"size"`
 		SHA256 string `json:"sha256"`
 	}
-	if err := json.Unmarshal([]byte(body), &ev); err != nil || ev.Size != int64(len(tinyPDF)) || len(ev.SHA256) != 64 {
+	if err := json.Unmarshal([]byte(body), &ev); err != nil || ev.Size != int64(len(samplePDF)) || len(ev.SHA256) != 64 {
 		t.Fatalf("upload answer %s", body)
 	}
 	res, raw := p.do(officer, http.MethodGet, fmt.Sprintf("/api/v1/evidence/%d", ev.ID), "", nil, nil)
-	if res.StatusCode != 200 || raw != string(tinyPDF) {
+	if res.StatusCode != 200 || raw != string(samplePDF) {
 		t.Fatalf("download: %d", res.StatusCode)
 	}
 	if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || !strings.Contains(cd, "filename*=utf-8''K%E1%BA%BF") {
