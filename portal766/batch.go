@@ -88,8 +88,14 @@ func Combine(answers []*Answer) (*Batch, error) {
 	b := &Batch{Answers: answers}
 	units := map[string]*Unit{}
 	for _, a := range answers {
+		seenID := map[string]string{}
 		for _, r := range a.Records {
 			where := a.File + ": " + r.Where
+			if first, dup := seenID[r.ID]; dup {
+				addf("%s: departmentId %s appears twice in the answer (first at %s)", where, r.ID, first)
+				continue
+			}
+			seenID[r.ID] = r.Where
 			code := r.Code
 			if code == "" {
 				code = codeOf[r.ID]

@@ -124,15 +124,24 @@ func TestConformance(t *testing.T) {
 			t.Errorf("%s: %d units, want the province and its 163 units", c.name, len(units))
 		}
 		sets := map[string]*scoring.Framework{}
+		declared := map[string]bool{}
 		for _, g := range []string{portal766.LevelProvince, portal766.LevelCommune} {
 			_, fw, err := portal766.CriteriaSet(c.period, g)
 			if err != nil {
 				t.Fatal(err)
 			}
 			sets[g] = fw
+			for _, in := range fw.Inputs {
+				declared[in.Name] = true
+			}
 		}
 		for _, u := range units {
 			fw := sets[u.Level]
+			for name := range u.Inputs {
+				if !declared[name] {
+					t.Errorf("%s %s: input %s is not declared by the criteria set", c.name, u.Code, name)
+				}
+			}
 			res := scoring.Evaluate(fw, u.UnitData(), scoring.StageFinal)
 			where := fmt.Sprintf("%s %s", c.name, u.Code)
 			for _, top := range fw.Items {
@@ -173,6 +182,10 @@ func TestConformance(t *testing.T) {
 				// The group's total: the sum of its (rounded) metric scores.
 				if total := u.Totals[portal766.Kind(top.Code)]; total != nil {
 					tl := get(top.Code, "(group total)")
+					if top.Code == "online" {
+						tl.unreproduced++
+						continue
+					}
 					got := res.Nodes[top.Code].Points
 					diff := got.Sub(*total).Abs()
 					tl.compared++
@@ -224,6 +237,7 @@ func TestConformance(t *testing.T) {
 		"transparency/DOSSIER_SYNC":                       {976, 8, 0},
 		"progress/progress":                               {984, 0, 0},
 		"online/online":                                   {0, 0, 984},
+		"online/(group total)":                            {0, 0, 984},
 		"digitization/ORIGINAL_RESULT_AVAILABLE":          {935, 49, 0},
 		"digitization/SO_HOA_GIAY_TO_GIAI_QUYET":          {935, 49, 0},
 		"digitization/REUSED_DIGITIZED_DATA":              {935, 49, 0},

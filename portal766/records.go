@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/parindex/parindex/scoring"
 )
@@ -18,7 +19,9 @@ type metric struct {
 	scored   bool   // false for the informative metrics worth no points
 }
 
-func counts(prefix string) metric { return metric{num: prefix + "_num", den: prefix + "_den", scored: true} }
+func counts(prefix string) metric {
+	return metric{num: prefix + "_num", den: prefix + "_den", scored: true}
+}
 
 // metricInputs lists, per metric group, every metric code the portal
 // publishes and where its counts go. A code not listed here is refused: the
@@ -145,18 +148,26 @@ func parseRecord(ps *problems, kind Kind, where string, obj map[string]any, root
 		score = "totalScore"
 		parseMetrics(ps, kind, &r, obj)
 	}
-	total, _, ok := number(ps, r.Where, obj, score)
+	total, ok := number(ps, r.Where, obj, score)
 	if ok {
 		r.Total = total
 	}
 	for _, f := range recordFields[kind] {
-		v, _, ok := number(ps, r.Where, obj, f.json)
+		v, ok := number(ps, r.Where, obj, f.json)
 		switch {
 		case !ok:
 		case v != nil:
 			r.Inputs[f.input] = *v
 		case f.required:
 			ps.add(r.Where, "%s is missing", f.json)
+		}
+	}
+	switch kind {
+	case Progress, Online, Payment:
+		if obj["maxScore"] != nil {
+			checkMax(ps, r.Where, obj, "maxScore", string(kind))
+		} else {
+			checkMax(ps, r.Where, obj, "totalMaxScore", string(kind))
 		}
 	}
 	switch kind {
@@ -205,13 +216,13 @@ func parseMetrics(ps *problems, kind Kind, r *Record, obj map[string]any) {
 		}
 		seen[code] = true
 		if def.rate != "" {
-			pct, _, ok := number(ps, where, mo, "ratio")
+			pct, ok := number(ps, where, mo, "ratio")
 			if ok && pct != nil {
 				r.Inputs[def.rate] = pct.Div(scoring.NewInt(100))
 			}
 		} else {
-			num, _, okNum := number(ps, where, mo, "numerator")
-			den, _, okDen := number(ps, where, mo, "denominator")
+			num, okNum := number(ps, where, mo, "numerator")
+			den, okDen := number(ps, where, mo, "denominator")
 			switch {
 			case !okNum || !okDen:
 			case num != nil && den != nil:
@@ -221,34 +232,60 @@ func parseMetrics(ps *problems, kind Kind, r *Record, obj map[string]any) {
 			}
 		}
 		if def.scored {
-			s, _, ok := number(ps, where, mo, "score")
+			s, ok := number(ps, where, mo, "score")
 			if ok {
 				r.Official[code] = s
 			}
+			checkMax(ps, where, mo, "maxScore", code)
 		}
 	}
 }
 
 // number reads a non-negative number. It returns nil for a null or missing
-// value (present tells which), and ok=false after recording a problem.
-func number(ps *problems, where string, obj map[string]any, key string) (v *scoring.Decimal, present, ok bool) {
-	raw, present := obj[key]
+// value, and ok=false after recording a problem.
+func number(ps *problems, where string, obj map[string]any, key string) (v *scoring.Decimal, ok bool) {
+	raw := obj[key]
 	if raw == nil {
-		return nil, present, true
+		return nil, true
 	}
 	n, isNum := raw.(json.Number)
 	if !isNum {
 		ps.add(where, "%s is not a number (%v)", key, raw)
-		return nil, true, false
+		return nil, false
 	}
 	d, err := scoring.ParseDecimal(n.String())
 	if err != nil {
 		ps.add(where, "%s: %v", key, err)
-		return nil, true, false
+		return nil, false
 	}
 	if d.IsNegative() {
 		ps.add(where, "%s is negative (%s); counts and points cannot be", key, d)
-		return nil, true, false
+		return nil, false
 	}
-	return &d, true, true
+	return &d, true
+}
+
+// maxima are the points the 766 criteria set gives each metric (by metric
+// code) and each group scored as one (by item code).
+var maxima = sync.OnceValue(func() map[string]scoring.Decimal {
+	_, fw, err := CriteriaSet("2026", LevelProvince)
+	if err != nil {
+		panic(err) // the embedded set is tested
+	}
+	out := map[string]scoring.Decimal{}
+	for key, code := range leafKeys(fw) {
+		out[code] = fw.Item(key).Max
+	}
+	return out
+})
+
+// checkMax refuses an answer whose maximum for a metric differs from the
+// criteria set's: the portal's weights have changed and the set must follow.
+func checkMax(ps *problems, where string, obj map[string]any, field, key string) {
+	v, ok := number(ps, where, obj, field)
+	want, known := maxima()[key]
+	if !ok || v == nil || !known || v.Equal(want) {
+		return
+	}
+	ps.add(where, "%s is %s but the 766 criteria set gives %s points; the portal's weights have changed", field, v, want)
 }

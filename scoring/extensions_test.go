@@ -216,3 +216,21 @@ func TestRatioDividesLast(t *testing.T) {
 	eq(t, "b", r.Nodes["b"].Points, "5.38")
 	eq(t, "c", r.Nodes["c"].Points, "5") // 6 × 36 / (48 × 0.9) = 216 / 43.2 = 5 exactly
 }
+
+func TestInputDef(t *testing.T) {
+	f := mustParse(t, checkedSet)
+	if d, ok := f.InputDef("received"); !ok || d.Label != "Hồ sơ tiếp nhận" {
+		t.Errorf("received: %+v, %v", d, ok)
+	}
+	if _, ok := f.InputDef("nope"); ok {
+		t.Error("an undeclared input has a declaration")
+	}
+	// Every leaf's inputs are declared, so a page can label each source number.
+	for _, l := range f.Leaves() {
+		for _, n := range l.Inputs() {
+			if _, ok := f.InputDef(n); !ok {
+				t.Errorf("leaf %s reads %s, which has no declaration", l.Code, n)
+			}
+		}
+	}
+}

@@ -274,3 +274,15 @@ func joinDecimals(ds []Decimal) string {
 	}
 	return s
 }
+
+// InputDef returns the declaration of an input: its label and unit of
+// measure for people (the source numbers of a computed leaf, the columns of
+// a statistics template). ok is false when the set does not declare it.
+func (f *Framework) InputDef(name string) (def InputDef, ok bool) {
+	for _, d := range f.Inputs {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return InputDef{}, false
+}

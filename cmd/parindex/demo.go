@@ -107,6 +107,12 @@ func loadDemo(e *env, st *store.Store, progress io.Writer) (bool, error) {
 	if err := demoWorkflow(e, st, progress); err != nil {
 		return false, fmt.Errorf("demo: %w", err)
 	}
+	if err := loadDemoTargets(e, st, progress); err != nil {
+		return false, fmt.Errorf("demo: %w", err)
+	}
+	if err := loadDemoSurveys(e, st, progress); err != nil {
+		return false, fmt.Errorf("demo: %w", err)
+	}
 	return true, nil
 }
 

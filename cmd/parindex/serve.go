@@ -13,6 +13,8 @@ import (
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/store"
+	"github.com/parindex/parindex/surveys"
+	"github.com/parindex/parindex/targets"
 	"github.com/parindex/parindex/web"
 	"github.com/parindex/parindex/workflow"
 )
@@ -30,6 +32,9 @@ func cmdServe(e *env, args []string) error {
 	filesDir := f.String("files", e.getenv("PARINDEX_FILES_DIR"), "folder of the evidence documents (default: beside the SQLite file, or ./parindex-files)")
 	maxUploadMB := f.Int("max-upload", envInt(e, "PARINDEX_MAX_UPLOAD_MB", 20), "largest evidence file accepted, in MB")
 	secure := f.Bool("secure-cookies", e.getenv("PARINDEX_SECURE_COOKIES") == "true", "mark cookies Secure (behind an HTTPS proxy)")
+	surveyRate := f.Int("survey-rate", envInt(e, "PARINDEX_SURVEY_RATE", 10), "public survey submissions a client may send a minute (negative: no limit)")
+	trustProxy := f.Bool("trust-proxy", e.getenv("PARINDEX_TRUST_PROXY") == "true", "take clients' addresses from X-Forwarded-For (behind a reverse proxy)")
+	publicURL := f.String("public-url", e.getenv("PARINDEX_PUBLIC_URL"), "the address printed in survey QR codes, e.g. https://khaosat.example.gov.vn")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -69,6 +74,9 @@ func cmdServe(e *env, args []string) error {
 		Results:  &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}},
 		Auth:     auth.NewService(st, nil),
 		Workflow: &workflow.Service{Store: st, Files: files, MaxUpload: int64(*maxUploadMB) << 20},
+		Targets:  &targets.Service{Store: st, Results: &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}}},
+		Surveys: &web.SurveyDeps{Service: surveys.NewService(st), RequireSecretariat: web.SecretariatOnly(),
+			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
 	})
 	srv := &http.Server{
 		Addr:              *addr,

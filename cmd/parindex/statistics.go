@@ -5,11 +5,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/parindex/parindex/demo"
 	"github.com/parindex/parindex/imports"
+	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/targets"
 )
 
@@ -135,4 +139,26 @@ func prefixLines(file string, err error) error {
 		lines[i] = file + sep + l
 	}
 	return errors.New(strings.Join(lines, "\n"))
+}
+
+// loadDemoTargets imports the demo programme's targets (Cà Mau's 2021–2030
+// programme, demo/data/targets.yaml) when no programme is stored yet.
+func loadDemoTargets(e *env, st *store.Store, progress io.Writer) error {
+	stored, err := st.TargetsSources(e.ctx)
+	if err != nil || len(stored) > 0 {
+		return err
+	}
+	data, err := fs.ReadFile(demo.Files, "data/targets.yaml")
+	if err != nil {
+		return err
+	}
+	p, err := targets.Parse(bytes.NewReader(data))
+	if err != nil {
+		return prefixLines("demo/data/targets.yaml", err)
+	}
+	if _, err := st.SaveTargets(e.ctx, p.Code, p.Name, data); err != nil {
+		return err
+	}
+	fmt.Fprintf(progress, "demo/data/targets.yaml: programme %s (%d targets) imported\n", p.Code, len(p.Targets))
+	return nil
 }

@@ -33,8 +33,13 @@ type unit struct{ code, name, group string }
 
 func main() {
 	dir := flag.String("dir", "data", "directory holding units.csv and framework-*.yaml; the output goes there too")
+	onlySurveys := flag.Bool("surveys", false, "write only the survey files (survey-*.csv), from units.csv and inputs-2025.csv")
 	flag.Parse()
-	if err := run(*dir); err != nil {
+	work := run
+	if *onlySurveys {
+		work = writeSurveys
+	}
+	if err := work(*dir); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
