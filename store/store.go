@@ -34,6 +34,9 @@ const (
 	DialectPostgres = "postgres"
 )
 
+// poolSize is the number of database connections kept open.
+const poolSize = 16
+
 // slowQuery is the duration above which gorm logs a query as slow.
 const slowQuery = 500 * time.Millisecond
 
@@ -112,6 +115,17 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s database: %w", s.dialect, err)
 	}
 	s.db = db
+	// database/sql keeps only 2 idle connections by default: under a load
+	// of concurrent requests (public survey submissions) every other
+	// request would open a new connection, which costs a process fork on
+	// PostgreSQL. Keep a pool; on PostgreSQL also bound it, so that the
+	// server's two cores are not shared by dozens of busy backends (waiting
+	// requests queue cheaply in Go, and concurrent commits share a WAL
+	// flush).
+	s.sqlDB.SetMaxIdleConns(poolSize)
+	if s.dialect == DialectPostgres {
+		s.sqlDB.SetMaxOpenConns(poolSize)
+	}
 	if url == ":memory:" {
 		// Every connection to ":memory:" is a database of its own.
 		s.sqlDB.SetMaxOpenConns(1)

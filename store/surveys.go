@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -308,30 +309,51 @@ func (s *Store) AddCodes(ctx context.Context, campaign int64, unit string, kind 
 // InsertResponse stores a response and commits it before returning (on
 // SQLite the database is opened with synchronous=FULL, so the commit has
 // reached the disk). See surveys.Store.
+//
+// The same client's recent responses are read first, outside any
+// transaction: the rules are a heuristic, and two of one client's
+// submissions racing each other may both pass. A response without a code
+// is then a single INSERT, atomic on its own; one with a code is inserted
+// and the code consumed in one transaction.
 func (s *Store) InsertResponse(ctx context.Context, r *surveys.Response, window time.Duration, judge func([]surveys.Prior) []string) error {
-	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		now := s.now()
-		r.SubmittedAt = now
-		if judge != nil {
-			var prior []surveys.Prior
-			if r.ClientHash != "" && window > 0 {
-				var rows []surveyResponseRow
-				if err := tx.Select("answers", "texts", "submitted_at").
-					Where("campaign_id = ? AND client_hash = ? AND submitted_at >= ? AND unit_code = ?", r.Campaign, r.ClientHash, now.Add(-window), r.Unit).
-					Limit(100).Find(&rows).Error; err != nil {
-					return err
-				}
-				for _, p := range rows {
-					prior = append(prior, surveys.Prior{Choices: p.Answers, Texts: p.Texts, At: p.SubmittedAt})
-				}
+	db := s.db.WithContext(ctx)
+	r.SubmittedAt = s.now()
+	if judge != nil {
+		var prior []surveys.Prior
+		if r.ClientHash != "" && window > 0 {
+			var rows []surveyResponseRow
+			if err := db.Select("answers", "texts", "submitted_at").
+				Where("campaign_id = ? AND client_hash = ? AND submitted_at >= ? AND unit_code = ?", r.Campaign, r.ClientHash, r.SubmittedAt.Add(-window), r.Unit).
+				Limit(100).Find(&rows).Error; err != nil {
+				return wrap("save a response", err)
 			}
-			if flags := judge(prior); len(flags) > 0 {
-				r.Status, r.Flags = surveys.Flagged, flags
+			for _, p := range rows {
+				prior = append(prior, surveys.Prior{Choices: p.Answers, Texts: p.Texts, At: p.SubmittedAt})
 			}
 		}
-		return s.insertResponse(tx, r)
-	})
-	return wrap("save a response", err)
+		if flags := judge(prior); len(flags) > 0 {
+			r.Status, r.Flags = surveys.Flagged, flags
+		}
+	}
+	if s.dialect == DialectSQLite {
+		// SQLite has one writer at a time: queue in Go rather than in the
+		// driver's busy handler, whose growing sleeps make a long tail.
+		mu := writeLock(s)
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	if r.CodeHash == "" {
+		return wrap("save a response", s.insertResponse(db, r))
+	}
+	return wrap("save a response", s.transaction(ctx, func(tx *gorm.DB) error { return s.insertResponse(tx, r) }))
+}
+
+// writeLocks holds one mutex per SQLite store for the survey writes.
+var writeLocks sync.Map // *Store → *sync.Mutex
+
+func writeLock(s *Store) *sync.Mutex {
+	mu, _ := writeLocks.LoadOrStore(s, &sync.Mutex{})
+	return mu.(*sync.Mutex)
 }
 
 // insertResponse writes one response and consumes its code.

@@ -87,14 +87,22 @@ type Service struct {
 	Rules Rules
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// StampTTL is how long a campaign read is trusted without checking
+	// that it has not changed (one small query). Changes made through this
+	// service show at once; those of another process (the command line, a
+	// second server) within StampTTL. 0 checks on every call.
+	StampTTL time.Duration
 
 	mu        sync.Mutex
 	campaigns map[string]*Campaign
 	parsed    map[[2]int64]*Instrument
+	checked   map[string]time.Time
 }
 
 // NewService returns a service over the store with the default rules.
-func NewService(st Store) *Service { return &Service{Store: st, Rules: DefaultRules} }
+func NewService(st Store) *Service {
+	return &Service{Store: st, Rules: DefaultRules, StampTTL: time.Second}
+}
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
@@ -107,14 +115,22 @@ func (s *Service) now() time.Time {
 // and read again only when the campaign changed, so that the hot path of a
 // submission costs one small query. The result is shared: do not modify it.
 func (s *Service) Campaign(ctx context.Context, code string) (*Campaign, error) {
+	now := time.Now()
+	s.mu.Lock()
+	c := s.campaigns[code]
+	checked := s.checked[code]
+	s.mu.Unlock()
+	if c != nil && s.StampTTL > 0 && now.Sub(checked) < s.StampTTL {
+		return c, nil
+	}
 	id, revision, err := s.Store.CampaignStamp(ctx, code)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	c := s.campaigns[code]
-	s.mu.Unlock()
 	if c != nil && c.ID == id && c.Revision == revision {
+		s.mu.Lock()
+		s.checked[code] = now
+		s.mu.Unlock()
 		return c, nil
 	}
 	c, src, err := s.Store.Campaign(ctx, code)
@@ -134,11 +150,18 @@ func (s *Service) Campaign(ctx context.Context, code string) (*Campaign, error) 
 	c.indexUnits()
 	s.mu.Lock()
 	if s.campaigns == nil {
-		s.campaigns, s.parsed = map[string]*Campaign{}, map[[2]int64]*Instrument{}
+		s.campaigns, s.parsed, s.checked = map[string]*Campaign{}, map[[2]int64]*Instrument{}, map[string]time.Time{}
 	}
-	s.campaigns[code], s.parsed[key] = c, ins
+	s.campaigns[code], s.parsed[key], s.checked[code] = c, ins, now
 	s.mu.Unlock()
 	return c, nil
+}
+
+// forget drops a campaign from the cache after this service changed it.
+func (s *Service) forget(code string) {
+	s.mu.Lock()
+	delete(s.campaigns, code)
+	s.mu.Unlock()
 }
 
 // OpenCampaigns lists the open campaigns, those covering the unit only when
@@ -359,7 +382,13 @@ func (s *Service) SaveInstrument(ctx context.Context, period string, src []byte)
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.SaveInstrument(ctx, period, ins, src)
+	si, err := s.Store.SaveInstrument(ctx, period, ins, src)
+	if err == nil {
+		s.mu.Lock()
+		clear(s.campaigns) // a draft campaign asking it must be read again
+		s.mu.Unlock()
+	}
+	return si, err
 }
 
 // Instrument returns a stored instrument with its parsed form.
@@ -458,6 +487,7 @@ func (s *Service) SetState(ctx context.Context, code string, to State) error {
 	default:
 		return domain.Conflictf("survey %s cannot move from %s to %s", c.Code, c.State, to)
 	}
+	defer s.forget(code)
 	return s.Store.SetCampaignState(ctx, c.ID, to)
 }
 
@@ -481,6 +511,7 @@ func (s *Service) SetTransactions(ctx context.Context, code string, transactions
 		sort.Strings(problems)
 		return domain.Invalidf("%s", strings.Join(problems, "\n"))
 	}
+	defer s.forget(code)
 	return s.Store.SetTransactions(ctx, c.ID, transactions)
 }
 

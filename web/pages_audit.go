@@ -64,6 +64,7 @@ func (s *server) auditPage(c echo.Context) error {
 		return err
 	}
 	page.ItemName = names[item]
+	changes = visibleChanges(changes, visibleStages(u.Role, p.Phase))
 	for i := len(changes) - 1; i >= 0; i-- {
 		if item != "" && changes[i].Item != item {
 			continue

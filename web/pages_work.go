@@ -112,7 +112,7 @@ type workPage struct {
 	RoleName string
 	Role     string
 	UnitName string
-	Periods  []workPeriod
+	Work     []workPeriod // newest first
 	Notice   string
 }
 
@@ -184,7 +184,7 @@ func (s *server) workHome(c echo.Context) error {
 			wp.DashboardURL = workPeriodURL(p.Code) + "/dashboard"
 			wp.PublishURL = workPeriodURL(p.Code) + "/publish"
 		}
-		page.Periods = append(page.Periods, wp)
+		page.Work = append(page.Work, wp)
 	}
 	return s.render(c, http.StatusOK, "work", page)
 }

@@ -26,6 +26,7 @@ func (s *server) routes(e *echo.Echo) {
 	e.GET("/periods/:period", s.periodRanking)
 	e.GET("/periods/:period/units/:unit", s.unitBreakdown)
 	e.GET("/targets", s.targetsOverview)
+	s.reportRoutes(e) // dashboards, publication outputs, the workbook
 
 	// JSON API.
 	api := e.Group("/api/v1")

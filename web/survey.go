@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/surveys"
 )
 
@@ -235,3 +236,13 @@ func trimSlash(s string) string {
 	}
 	return s
 }
+
+// SecretariatOnly is the guard to pass as SurveyDeps.RequireSecretariat
+// when staff log in through Deps.Auth: the secretariat's role (admin).
+func SecretariatOnly() echo.MiddlewareFunc { return requireRole(auth.Admin) }
+
+// SessionActor names the logged-in user, for SurveyDeps.Actor.
+func SessionActor(c echo.Context) string { return currentUser(c).Username }
+
+// SessionCSRF is the session's CSRF token, for SurveyDeps.CSRFToken.
+func SessionCSRF(c echo.Context) string { return csrfToken(c) }

@@ -23,7 +23,9 @@ import (
 // SurveyDeps.RequireSecretariat; every handler is thin: read the form, one
 // call into the survey service, render.
 
-func adminSurveyURL(survey string) string { return "/admin/surveys/campaigns/" + url.PathEscape(survey) }
+func adminSurveyURL(survey string) string {
+	return "/admin/surveys/campaigns/" + url.PathEscape(survey)
+}
 
 // adminSurveysPage lists instruments and campaigns, with the forms to add
 // them.
@@ -33,12 +35,14 @@ type adminSurveysPage struct {
 	Instruments []surveys.StoredInstrument
 	Campaigns   []surveys.Campaign
 	Templates   []string
-	Periods     []string
+	PeriodCodes []string
 	Groups      []link
 	Error       string
 }
 
-func (s *server) adminSurveys(c echo.Context) error { return s.renderAdminSurveys(c, http.StatusOK, "") }
+func (s *server) adminSurveys(c echo.Context) error {
+	return s.renderAdminSurveys(c, http.StatusOK, "")
+}
 
 func (s *server) renderAdminSurveys(c echo.Context, status int, msg string) error {
 	ctx := c.Request().Context()
@@ -62,7 +66,7 @@ func (s *server) renderAdminSurveys(c echo.Context, status int, msg string) erro
 	page := adminSurveysPage{chrome: s.chrome(c, l, l.T("survey.admin.title")), CSRF: s.csrf(c),
 		Instruments: ins, Campaigns: camps, Templates: surveys.Templates(), Error: msg}
 	for _, p := range periods {
-		page.Periods = append(page.Periods, p.Code)
+		page.PeriodCodes = append(page.PeriodCodes, p.Code)
 	}
 	for _, g := range groups {
 		page.Groups = append(page.Groups, link{Label: nameOr(g.Name, g.Code), URL: g.Code})
@@ -202,7 +206,9 @@ type adminCampaignPage struct {
 	Error    string
 }
 
-func (s *server) adminCampaign(c echo.Context) error { return s.renderCampaign(c, http.StatusOK, c.QueryParam("msg"), "") }
+func (s *server) adminCampaign(c echo.Context) error {
+	return s.renderCampaign(c, http.StatusOK, c.QueryParam("msg"), "")
+}
 
 func (s *server) renderCampaign(c echo.Context, status int, msg, problem string) error {
 	camp, progress, err := s.surveys.svc.Progress(c.Request().Context(), c.Param("survey"))

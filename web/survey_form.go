@@ -330,4 +330,3 @@ func (s *server) surveyPoster(c echo.Context) error {
 		surveyChrome: s.surveyChrome(c, l.T("survey.poster.title")+" · "+u.Name),
 		SurveyName:   camp.Name, UnitName: u.Name, Link: s.publicBase(c) + path, QR: path + "/qr.svg"})
 }
-

@@ -15,6 +15,7 @@ import (
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/workflow"
@@ -55,6 +56,11 @@ type Config struct {
 	// SecureCookies marks cookies Secure even when the server is reached
 	// over plain HTTP (behind a TLS-terminating proxy).
 	SecureCookies bool
+	// TrustProxy takes the client's address from X-Forwarded-For (set it only
+	// behind a reverse proxy that writes that header); otherwise the
+	// connection's address is used, so clients cannot choose their own
+	// address to escape the login and survey rate limits.
+	TrustProxy bool
 }
 
 // Deps are the services the server calls. Catalog and Results are required;
@@ -70,6 +76,9 @@ type Deps struct {
 	Surveys *SurveyDeps
 	// Targets reports the programme targets (/targets); nil answers 404.
 	Targets Targets
+	// Reports are the workbook's data sources (/reports/P/workbook.xlsx);
+	// nil offers no workbook download.
+	Reports *reports.Sources
 }
 
 // server holds what handlers share. Everything in it is prepared by New and
@@ -86,8 +95,9 @@ type server struct {
 	langs         *languages
 	pages         *renderer
 	assets        *assets
-	surveys       *surveyServer // nil without Deps.Surveys
-	targets       Targets       // nil without Deps.Targets
+	surveys       *surveyServer    // nil without Deps.Surveys
+	targets       Targets          // nil without Deps.Targets
+	reports       *reports.Sources // nil without Deps.Reports
 }
 
 // New builds the HTTP handler: routes, middleware and the central error
@@ -116,12 +126,17 @@ func New(cfg Config, deps Deps) *echo.Echo {
 		langs: langs, pages: pages, assets: assets,
 	}
 
+	s.reports = deps.Reports
 	s.surveys = newSurveyServer(s, deps.Surveys)
 
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
 	s.routes(e)
 	return e
 }

@@ -350,7 +350,7 @@ func TestAPI(t *testing.T) {
 				if err := json.Unmarshal([]byte(body), &doc); err != nil {
 					t.Fatalf("not JSON: %v", err)
 				}
-				if !strings.HasPrefix(doc.OpenAPI, "3.0") || len(doc.Paths) != 3 {
+				if !strings.HasPrefix(doc.OpenAPI, "3.0") || len(doc.Paths) < 3 {
 					t.Errorf("openapi %q with %d paths", doc.OpenAPI, len(doc.Paths))
 				}
 			},

@@ -652,3 +652,56 @@ func TestPublicationIsFrozen(t *testing.T) {
 		t.Errorf("public page: %d", res.StatusCode)
 	}
 }
+
+// TestUnitDoesNotSeeRunningRound: while the council appraises, the unit's
+// officer sees neither the appraisal values, nor their log entries, nor a
+// total computed from them; once the round is over, it sees all three.
+func TestUnitDoesNotSeeRunningRound(t *testing.T) {
+	p := newProvince(t)
+	officer, appraiser := p.as("officer1"), p.as("appraiser")
+	if code, body := officer.json(http.MethodPut, "/api/v1/periods/2025/units/U1/items/3.1/self", map[string]any{"points": 40}); code != 200 {
+		t.Fatalf("self: %d %s", code, body)
+	}
+	p.setPhase(domain.PhaseAppraisal)
+	if code, body := appraiser.json(http.MethodPut, "/api/v1/periods/2025/units/U1/items/3.1/appraisal", map[string]any{"points": 20, "comment": "Lý do thẩm định"}); code != 200 {
+		t.Fatalf("appraisal: %d %s", code, body)
+	}
+	seen := func(c *client) (assessment, audit string) {
+		_, a := c.json(http.MethodGet, "/api/v1/periods/2025/units/U1/assessment", nil)
+		_, l := c.json(http.MethodGet, "/api/v1/periods/2025/units/U1/audit", nil)
+		return a, l
+	}
+	a, l := seen(officer)
+	if strings.Contains(a, "Lý do thẩm định") || strings.Contains(l, "Lý do thẩm định") || strings.Contains(a, `"appraisal":{`) {
+		t.Errorf("the officer sees the running round:\n%s\n%s", a, l)
+	}
+	if !strings.Contains(a, `"final":{"points":67,`) { // 27 (ratio) + 40 (self): the appraisal is not counted
+		t.Errorf("the officer's final total leaks the round: %s", a)
+	}
+	if a, l := seen(appraiser); !strings.Contains(a, "Lý do thẩm định") || !strings.Contains(l, "Lý do thẩm định") {
+		t.Errorf("the appraiser must see the round")
+	}
+	p.setPhase(domain.PhaseExplanation)
+	if a, l := seen(officer); !strings.Contains(a, "Lý do thẩm định") || !strings.Contains(l, "Lý do thẩm định") {
+		t.Errorf("after the round the officer must see it")
+	}
+}
+
+// TestForwardedForCannotDodgeLoginLimit: without a trusted proxy, the
+// client's address is the connection's, whatever X-Forwarded-For says.
+func TestForwardedForCannotDodgeLoginLimit(t *testing.T) {
+	p := newProvince(t)
+	for i := 0; i < 6; i++ {
+		// A different user name each time, so only the address limit applies.
+		res, _ := p.do(nil, http.MethodPost, "/api/v1/login", "application/json",
+			strings.NewReader(fmt.Sprintf(`{"username":"guess%d","password":"x"}`, i)),
+			map[string]string{"X-Forwarded-For": fmt.Sprintf("10.0.0.%d", i)})
+		want := http.StatusUnauthorized
+		if i == 5 {
+			want = http.StatusTooManyRequests
+		}
+		if res.StatusCode != want {
+			t.Errorf("attempt %d: %d, want %d", i+1, res.StatusCode, want)
+		}
+	}
+}

@@ -86,6 +86,17 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 	if err != nil {
 		return nil, err
 	}
+	// A round still under way is not shown to the unit, not even through
+	// the totals.
+	if hidden := hiddenStage(user.Role, uc.period.Phase); hidden != "" {
+		kept := records[:0]
+		for _, r := range records {
+			if r.Stage != hidden {
+				kept = append(kept, r)
+			}
+		}
+		records = kept
+	}
 	evidence, err := s.Store.Evidence(ctx, period, unit)
 	if err != nil {
 		return nil, err

@@ -99,3 +99,18 @@ func topField(it *scoring.Item) string {
 	}
 	return it.Code
 }
+
+// hiddenStage is the council round a user may not see yet: a unit's
+// officers see an appraisal round only once it is over.
+func hiddenStage(role auth.Role, phase domain.Phase) scoring.Stage {
+	if role != auth.Officer {
+		return ""
+	}
+	switch phase {
+	case domain.PhaseAppraisal:
+		return scoring.StageAppraisal
+	case domain.PhaseFinalAppraisal:
+		return scoring.StageFinal
+	}
+	return ""
+}

@@ -161,10 +161,24 @@ func (s *Service) Remind(ctx context.Context, user auth.User, period string, uni
 // Audit returns every change to the unit's points in the period, oldest
 // first, for the staff who may see the unit.
 func (s *Service) Audit(ctx context.Context, user auth.User, period, unit string) ([]domain.Change, error) {
-	if _, err := s.load(ctx, user, period, unit); err != nil {
+	uc, err := s.load(ctx, user, period, unit)
+	if err != nil {
 		return nil, err
 	}
-	return s.Store.Changes(ctx, period, unit)
+	changes, err := s.Store.Changes(ctx, period, unit)
+	if err != nil {
+		return nil, err
+	}
+	if hidden := hiddenStage(user.Role, uc.period.Phase); hidden != "" {
+		kept := changes[:0]
+		for _, ch := range changes {
+			if ch.Stage != hidden {
+				kept = append(kept, ch)
+			}
+		}
+		changes = kept
+	}
+	return changes, nil
 }
 
 // SetAssignments replaces an appraiser's assignments in a period (the

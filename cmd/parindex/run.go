@@ -52,7 +52,9 @@ func commands() []command {
 		{"template", "write the statistics workbook: template inputs --period P --group G --out FILE.xlsx", cmdTemplate},
 		{"score", "compute and print results --period P [--group G] [--stage final|appraisal|self] [--format table|csv|json]", cmdScore},
 		{"period", "list periods, or set a period's phase: period phase --period P PHASE", cmdPeriod},
+		{"report", "write the period's Excel workbook: report --period P --out FILE.xlsx", cmdReport},
 		{"user", "create an account: user add --username U --role R [--unit CODE] (password on standard input)", cmdUser},
+		{"survey", "satisfaction surveys: survey codes|results|instrument|create|open|close|transactions|import|dossiers|list (see survey help)", cmdSurvey},
 	}
 }
 

@@ -68,13 +68,14 @@ func cmdServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure}, web.Deps{
+	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure, TrustProxy: *trustProxy}, web.Deps{
 		Catalog: st,
 		// Published periods are computed from their frozen snapshot.
 		Results:  &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}},
 		Auth:     auth.NewService(st, nil),
 		Workflow: &workflow.Service{Store: st, Files: files, MaxUpload: int64(*maxUploadMB) << 20},
 		Targets:  &targets.Service{Store: st, Results: &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}}},
+		Reports:  reportSourcesPtr(st),
 		Surveys: &web.SurveyDeps{Service: surveys.NewService(st), RequireSecretariat: web.SecretariatOnly(),
 			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
 	})

@@ -10,8 +10,12 @@
   var submitting = false;
 
   document.querySelectorAll("form.field-form").forEach(function (form) {
-    form.addEventListener("input", function () { dirty.add(form); });
-    form.addEventListener("change", function () { dirty.add(form); });
+    var mark = function () {
+      dirty.add(form);
+      form.classList.add("dirty");
+    };
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
     form.addEventListener("submit", function (ev) {
       var max = 0, total = 0, msg = "";
       form.querySelectorAll("input[type=file][data-max]").forEach(function (inp) {

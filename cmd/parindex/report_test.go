@@ -1,0 +1,314 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// demoWorkbook loads the demo province and writes the 2025 workbook.
+func demoWorkbook(t *testing.T) (*cli, string) {
+	t.Helper()
+	c := newCLI(t)
+	c.ok("demo")
+	out := filepath.Join(t.TempDir(), "chi-so-cchc-2025.xlsx")
+	if got := c.ok("report", "--period", "2025", "--out", out); !strings.Contains(got, out) {
+		t.Errorf("report output: %q", got)
+	}
+	return c, out
+}
+
+// findSoffice locates LibreOffice's soffice: on the PATH, or where Debian
+// and the upstream packages install it.
+func findSoffice() string {
+	for _, name := range []string{"soffice", "libreoffice"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	candidates := []string{"/usr/lib/libreoffice/program/soffice", "/usr/local/bin/soffice"}
+	if more, _ := filepath.Glob("/opt/libreoffice*/program/soffice"); len(more) > 0 {
+		candidates = append(candidates, more...)
+	}
+	for _, p := range candidates {
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+// sheetsAsCSV converts every sheet of a workbook to CSV with LibreOffice,
+// values as shown (the cells' number formats applied), and returns them by
+// sheet name.
+func sheetsAsCSV(t *testing.T, workbook string) map[string][][]string {
+	t.Helper()
+	soffice := findSoffice()
+	if soffice == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("LibreOffice (soffice) is required under CI=true: apt-get install libreoffice-calc")
+		}
+		t.Skip("LibreOffice (soffice) is not installed")
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// Token 9 (true) saves cell contents as shown; token 12 (-1) writes every
+	// sheet to its own file, BASE-SHEET.csv.
+	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore",
+		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
+		"--outdir", filepath.Join(dir, "csv"), workbook)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	base := strings.TrimSuffix(filepath.Base(workbook), ".xlsx") + "-"
+	files, _ := filepath.Glob(filepath.Join(dir, "csv", "*.csv"))
+	sheets := map[string][][]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(strings.NewReader(string(data)))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		sheets[strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), base), ".csv")] = recs
+	}
+	if len(sheets) == 0 {
+		t.Fatalf("soffice wrote no CSV for %s", workbook)
+	}
+	return sheets
+}
+
+// The workbook as LibreOffice shows it holds exactly the values that
+// `parindex score --format csv` prints, unit by unit, on each group's
+// summary sheet; each unit's sheet shows its fields' points.
+func TestReportWorkbookMatchesScoreCSV(t *testing.T) {
+	c, book := demoWorkbook(t)
+	sheets := sheetsAsCSV(t, book)
+	score := readCSV(t, c.ok("score", "--period", "2025", "--format", "csv"))
+	header := score[0]
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	var items []string
+	for _, h := range header {
+		if strings.HasPrefix(h, "item:") {
+			items = append(items, h)
+		}
+	}
+	byGroup := map[string][][]string{}
+	for _, rec := range score[1:] {
+		byGroup[rec[col["group"]]] = append(byGroup[rec[col["group"]]], rec)
+	}
+	if len(byGroup) != 2 {
+		t.Fatalf("groups in score output: %d", len(byGroup))
+	}
+	for group, want := range byGroup {
+		sheet, ok := sheets["Tổng hợp "+group]
+		if !ok {
+			t.Fatalf("no summary sheet for %s; sheets: %v", group, keys(sheets))
+		}
+		if !strings.HasPrefix(sheet[0][0], "KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025") {
+			t.Errorf("%s title: %q", group, sheet[0][0])
+		}
+		if !strings.Contains(sheet[2][0], "312/QĐ-UBND") {
+			t.Errorf("%s decision line: %q", group, sheet[2][0])
+		}
+		rows := sheet[5:]
+		for len(rows) > 0 && strings.Join(rows[len(rows)-1], "") == "" {
+			rows = rows[:len(rows)-1]
+		}
+		if len(rows) != len(want) {
+			t.Fatalf("%s: %d rows in the workbook, %d in score", group, len(rows), len(want))
+		}
+		for i, w := range want {
+			got := rows[i]
+			// stt, unit, name, one column per top-level item, then points,
+			// max, index, rank, grade, rank change, index change.
+			exp := []string{itoa(i + 1), w[col["unit"]], w[col["unit_name"]]}
+			for _, it := range items {
+				exp = append(exp, w[col[it]])
+			}
+			for _, k := range []string{"points", "max", "index", "rank", "grade", "rank_change", "index_change"} {
+				exp = append(exp, w[col[k]])
+			}
+			if strings.Join(got[:len(exp)], "|") != strings.Join(exp, "|") {
+				t.Errorf("%s row %d:\n got %v\nwant %v", group, i+1, got[:len(exp)], exp)
+			}
+		}
+	}
+	// A unit's sheet: each field's row shows the points score prints.
+	first := byGroup["SO"][0]
+	unit := sheets[first[col["unit"]]]
+	if unit == nil {
+		t.Fatalf("no sheet for unit %s", first[col["unit"]])
+	}
+	fields := map[string]string{}
+	for _, r := range unit[3:] {
+		if len(r) > 8 {
+			fields[r[0]] = r[8]
+		}
+	}
+	for _, it := range items {
+		code := strings.TrimPrefix(it, "item:")
+		if fields[code] != first[col[it]] {
+			t.Errorf("unit sheet %s field %s: %q, score prints %q", first[col["unit"]], code, fields[code], first[col[it]])
+		}
+	}
+	if _, ok := sheets["Mục tiêu chương trình"]; !ok {
+		t.Errorf("no programme targets sheet; sheets: %v", keys(sheets))
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Reopened with excelize, the workbook has the appendix layout: merged
+// title rows, two-decimal formats, frozen panes, A4 landscape with repeated
+// header rows, and native charts for the ranking and the grades.
+func TestReportWorkbookLayout(t *testing.T) {
+	_, book := demoWorkbook(t)
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := "Tổng hợp SO"
+	merges, err := f.GetMergeCells(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ranges []string
+	for _, m := range merges {
+		ranges = append(ranges, m.GetStartAxis()+":"+m.GetEndAxis())
+	}
+	// 10 top-level items: columns A..T.
+	for _, want := range []string{"A1:T1", "A2:T2", "A3:T3"} {
+		if !strings.Contains(strings.Join(ranges, " "), want) {
+			t.Errorf("merges %v lack %s", ranges, want)
+		}
+	}
+	if v, _ := f.GetCellValue(sheet, "A4"); v != "STT" {
+		t.Errorf("A4 = %q, want STT", v)
+	}
+	if v, _ := f.GetCellValue(sheet, "P4"); v != "Chỉ số (%)" {
+		t.Errorf("P4 = %q", v)
+	}
+	for _, ref := range []string{"D6", "M6", "N6", "P6", "T6"} {
+		id, err := f.GetCellStyle(sheet, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.CustomNumFmt == nil || *st.CustomNumFmt != "0.00" {
+			t.Errorf("%s number format = %v, want 0.00", ref, st.CustomNumFmt)
+		}
+	}
+	panes, err := f.GetPanes(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !panes.Freeze || panes.XSplit != 3 || panes.YSplit != 5 {
+		t.Errorf("panes = %+v, want frozen at D6", panes)
+	}
+	pl, err := f.GetPageLayout(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" {
+		t.Errorf("page layout: size %v orientation %v, want A4 (9) landscape", pl.Size, pl.Orientation)
+	}
+	var titles bool
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == sheet && strings.HasSuffix(dn.RefersTo, "!$4:$5") {
+			titles = true
+		}
+	}
+	if !titles {
+		t.Errorf("no repeated header rows on %s: %+v", sheet, f.GetDefinedName())
+	}
+	// The charts: per group a bar chart of the ranking, drawn from the
+	// summary sheet, and a column chart of the grade distribution.
+	zr, err := zip.OpenReader(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var bars, cols int
+	chartName := regexp.MustCompile(`^xl/charts/chart\d+\.xml$`)
+	for _, zf := range zr.File {
+		if !chartName.MatchString(zf.Name) {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := rc.Read(buf)
+			b.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		rc.Close()
+		x := b.String()
+		switch {
+		case strings.Contains(x, `<barDir val="bar">`) && strings.Contains(x, "Tổng hợp"):
+			bars++
+		case strings.Contains(x, `<barDir val="col">`):
+			cols++
+		}
+	}
+	if bars != 2 || cols != 2 {
+		t.Errorf("charts: %d ranking bar charts, %d grade column charts; want 2 and 2", bars, cols)
+	}
+}
+
+// Wrong usage exits 2; an unknown period is an error naming it and writes
+// no file.
+func TestReportUsage(t *testing.T) {
+	c := newCLI(t)
+	if code, _, _ := c.run("", "report", "--out", "x.xlsx"); code != 2 {
+		t.Errorf("without --period: exit %d, want 2", code)
+	}
+	if code, _, _ := c.run("", "report", "--period", "2025", "--out", "x.csv"); code != 2 {
+		t.Errorf("with a .csv file: exit %d, want 2", code)
+	}
+	out := filepath.Join(t.TempDir(), "none.xlsx")
+	code, _, errs := c.run("", "report", "--period", "1999", "--out", out)
+	if code != 1 || !strings.Contains(errs, "1999") {
+		t.Errorf("unknown period: exit %d, stderr %q", code, errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a workbook was written for an unknown period")
+	}
+}

@@ -1,0 +1,248 @@
+// Package loadgen sends public survey submissions to a parindex server on
+// this machine and measures what came back: how many were acknowledged
+// (201), their ids, the rate and the latency percentiles. The benchmarks
+// and the crash test use it.
+//
+// It only ever talks to loopback addresses, and every run is bounded in
+// both requests and time.
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Question is a question of the survey, as the API describes it.
+type Question struct {
+	Code     string `json:"code"`
+	Required bool   `json:"required"`
+	Type     string `json:"type"`
+	Answers  []struct {
+		Value int `json:"value"`
+	} `json:"answers"`
+}
+
+// Survey is what the load needs to know of a survey: its questions and units.
+type Survey struct {
+	ID        string     `json:"id"`
+	Questions []Question `json:"questions"`
+	Units     []struct {
+		Code string `json:"code"`
+	} `json:"units"`
+}
+
+// Config is one run.
+type Config struct {
+	// BaseURL is the server, e.g. http://127.0.0.1:8080; it must be a
+	// loopback address.
+	BaseURL string
+	Survey  *Survey
+	// Workers send concurrently, each one request at a time.
+	Workers int
+	// Duration and MaxRequests bound the run (both required).
+	Duration    time.Duration
+	MaxRequests int
+	// ForwardedFor sends a different client address per request in
+	// X-Forwarded-For (from the benchmarking range 198.18.0.0/15), for a
+	// server that trusts its proxy: each simulated citizen is a client of
+	// its own, as on the real network.
+	ForwardedFor bool
+	Seed         uint64
+	// Acked, when set, counts the acknowledged submissions as they come.
+	Acked *atomic.Int64
+}
+
+// Ack is a submission the server acknowledged with 201.
+type Ack struct {
+	ID   int64
+	Unit string
+}
+
+// Result is what a run measured.
+type Result struct {
+	Sent     int
+	Statuses map[int]int
+	// Failed counts requests without an HTTP answer (connection refused or
+	// reset, timeouts).
+	Failed    int
+	Acks      []Ack
+	Latencies []time.Duration // of the acknowledged submissions
+	Elapsed   time.Duration
+}
+
+// Rate is the acknowledged submissions per second.
+func (r *Result) Rate() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(len(r.Acks)) / r.Elapsed.Seconds()
+}
+
+// Percentile returns the latency below which a share q (0..1) of the
+// acknowledged submissions fell.
+func (r *Result) Percentile(q float64) time.Duration {
+	if len(r.Latencies) == 0 {
+		return 0
+	}
+	l := slices.Clone(r.Latencies)
+	slices.Sort(l)
+	i := int(q*float64(len(l))+0.5) - 1
+	return l[max(0, min(i, len(l)-1))]
+}
+
+// checkLoopback refuses any server that is not on this machine.
+func checkLoopback(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("loadgen: %w", err)
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("loadgen: %s is not a loopback address; the load generator only targets this machine", host)
+	}
+	return nil
+}
+
+// client returns an HTTP client keeping a connection per worker.
+func client(workers int) *http.Client {
+	return &http.Client{
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			MaxIdleConns: workers * 2, MaxIdleConnsPerHost: workers * 2,
+			IdleConnTimeout: 30 * time.Second, DisableCompression: true,
+		},
+	}
+}
+
+// Fetch reads a survey's questions and units from the API.
+func Fetch(ctx context.Context, base, survey string) (*Survey, error) {
+	if err := checkLoopback(base); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/surveys/"+url.PathEscape(survey), nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := client(1).Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("loadgen: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("loadgen: GET survey %s: %s", survey, res.Status)
+	}
+	var s Survey
+	if err := json.NewDecoder(res.Body).Decode(&s); err != nil {
+		return nil, fmt.Errorf("loadgen: %w", err)
+	}
+	if len(s.Units) == 0 || len(s.Questions) == 0 {
+		return nil, errors.New("loadgen: the survey has no units or no questions")
+	}
+	return &s, nil
+}
+
+// body draws one plausible questionnaire: every required question and
+// about two thirds of the others answered at random.
+func body(s *Survey, r *rand.Rand) ([]byte, string) {
+	unit := s.Units[r.IntN(len(s.Units))].Code
+	answers := map[string]int{}
+	for _, q := range s.Questions {
+		if len(q.Answers) == 0 || (!q.Required && r.IntN(3) == 0) {
+			continue
+		}
+		answers[q.Code] = q.Answers[r.IntN(len(q.Answers))].Value
+	}
+	b, _ := json.Marshal(map[string]any{"unit": unit, "answers": answers})
+	return b, unit
+}
+
+// Run sends submissions until MaxRequests were sent, Duration passed or ctx
+// ends, and returns what came back.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if err := checkLoopback(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	if cfg.Workers < 1 || cfg.Duration <= 0 || cfg.MaxRequests < 1 || cfg.Survey == nil {
+		return nil, errors.New("loadgen: workers, duration, max requests and the survey are required")
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	defer cancel()
+	hc := client(cfg.Workers)
+	defer hc.CloseIdleConnections()
+	endpoint := cfg.BaseURL + "/api/v1/surveys/" + url.PathEscape(cfg.Survey.ID) + "/responses"
+	var next atomic.Int64
+	var mu sync.Mutex
+	res := &Result{Statuses: map[int]int{}}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(cfg.Seed, uint64(w)))
+			for ctx.Err() == nil {
+				n := next.Add(1)
+				if n > int64(cfg.MaxRequests) {
+					return
+				}
+				payload, unit := body(cfg.Survey, r)
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(payload))
+				if err != nil {
+					return
+				}
+				req.Header.Set("Content-Type", "application/json")
+				if cfg.ForwardedFor {
+					req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.%d.%d.%d", 18+(n>>16)&1, (n>>8)&0xff, n&0xff))
+				}
+				t0 := time.Now()
+				resp, err := hc.Do(req)
+				if err != nil {
+					mu.Lock()
+					res.Sent++
+					res.Failed++
+					mu.Unlock()
+					if ctx.Err() == nil {
+						time.Sleep(5 * time.Millisecond) // a dead server: do not spin
+					}
+					continue
+				}
+				var ack struct {
+					ID int64 `json:"id"`
+				}
+				raw, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				took := time.Since(t0)
+				mu.Lock()
+				res.Sent++
+				res.Statuses[resp.StatusCode]++
+				if resp.StatusCode == http.StatusCreated && json.Unmarshal(raw, &ack) == nil && ack.ID > 0 {
+					res.Acks = append(res.Acks, Ack{ID: ack.ID, Unit: unit})
+					res.Latencies = append(res.Latencies, took)
+					if cfg.Acked != nil {
+						cfg.Acked.Add(1)
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	return res, nil
+}

@@ -1,0 +1,128 @@
+package reports
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/results"
+	"github.com/parindex/parindex/scoring"
+	"github.com/parindex/parindex/targets"
+	"github.com/parindex/parindex/workflow"
+)
+
+//go:embed workbook.vi.json
+var workbookLabels []byte
+
+// labels are the workbook's texts: a published appendix is in Vietnamese.
+var labels = func() map[string]string {
+	m := map[string]string{}
+	if err := json.Unmarshal(workbookLabels, &m); err != nil {
+		panic(err)
+	}
+	return m
+}()
+
+func label(key string, args ...any) string {
+	msg, ok := labels[key]
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return msg
+	}
+	return fmt.Sprintf(msg, args...)
+}
+
+// ScoreStore reads the points recorded for a period with their comments;
+// the store implements it.
+type ScoreStore interface {
+	// Scores returns the values of a unit ("" for every unit), ordered by
+	// unit, item, then stage.
+	Scores(ctx context.Context, period, unit string) ([]domain.Score, error)
+}
+
+// Sources are where the workbook's data come from. Results, Groups and
+// Scores are required; the others add their sheets when set.
+type Sources struct {
+	Results Computer
+	Groups  interface {
+		Groups(ctx context.Context) ([]domain.Group, error)
+	}
+	Scores       ScoreStore
+	Publications interface {
+		Publications(ctx context.Context, period string) ([]workflow.Publication, error)
+	}
+	Targets interface {
+		Report(ctx context.Context, period string) (*targets.Report, error)
+	}
+	Surveys SurveySource
+}
+
+// WorkbookData is everything one period's workbook shows.
+type WorkbookData struct {
+	Period     string
+	Output     *results.Output
+	GroupNames map[string]string
+	// Decision names the latest publication's decision ("" if unpublished).
+	Decision string
+	// Scores are the recorded values by unit.
+	Scores  map[string][]domain.Score
+	Surveys []SurveySheet
+	Targets *targets.Report
+}
+
+// Workbook gathers a period's workbook data.
+func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, error) {
+	out, err := s.Results.Compute(ctx, period, "", scoring.StageFinal)
+	if err != nil {
+		return nil, err
+	}
+	wd := &WorkbookData{Period: period, Output: out, GroupNames: map[string]string{}, Scores: map[string][]domain.Score{}}
+	groups, err := s.Groups.Groups(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reports: groups: %w", err)
+	}
+	for _, g := range groups {
+		wd.GroupNames[g.Code] = g.Name
+	}
+	scores, err := s.Scores.Scores(ctx, period, "")
+	if err != nil {
+		return nil, fmt.Errorf("reports: scores: %w", err)
+	}
+	for _, sc := range scores {
+		wd.Scores[sc.Unit] = append(wd.Scores[sc.Unit], sc)
+	}
+	if s.Publications != nil {
+		pubs, err := s.Publications.Publications(ctx, period)
+		if err != nil {
+			return nil, fmt.Errorf("reports: publications: %w", err)
+		}
+		if len(pubs) > 0 {
+			wd.Decision = DecisionText(pubs[len(pubs)-1])
+		}
+	}
+	if s.Targets != nil {
+		rep, err := s.Targets.Report(ctx, period)
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return nil, fmt.Errorf("reports: targets: %w", err)
+		}
+		if rep != nil && len(rep.Programmes) > 0 {
+			wd.Targets = rep
+		}
+	}
+	if s.Surveys != nil {
+		if wd.Surveys, err = SurveySheets(ctx, s.Surveys, period); err != nil {
+			return nil, err
+		}
+	}
+	return wd, nil
+}
+
+// DecisionText names a publication's decision the way an appendix cites it.
+func DecisionText(p workflow.Publication) string {
+	return label("decision", p.DecisionNo, p.DecisionDate.Format("02/01/2006"))
+}

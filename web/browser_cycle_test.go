@@ -1,0 +1,240 @@
+package web_test
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/parindex/parindex/internal/browsertest"
+)
+
+// TestBrowserAssessmentCycle walks a whole period in headless Chromium, as
+// the people who do it would: an officer scores the unit, uploads a PDF and
+// submits; the secretariat opens the appraisal; an appraiser lowers a leaf
+// with a reason; the officer contests it with a new document and an
+// explanation; the final round accepts the contest; the steering committee
+// publishes; the public ranking shows the unit's rank and grade. Each step
+// is checked on the page and saved as a screenshot.
+func TestBrowserAssessmentCycle(t *testing.T) {
+	p := newWorkProvince(t)
+	srv := httptest.NewServer(p.handler)
+	defer srv.Close()
+	b := browsertest.New(t, 1366, 900, 3*time.Minute)
+	// Accept the confirmation dialogs of irreversible actions (submit, phase
+	// moves, publication), as the user would.
+	chromedp.ListenTarget(b.Ctx, func(ev any) {
+		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			go func() { _ = chromedp.Run(b.Ctx, page.HandleJavaScriptDialog(true)) }()
+		}
+	})
+	dir := t.TempDir()
+	writePDF := func(name, title string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, tinyPDF(title), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	plan, decision := writePDF("ke-hoach-cchc-2026.pdf", "ke hoach"), writePDF("quyet-dinh-ban-hanh.pdf", "quyet dinh")
+
+	// after runs actions that load a new page and waits until it has.
+	after := func(actions ...chromedp.Action) {
+		t.Helper()
+		b.Run(chromedp.Evaluate(`window.__stale = true`, nil))
+		b.Run(actions...)
+		// Evaluating fails while the old page's context goes away: retry.
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			var loaded bool
+			err := chromedp.Run(b.Ctx, chromedp.Evaluate(`!window.__stale && document.readyState === "complete"`, &loaded))
+			if err == nil && loaded {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the next page did not load (%v)", err)
+			}
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		var s string
+		b.Run(chromedp.Evaluate(`(function(){var e=document.querySelector(`+jsString(sel)+`);return e?e.textContent.replace(/\s+/g," "):""})()`, &s))
+		return s
+	}
+	expect := func(step, sel string, want ...string) {
+		t.Helper()
+		got := text(sel)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %s lacks %q; it shows:\n%s", step, sel, w, got)
+			}
+		}
+	}
+	login := func(user string) {
+		t.Helper()
+		b.Run(chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(`#username`, chromedp.ByQuery))
+		after(chromedp.SendKeys(`#username`, user, chromedp.ByQuery), chromedp.SendKeys(`#password`, testPassword, chromedp.ByQuery),
+			chromedp.Click(`form[action="/login"] button[type=submit]`, chromedp.ByQuery))
+		expect("login "+user, "header", "Đăng xuất")
+	}
+	logout := func() {
+		t.Helper()
+		after(chromedp.Click(`form.logout button`, chromedp.ByQuery))
+		expect("logout", "main", "Bạn đã đăng xuất.")
+	}
+	typeInto := func(sel, value string) chromedp.Action {
+		return chromedp.Tasks{chromedp.SetValue(sel, "", chromedp.ByQuery), chromedp.SendKeys(sel, value, chromedp.ByQuery)}
+	}
+	movePhase := func(phase, label string) {
+		t.Helper()
+		login("thuongtruc")
+		b.Run(chromedp.Navigate(srv.URL + "/work/periods/2026/dashboard"))
+		after(chromedp.Click(`button[name=phase][value=`+phase+`]`, chromedp.ByQuery))
+		expect("move to "+phase, ".flash.ok", "Đã chuyển giai đoạn")
+		expect("move to "+phase, ".phase-line li.current", label)
+	}
+
+	// 1. The officer logs in, scores the unit and attaches the plan.
+	login("canbo")
+	expect("officer's work", "main", "Công việc của tôi", "Kỳ đánh giá 2026", "Chưa nộp")
+	b.Screenshot("01-officer-work")
+	after(chromedp.Click(`a.button[href="/work/periods/2026/units/SNV"]`, chromedp.ByQuery))
+	expect("assessment", "main h1", "Sở Nội vụ")
+	expect("assessment", ".submit-panel", "Còn 3 tiêu chí chưa hoàn thành")
+	b.Run(
+		typeInto(`input[name="points.1.1"]`, "10"),
+		typeInto(`input[name="points.1.2"]`, "8"),
+		chromedp.SetUploadFiles(`input[name="file.1.1"]`, []string{plan}, chromedp.ByQuery),
+	)
+	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
+	expect("field 1 saved", ".flash.ok", "Đã lưu các thay đổi.")
+	expect("field 1 saved", `[id="leaf-1.1"] .files`, "ke-hoach-cchc-2026.pdf")
+	b.Run(typeInto(`input[name="points.2.2"]`, "36"))
+	after(chromedp.Click(`#form-2 .form-actions button`, chromedp.ByQuery))
+	expect("scored", ".status-panel", "90,00", "XS")
+	expect("scored", ".submit-panel", "Tất cả các tiêu chí đã hoàn thành.")
+	b.Screenshot("02-officer-scored")
+	after(chromedp.Click(`form[action$="/submission"] button`, chromedp.ByQuery))
+	expect("submitted", ".flash.ok", "Đã nộp bản tự đánh giá.")
+	expect("submitted", ".status-panel", "Đã nộp", "Nộp bởi canbo")
+	b.Screenshot("03-officer-submitted")
+	logout()
+
+	// 2. The secretariat sees the submission and opens the appraisal.
+	login("thuongtruc")
+	b.Run(chromedp.Navigate(srv.URL + "/work/periods/2026/dashboard"))
+	expect("dashboard", "#unit-SNV", "Sở Nội vụ", "Đã nộp", "3 / 3")
+	expect("dashboard", ".dash-stats", "1 / 3")
+	logout()
+	movePhase("appraisal", "Thẩm định")
+	b.Screenshot("04-admin-opens-appraisal")
+	logout()
+
+	// 3. The appraiser lowers 1.1 with a reason.
+	login("thamdinh")
+	after(chromedp.Click(`a[href="/work/periods/2026/units/SNV"]`, chromedp.ByQuery))
+	expect("appraiser", ".filters", "Chưa thẩm định (3)")
+	b.Run(
+		typeInto(`input[name="points.1.1"]`, "5"),
+		chromedp.SendKeys(`textarea[name="comment.1.1"]`, "Kế hoạch ban hành chậm (ngày 15/01/2026)", chromedp.ByQuery),
+	)
+	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
+	expect("appraised", ".flash.ok", "Đã lưu các thay đổi.")
+	expect("appraised", `[id="leaf-1.1"]`, "Điểm thay đổi", "Kế hoạch ban hành chậm")
+	expect("appraised", ".status-panel", "Điểm sau thẩm định", "85,00")
+	b.Screenshot("05-appraiser-lowers")
+	logout()
+
+	// 4. Explanation: the officer contests 1.1 with a new document.
+	movePhase("explanation", "Giải trình")
+	logout()
+	login("canbo")
+	b.Run(chromedp.Navigate(srv.URL + "/work/periods/2026/units/SNV"))
+	expect("explanation", `[id="leaf-1.1"]`, "Kế hoạch ban hành chậm", "Bị điều chỉnh")
+	b.Run(
+		typeInto(`input[name="points.1.1"]`, "10"),
+		chromedp.SendKeys(`textarea[name="comment.1.1"]`, "Kế hoạch ban hành ngày 28/12/2025, xem quyết định kèm theo", chromedp.ByQuery),
+		chromedp.SetUploadFiles(`input[name="file.1.1"]`, []string{decision}, chromedp.ByQuery),
+	)
+	after(chromedp.Click(`button[name=upload][value="1.1"]`, chromedp.ByQuery))
+	expect("contested", ".flash.ok", "Đã lưu các thay đổi.")
+	expect("contested", `[id="leaf-1.1"]`, "quyet-dinh-ban-hanh.pdf", "Kế hoạch ban hành ngày 28/12/2025")
+	b.Screenshot("06-officer-contests")
+	logout()
+
+	// 5. The final round accepts the contest.
+	movePhase("final_appraisal", "Thẩm định lần cuối")
+	logout()
+	login("thamdinh")
+	b.Run(chromedp.Navigate(srv.URL + "/work/periods/2026/units/SNV"))
+	expect("final round", `[id="leaf-1.1"]`, "Có giải trình", "quyet-dinh-ban-hanh.pdf")
+	b.Run(
+		typeInto(`input[name="points.1.1"]`, "10"),
+		chromedp.SendKeys(`textarea[name="comment.1.1"]`, "Chấp nhận giải trình", chromedp.ByQuery),
+	)
+	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
+	expect("final", ".status-panel", "Điểm sau thẩm định", "90,00")
+	b.Screenshot("07-final-accepts")
+	logout()
+
+	// 6. The steering committee publishes.
+	login("bcd")
+	after(chromedp.Click(`a[href="/work/periods/2026/publish"]`, chromedp.ByQuery))
+	expect("publish preview", "table.ranking tbody tr", "1", "Sở Nội vụ", "90,00", "XS")
+	b.Run(
+		chromedp.SendKeys(`#decision_no`, "45/QĐ-UBND", chromedp.ByQuery),
+		chromedp.SetValue(`#decision_date`, "2027-03-15", chromedp.ByQuery),
+	)
+	b.Screenshot("08-committee-preview")
+	after(chromedp.Click(`form[action$="/publish"] button[type=submit]`, chromedp.ByQuery))
+	expect("published", ".flash.ok", "Đã phê duyệt và công bố kết quả.")
+	expect("published", ".decision", "45/QĐ-UBND", "15/03/2027")
+	b.Screenshot("09-committee-published")
+	logout()
+
+	// 7. The public ranking shows the unit's rank and grade.
+	b.Run(chromedp.Navigate(srv.URL + "/periods/2026"))
+	expect("public ranking", "main", "Kết quả được công bố theo Quyết định số 45/QĐ-UBND ngày 15/03/2027.")
+	expect("public ranking", "table.ranking tbody tr", "1", "Sở Nội vụ", "90,00", "XS")
+	expect("public ranking", "table.ranking tbody tr:nth-child(2)", "2", "Sở Tư pháp", "50,00", "TB")
+	b.Screenshot("10-public-ranking")
+	after(chromedp.Click(`table.ranking a[href="/periods/2026/units/SNV"]`, chromedp.ByQuery))
+	expect("public unit page", "main", "Sở Nội vụ", "1 / 2", "XS · Xuất sắc")
+	b.Screenshot("11-public-unit")
+}
+
+// TestBrowserWorkPagesOnAPhone looks at the officer's assessment and the
+// dashboard on a phone-sized screen: nothing may be wider than the screen.
+func TestBrowserWorkPagesOnAPhone(t *testing.T) {
+	p := newWorkProvince(t)
+	srv := httptest.NewServer(p.handler)
+	defer srv.Close()
+	b := browsertest.New(t, 390, 844, time.Minute)
+	for _, step := range []struct{ user, path, shot string }{
+		{"canbo", "/work/periods/2026/units/SNV", "assessment"},
+		{"thuongtruc", "/work/periods/2026/dashboard", "dashboard"},
+	} {
+		b.Run(chromedp.Navigate(srv.URL+"/login"),
+			chromedp.SendKeys(`#username`, step.user, chromedp.ByQuery), chromedp.SendKeys(`#password`, testPassword, chromedp.ByQuery),
+			chromedp.Click(`form[action="/login"] button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`form.logout`, chromedp.ByQuery),
+			chromedp.Navigate(srv.URL+step.path), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))
+		var overflow bool
+		b.Run(chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
+		if overflow {
+			t.Errorf("%s: the page is wider than a phone's screen", step.path)
+		}
+		b.Screenshot("phone-" + step.shot)
+		b.Run(chromedp.Click(`form.logout button`, chromedp.ByQuery), chromedp.WaitVisible(`#username`, chromedp.ByQuery))
+	}
+}
+
+// jsString quotes a string for a JavaScript expression.
+func jsString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}

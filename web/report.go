@@ -1,0 +1,106 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parindex/parindex/auth"
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/reports"
+)
+
+// echartsAsset is the vendored ECharts build (see static/vendor/README.md).
+const echartsAsset = "vendor/echarts-5.6.0.min.js"
+
+// chartScripts are the scripts of every page with charts: ECharts, then
+// the same-origin file that draws each chart from its JSON data block.
+var chartScripts = []string{echartsAsset, "charts.js"}
+
+// chartView is one chart on a page: its container and its options.
+type chartView struct {
+	ID    string
+	Rows  int
+	Label string
+	JSON  template.JS
+}
+
+func newChartView(c reports.Chart, err error) (chartView, error) {
+	if err != nil {
+		return chartView{}, err
+	}
+	// The options are marshalled with HTML escaping, so they cannot end the
+	// data block; the block is JSON, never executed.
+	return chartView{ID: c.ID, Rows: c.Rows, Label: c.Title, JSON: template.JS(c.JSON)}, nil
+}
+
+// reportRoutes registers the dashboards, the publication outputs and the
+// workbook download.
+func (s *server) reportRoutes(e *echo.Echo) {
+	// Public: published periods only.
+	e.GET("/periods/:period/charts", s.publicOverview)
+	e.GET("/periods/:period/units/:unit/scorecard", s.publicScorecard)
+	e.GET("/periods/:period/print", s.printRanking)
+	e.GET("/periods/:period/results.csv", s.openDataCSV)
+	e.GET("/periods/:period/results.json", s.openDataJSON)
+	if s.auth == nil {
+		return
+	}
+	// Staff: any period, live data until it is published.
+	board := requireRole(auth.Admin, auth.Appraiser, auth.Committee)
+	e.GET("/reports/:period", s.staffOverview, board)
+	e.GET("/reports/:period/surveys", s.surveyDashboard, board)
+	e.GET("/reports/:period/workbook.xlsx", s.downloadWorkbook, board)
+	e.GET("/reports/:period/units/:unit", s.staffScorecard, requireRole())
+}
+
+func reportURL(period string) string { return "/reports/" + url.PathEscape(period) }
+
+func reportUnitURL(period, unit string) string {
+	return reportURL(period) + "/units/" + url.PathEscape(unit)
+}
+
+func scorecardURL(period, unit string) string {
+	return unitURL(period, unit) + "/scorecard"
+}
+
+// anyPeriod returns a period staff may see: any that exists.
+func (s *server) anyPeriod(c echo.Context) (domain.Period, error) {
+	code := c.Param("period")
+	p, err := s.catalog.Period(c.Request().Context(), code)
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		return domain.Period{}, notFound("error.period_not_found", code)
+	case err != nil:
+		return domain.Period{}, fmt.Errorf("web: period %s: %w", code, err)
+	}
+	return p, nil
+}
+
+// downloadWorkbook sends the period's Excel workbook.
+func (s *server) downloadWorkbook(c echo.Context) error {
+	if s.reports == nil {
+		return notFound("error.period_not_found", c.Param("period"))
+	}
+	p, err := s.anyPeriod(c)
+	if err != nil {
+		return err
+	}
+	wd, err := s.reports.Workbook(c.Request().Context(), p.Code)
+	if err != nil {
+		return resultsError(err, p.Code, "")
+	}
+	// Built in memory first, so that a failure is a clean error page
+	// rather than half a file.
+	var buf bytes.Buffer
+	if err := reports.WriteWorkbook(&buf, wd); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="chi-so-cchc-%s.xlsx"`, url.PathEscape(p.Code)))
+	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}

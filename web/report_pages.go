@@ -1,0 +1,225 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parindex/parindex/auth"
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/reports"
+)
+
+// overviewPage is a period's province overview with its charts.
+type overviewPage struct {
+	chrome
+	Period     domain.Period
+	PeriodName string
+	Staff      bool
+	// Links to the other outputs of the period.
+	RankingURL, PrintURL, CSVURL, JSONURL, WorkbookURL, SurveysURL string
+	Overview                                                       *reports.Overview
+	Means                                                          chartView
+	Groups                                                         []groupCharts
+}
+
+// groupCharts is one group's part of the overview.
+type groupCharts struct {
+	reports.GroupOverview
+	Anchor                                                string
+	RankingChart, GradesChart, HeatmapChart, WeakestChart chartView
+	UnitURLs                                              map[string]string
+}
+
+func (s *server) publicOverview(c echo.Context) error {
+	p, err := s.publishedPeriod(c.Request().Context(), c.Param("period"))
+	if err != nil {
+		return err
+	}
+	return s.overview(c, p, false)
+}
+
+func (s *server) staffOverview(c echo.Context) error {
+	p, err := s.anyPeriod(c)
+	if err != nil {
+		return err
+	}
+	return s.overview(c, p, true)
+}
+
+func (s *server) overview(c echo.Context, period domain.Period, staff bool) error {
+	ctx := c.Request().Context()
+	names, err := s.groupNames(ctx)
+	if err != nil {
+		return err
+	}
+	ov, err := reports.BuildOverview(ctx, s.results, period.Code, names)
+	if err != nil {
+		return resultsError(err, period.Code, "")
+	}
+	l := s.locale(c)
+	page := overviewPage{
+		chrome:     s.chrome(c, l, l.T("reports.overview.title", periodName(period))),
+		Period:     period,
+		PeriodName: periodName(period),
+		Staff:      staff,
+		Overview:   ov,
+	}
+	page.Scripts = chartScripts
+	if period.Phase == domain.PhasePublished {
+		page.RankingURL, page.PrintURL = periodURL(period.Code), periodURL(period.Code)+"/print"
+		page.CSVURL, page.JSONURL = periodURL(period.Code)+"/results.csv", periodURL(period.Code)+"/results.json"
+		published, err := s.publishedPeriods(ctx)
+		if err != nil {
+			return err
+		}
+		if !staff {
+			page.Periods = periodLinks(published, period.Code)
+		}
+	}
+	if staff {
+		if s.reports != nil {
+			page.WorkbookURL = reportURL(period.Code) + "/workbook.xlsx"
+			if s.reports.Surveys != nil {
+				page.SurveysURL = reportURL(period.Code) + "/surveys"
+			}
+		}
+	}
+	if page.Means, err = newChartView(reports.MeansChart("chart-means", ov, l.T)); err != nil {
+		return err
+	}
+	for _, g := range ov.Groups {
+		gc := groupCharts{GroupOverview: g, Anchor: "group-" + g.Code, UnitURLs: map[string]string{}}
+		id := "chart-" + g.Code
+		if gc.RankingChart, err = newChartView(reports.RankingChart(id+"-ranking", g, l.T)); err != nil {
+			return err
+		}
+		if gc.GradesChart, err = newChartView(reports.GradeChart(id+"-grades", g, l.T)); err != nil {
+			return err
+		}
+		if gc.HeatmapChart, err = newChartView(reports.HeatmapChart(id+"-heatmap", g, l.T)); err != nil {
+			return err
+		}
+		if gc.WeakestChart, err = newChartView(reports.WeakFieldsChart(id+"-weakest", g, l.T)); err != nil {
+			return err
+		}
+		for _, u := range g.Units {
+			if staff {
+				gc.UnitURLs[u.Unit] = reportUnitURL(period.Code, u.Unit)
+			} else {
+				gc.UnitURLs[u.Unit] = scorecardURL(period.Code, u.Unit)
+			}
+		}
+		page.Groups = append(page.Groups, gc)
+	}
+	return s.render(c, http.StatusOK, "report_overview", page)
+}
+
+// scorecardPage is one unit's dashboard and scorecard.
+type scorecardPage struct {
+	chrome
+	Period                               domain.Period
+	PeriodName                           string
+	Staff                                bool
+	GroupName                            string
+	BackURL                              string
+	Card                                 *reports.Scorecard
+	Radar, Lost, Trend, Ranks, SelfFinal chartView
+}
+
+func (s *server) publicScorecard(c echo.Context) error {
+	p, err := s.publishedPeriod(c.Request().Context(), c.Param("period"))
+	if err != nil {
+		return err
+	}
+	return s.scorecard(c, p, false)
+}
+
+func (s *server) staffScorecard(c echo.Context) error {
+	u := currentUser(c)
+	if u.Role == auth.Officer && u.Unit != c.Param("unit") {
+		return &msgError{kind: domain.ErrForbidden, key: "reports.error.not_your_unit"}
+	}
+	p, err := s.anyPeriod(c)
+	if err != nil {
+		return err
+	}
+	return s.scorecard(c, p, true)
+}
+
+func (s *server) scorecard(c echo.Context, period domain.Period, staff bool) error {
+	ctx := c.Request().Context()
+	code := c.Param("unit")
+	unit, err := s.catalog.Unit(ctx, code)
+	if errors.Is(err, domain.ErrNotFound) {
+		return notFound("error.unit_not_found", code)
+	}
+	if err != nil {
+		return fmt.Errorf("web: unit %s: %w", code, err)
+	}
+	var periods []string
+	if staff {
+		all, err := s.catalog.Periods(ctx)
+		if err != nil {
+			return fmt.Errorf("web: list periods: %w", err)
+		}
+		for _, p := range all {
+			periods = append(periods, p.Code)
+		}
+	} else {
+		published, err := s.publishedPeriods(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range published {
+			periods = append(periods, p.Code)
+		}
+	}
+	card, err := reports.BuildScorecard(ctx, s.results, reports.ScorecardInput{Period: period.Code, Group: unit.Group,
+		Unit: unit.Code, Periods: periods, WithSelf: staff})
+	if errors.Is(err, domain.ErrNotFound) {
+		return notFound("error.unit_no_result", nameOr(unit.Name, unit.Code), periodName(period))
+	}
+	if err != nil {
+		return err
+	}
+	names, err := s.groupNames(ctx)
+	if err != nil {
+		return err
+	}
+	l := s.locale(c)
+	page := scorecardPage{
+		chrome:     s.chrome(c, l, l.T("reports.unit.title", card.UnitName, periodName(period))),
+		Period:     period,
+		PeriodName: periodName(period),
+		Staff:      staff,
+		GroupName:  nameOr(names[unit.Group], unit.Group),
+		Card:       card,
+	}
+	page.Scripts = chartScripts
+	if staff {
+		page.BackURL = reportURL(period.Code)
+	} else {
+		page.BackURL = unitURL(period.Code, unit.Code)
+	}
+	if page.Radar, err = newChartView(reports.RadarChart("chart-radar", card, l.T)); err != nil {
+		return err
+	}
+	if page.Lost, err = newChartView(reports.LostChart("chart-lost", card, l.T)); err != nil {
+		return err
+	}
+	if page.Trend, err = newChartView(reports.TrendChart("chart-trend", card, l.T)); err != nil {
+		return err
+	}
+	if page.Ranks, err = newChartView(reports.RankHistoryChart("chart-ranks", card, l.T)); err != nil {
+		return err
+	}
+	if staff {
+		if page.SelfFinal, err = newChartView(reports.SelfFinalChart("chart-self-final", card, l.T)); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, "report_unit", page)
+}

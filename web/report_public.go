@@ -1,0 +1,174 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/reports"
+	"github.com/parindex/parindex/results"
+	"github.com/parindex/parindex/scoring"
+	"github.com/parindex/parindex/workflow"
+)
+
+// printPage is the published ranking laid out for A4, to attach to the
+// decision.
+type printPage struct {
+	chrome
+	PeriodName string
+	Decision   *publicationView
+	Groups     []printGroup
+}
+
+// printGroup is a group's table on the printed page; rows carry their
+// running number (STT).
+type printGroup struct {
+	groupSection
+	Rows []printRow
+}
+
+type printRow struct {
+	No int
+	rankingRow
+}
+
+func (s *server) printRanking(c echo.Context) error {
+	ctx := c.Request().Context()
+	period, err := s.publishedPeriod(ctx, c.Param("period"))
+	if err != nil {
+		return err
+	}
+	out, err := s.results.Compute(ctx, period.Code, "", scoring.StageFinal)
+	if err != nil {
+		return resultsError(err, period.Code, "")
+	}
+	names, err := s.groupNames(ctx)
+	if err != nil {
+		return err
+	}
+	l := s.locale(c)
+	page := printPage{chrome: s.chrome(c, l, l.T("reports.print.title", periodName(period))), PeriodName: periodName(period)}
+	pubs, err := s.publications(ctx, l, period.Code)
+	if err != nil {
+		return err
+	}
+	if len(pubs) > 0 {
+		page.Decision = &pubs[0]
+	}
+	for _, g := range out.Groups {
+		pg := printGroup{groupSection: newGroupSection(period.Code, nameOr(names[g.Code], g.Code), g)}
+		for i, r := range pg.groupSection.Rows {
+			pg.Rows = append(pg.Rows, printRow{No: i + 1, rankingRow: r})
+		}
+		page.Groups = append(page.Groups, pg)
+	}
+	return s.render(c, http.StatusOK, "report_print", page)
+}
+
+// openData computes a published period's open data.
+func (s *server) openData(c echo.Context) (*results.Output, *reports.OpenData, domain.Period, error) {
+	ctx := c.Request().Context()
+	period, err := s.publishedPeriod(ctx, c.Param("period"))
+	if err != nil {
+		return nil, nil, period, err
+	}
+	out, err := s.results.Compute(ctx, period.Code, "", scoring.StageFinal)
+	if err != nil {
+		return nil, nil, period, resultsError(err, period.Code, "")
+	}
+	var pub *workflow.Publication
+	if s.workflow != nil {
+		pubs, err := s.workflow.Store.Publications(ctx, period.Code)
+		if err != nil {
+			return nil, nil, period, err
+		}
+		if len(pubs) > 0 {
+			pub = &pubs[len(pubs)-1]
+		}
+	}
+	od, err := reports.NewOpenData(out, pub)
+	return out, od, period, err
+}
+
+func (s *server) openDataCSV(c echo.Context) error {
+	out, od, period, err := s.openData(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := od.WriteCSV(&buf, out); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="chi-so-cchc-`+period.Code+`.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+func (s *server) openDataJSON(c echo.Context) error {
+	_, od, _, err := s.openData(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := od.WriteJSON(&buf); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, buf.Bytes())
+}
+
+// surveyPage shows a period's survey results with their intervals.
+type surveyPage struct {
+	chrome
+	PeriodName string
+	BackURL    string
+	Surveys    []surveyCharts
+}
+
+// surveyCharts is one campaign: satisfaction per element and per unit.
+type surveyCharts struct {
+	reports.SurveySheet
+	ElementsChart, UnitsChart chartView
+	ElementRows               []reports.IntervalRow
+	UnitRows                  []reports.IntervalRow
+}
+
+func (s *server) surveyDashboard(c echo.Context) error {
+	period, err := s.anyPeriod(c)
+	if err != nil {
+		return err
+	}
+	l := s.locale(c)
+	page := surveyPage{chrome: s.chrome(c, l, l.T("reports.surveys.title", periodName(period))),
+		PeriodName: periodName(period), BackURL: reportURL(period.Code)}
+	page.Scripts = chartScripts
+	if s.reports == nil || s.reports.Surveys == nil {
+		return s.render(c, http.StatusOK, "report_surveys", page)
+	}
+	sheets, err := reports.SurveySheets(c.Request().Context(), s.reports.Surveys, period.Code)
+	if err != nil {
+		return err
+	}
+	for i, sh := range sheets {
+		sc := surveyCharts{SurveySheet: sh}
+		for j, e := range sh.Province.Elements {
+			e.Label = sh.ElementNames[j]
+			sc.ElementRows = append(sc.ElementRows, e)
+		}
+		for _, u := range sh.Units {
+			r := u.Index
+			r.Label = u.Name
+			sc.UnitRows = append(sc.UnitRows, r)
+		}
+		id := fmt.Sprintf("chart-survey-%d", i)
+		if sc.ElementsChart, err = newChartView(reports.IntervalChart(id+"-elements", l.T("reports.chart.survey_elements", sh.Name), sc.ElementRows, l.T)); err != nil {
+			return err
+		}
+		if sc.UnitsChart, err = newChartView(reports.IntervalChart(id+"-units", l.T("reports.chart.survey_units", sh.Name), sc.UnitRows, l.T)); err != nil {
+			return err
+		}
+		page.Surveys = append(page.Surveys, sc)
+	}
+	return s.render(c, http.StatusOK, "report_surveys", page)
+}
