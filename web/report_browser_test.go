@@ -135,7 +135,8 @@ func TestBrowserDashboardsOffline(t *testing.T) {
 			chromedp.SendKeys(`input[name="username"]`, "bcd", chromedp.ByQuery),
 			chromedp.SendKeys(`input[name="password"]`, testPassword, chromedp.ByQuery),
 			chromedp.Submit(`input[name="password"]`, chromedp.ByQuery),
-			chromedp.WaitVisible("h1", chromedp.ByQuery),
+			// Logged in once the page after the redirect shows the logout button.
+			chromedp.WaitVisible("form.logout", chromedp.ByQuery),
 		)
 		for _, pg := range []struct{ name, path string }{
 			{"staff-overview", "/reports/2026"},
