@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -452,5 +453,54 @@ items:
 	must(t, err)
 	if units[1].Surveys != nil {
 		t.Errorf("a draft survey fed S2: %v", units[1].Surveys)
+	}
+}
+
+// TestSurveyRowsRoundTrip writes one row of every survey row struct and
+// reads it back unchanged.
+func TestSurveyRowsRoundTrip(t *testing.T) {
+	s := storetest.Open(t)
+	seed(t, s)
+	db := s.Gorm()
+	must(t, s.SetPhase(t.Context(), "2026", domain.PhaseDraft))
+	at := time.Date(2026, 8, 1, 7, 30, 15, 123456000, time.UTC)
+	ms := int64(41250)
+	respID := int64(1)
+	rows := []struct {
+		name string
+		row  any
+		read func() any
+	}{
+		{"instrument", &store.SurveyInstrumentRow{PeriodCode: "2026", Code: "sipas", Name: "Phiếu SIPAS", Source: []byte("code: sipas\n\x00\xff"), Version: 3, CreatedAt: at, UpdatedAt: at},
+			func() any { return &store.SurveyInstrumentRow{} }},
+		{"campaign", &store.SurveyCampaignRow{Code: "sipas-2026", Name: "Khảo sát", PeriodCode: "2026", InstrumentID: 1, State: "open", Formula: "mean",
+			Margin: dec(t, "0.05"), RequireCode: true, Salt: "abc", Revision: 7, CreatedAt: at, UpdatedAt: at},
+			func() any { return &store.SurveyCampaignRow{} }},
+		{"response", &store.SurveyResponseRow{CampaignID: 1, UnitCode: "S1", Channel: "kiosk", Answers: "540", Texts: `{"T":"Tốt"}`, ClientHash: "h",
+			DurationMS: &ms, Status: "flagged", Flags: "burst,duplicate", Author: "", SubmittedAt: at},
+			func() any { return &store.SurveyResponseRow{} }},
+		{"code", &store.SurveyCodeRow{CampaignID: 1, UnitCode: "S1", Kind: "dossier", CodeHash: "ff", CreatedAt: at, UsedAt: &at, ResponseID: &respID},
+			func() any { return &store.SurveyCodeRow{} }},
+		{"review", &store.SurveyReviewRow{ResponseID: 1, OldStatus: "flagged", NewStatus: "valid", Reason: "Người nhà", Author: "thư ký", At: at},
+			func() any { return &store.SurveyReviewRow{} }},
+	}
+	for _, tc := range rows {
+		t.Run(tc.name, func(t *testing.T) {
+			must(t, db.Create(tc.row).Error)
+			got := tc.read()
+			must(t, db.Take(got).Error)
+			normalize(got)
+			normalize(tc.row)
+			if !reflect.DeepEqual(got, tc.row) {
+				t.Errorf("read back\n got %+v\nwant %+v", got, tc.row)
+			}
+		})
+	}
+	unit := &store.SurveyCampaignUnitRow{CampaignID: 1, UnitCode: "S2", Transactions: 35000}
+	must(t, db.Create(unit).Error)
+	var got store.SurveyCampaignUnitRow
+	must(t, db.Where("campaign_id = 1 AND unit_code = 'S2'").Take(&got).Error)
+	if got != *unit {
+		t.Errorf("campaign unit %+v", got)
 	}
 }

@@ -39,7 +39,8 @@ type unitSurveys struct {
 // closed), over their valid responses: what the criteria sets' survey
 // leaves read. A unit without valid answers for a measure gets no ratio,
 // so the engine falls back to the input of the same name. It runs one
-// query for the campaigns and one per campaign, whatever the number of
+// query for the campaigns, one for the group's units and one per campaign
+// (through the covering index of the responses), whatever the number of
 // units. When two campaigns of a period yield the same measure, the later
 // campaign wins.
 func (s *Store) surveyRatios(ctx context.Context, period, group string) (map[string]*unitSurveys, error) {
@@ -57,32 +58,40 @@ WHERE c.period_code = ? AND c.state <> ? ORDER BY c.id`, period, string(surveys.
 		return nil, err
 	}
 	out := map[string]*unitSurveys{}
+	if len(campaigns) == 0 {
+		return out, nil
+	}
+	var groupUnits []unitRow
+	if err := db.Select("code", "name").Where("group_code = ?", group).Find(&groupUnits).Error; err != nil {
+		return nil, err
+	}
+	inGroup := make(map[string]string, len(groupUnits)) // code → the same string, shared by the tally
+	names := make(map[string]string, len(groupUnits))
+	for _, u := range groupUnits {
+		inGroup[u.Code], names[u.Code] = u.Code, u.Name
+	}
 	for _, c := range campaigns {
 		ins, err := parseInstrumentCached(c.Source)
 		if err != nil {
 			return nil, fmt.Errorf("instrument of survey %s: %w", c.Code, err)
 		}
 		tally := surveys.NewTally(ins)
-		names := map[string]string{}
-		interned := map[string]string{}
-		rows, err := db.Raw(`SELECT r.unit_code, u.name, r.answers FROM survey_responses r
-JOIN units u ON u.code = r.unit_code
-WHERE r.campaign_id = ? AND r.status = ? AND u.group_code = ?`, c.ID, string(surveys.Valid), group).Rows()
+		// Every valid response of the campaign, through its covering index;
+		// those of other groups are skipped here rather than joined.
+		rows, err := db.Raw("SELECT unit_code, answers FROM survey_responses WHERE campaign_id = ? AND status = ?",
+			c.ID, string(surveys.Valid)).Rows()
 		if err != nil {
 			return nil, err
 		}
-		var unit, name, choices []byte
+		var unit, choices []byte
 		for rows.Next() {
-			if err := rows.Scan(&unit, &name, &choices); err != nil {
+			if err := rows.Scan(&unit, &choices); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			u, ok := interned[string(unit)]
-			if !ok {
-				u = string(unit)
-				interned[u], names[u] = u, string(name)
+			if u, ok := inGroup[string(unit)]; ok {
+				tally.AddBytes(u, choices)
 			}
-			tally.AddBytes(u, choices)
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err

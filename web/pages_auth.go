@@ -38,6 +38,9 @@ func (s *server) userNav(c echo.Context, l *locale) *userNav {
 	nav.Links = append(nav.Links, link{Label: l.T("work.nav.work"), URL: "/work", Current: strings.HasPrefix(path, "/work")})
 	if u.Role == auth.Admin {
 		nav.Links = append(nav.Links, link{Label: l.T("work.nav.users"), URL: "/admin/users", Current: strings.HasPrefix(path, "/admin/users")})
+		if s.surveys != nil {
+			nav.Links = append(nav.Links, link{Label: l.T("work.nav.surveys"), URL: "/admin/surveys", Current: strings.HasPrefix(path, "/admin/surveys")})
+		}
 	}
 	nav.Links = append(nav.Links, link{Label: l.T("work.nav.password"), URL: "/account/password", Current: path == "/account/password"})
 	return nav

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -280,10 +281,88 @@ func TestSurveyCrash(t *testing.T) {
 	if lost > 0 {
 		t.Errorf("%d of %d acknowledged responses are not in the database", lost, len(res.Acks))
 	}
+	// The secretariat's survey pages and API sit behind the login.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]int{"/admin/surveys": http.StatusSeeOther, "/api/v1/surveys/sipas-t/results": http.StatusUnauthorized} {
+		res, err := noRedirect.Get(srv2.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("GET %s without a session: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	if code, out, errs := c.run("mat-khau-thu-ky-2026\n", "user", "add", "--username", "thuky2", "--role", "admin"); code != 0 {
+		t.Fatalf("user add: %d %s %s", code, out, errs)
+	}
+	login, err := http.Post(srv2.base+"/api/v1/login", "application/json", strings.NewReader(`{"username":"thuky2","password":"mat-khau-thu-ky-2026"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	login.Body.Close()
+	if login.StatusCode != http.StatusOK || len(login.Cookies()) == 0 {
+		t.Fatalf("login: %d", login.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv2.base+"/api/v1/surveys/sipas-t/results", nil)
+	req.AddCookie(login.Cookies()[0])
+	res2, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res2.Body.Close()
+	if res2.StatusCode != http.StatusOK {
+		t.Errorf("results for the logged-in secretariat: %d", res2.StatusCode)
+	}
+
 	// And the restarted server takes submissions again.
 	after, err := loadgen.Run(ctx, loadgen.Config{BaseURL: srv2.base, Survey: survey, Workers: 1, Duration: 30 * time.Second,
 		MaxRequests: 5, ForwardedFor: true, Seed: 2})
 	if err != nil || len(after.Acks) != 5 {
 		t.Errorf("after the restart: %+v, %v", after, err)
+	}
+}
+
+// TestDemoSurvey: the demo province has an open SIPAS survey over its
+// units, with responses that feed the 2026 scoring.
+func TestDemoSurvey(t *testing.T) {
+	c := newCLI(t)
+	out := c.ok("demo")
+	if !strings.Contains(out, "survey sipas-2026 open over 78 units with 14475 responses") {
+		t.Errorf("demo output:\n%s", out)
+	}
+	if out := c.ok("survey", "list"); !strings.Contains(out, "sipas-2026\t2026\topen\t") || !strings.Contains(out, "78 units\t14476/26534 responses") {
+		t.Errorf("survey list: %s", out)
+	}
+	rows := readCSV(t, c.ok("survey", "results", "--survey", "sipas-2026"))
+	if len(rows) != 79 {
+		t.Fatalf("%d result rows", len(rows))
+	}
+	for _, r := range rows[1:] {
+		sat, _ := strconv.ParseFloat(r[2], 64)
+		lo, _ := strconv.ParseFloat(r[3], 64)
+		hi, _ := strconv.ParseFloat(r[4], 64)
+		if sat < 70 || sat > 99.99 || lo >= sat || hi <= sat {
+			t.Errorf("demo unit %v: satisfaction out of the believable range or outside its interval", r)
+		}
+	}
+	st := storetest.OpenURL(t, c.db)
+	units, err := st.UnitData(context.Background(), "2026", "SO")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range units {
+		if u.Surveys["sipas"].IsZero() || u.Surveys["sipas_policy"].IsZero() {
+			t.Errorf("%s: no survey ratios for scoring: %v", u.Code, u.Surveys)
+		}
+	}
+	svc := surveys.NewService(st)
+	c2, err := svc.Campaign(context.Background(), "sipas-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged, err := st.Responses(context.Background(), c2.ID, surveys.Flagged, 10)
+	if err != nil || len(flagged) != 3 {
+		t.Errorf("%d flagged demo responses, want 3 (%v)", len(flagged), err)
 	}
 }

@@ -62,7 +62,8 @@ CREATE TABLE survey_responses (
     author       TEXT NOT NULL DEFAULT '',
     submitted_at DATETIME NOT NULL
 );
-CREATE INDEX survey_responses_campaign ON survey_responses (campaign_id, status, unit_code);
+-- Covering: the indices are computed from this index alone.
+CREATE INDEX survey_responses_campaign ON survey_responses (campaign_id, status, unit_code, answers);
 CREATE INDEX survey_responses_client ON survey_responses (campaign_id, client_hash, submitted_at);
 CREATE INDEX survey_responses_unit ON survey_responses (unit_code);
 

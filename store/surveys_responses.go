@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/surveys"
+)
+
+// Survey responses: storing them durably, reading them for the indices,
+// and the review of flagged ones.
+
+// InsertResponse stores a response and commits it before returning (on
+// SQLite the database is opened with synchronous=FULL, so the commit has
+// reached the disk). See surveys.Store.
+//
+// The same client's recent responses are read first, outside any
+// transaction: the rules are a heuristic, and two of one client's
+// submissions racing each other may both pass. A response without a code
+// is then a single INSERT, atomic on its own; one with a code is inserted
+// and the code consumed in one transaction.
+func (s *Store) InsertResponse(ctx context.Context, r *surveys.Response, window time.Duration, judge func([]surveys.Prior) []string) error {
+	db := s.db.WithContext(ctx)
+	r.SubmittedAt = s.now()
+	if judge != nil {
+		var prior []surveys.Prior
+		if r.ClientHash != "" && window > 0 {
+			var rows []surveyResponseRow
+			if err := db.Select("answers", "texts", "submitted_at").
+				Where("campaign_id = ? AND client_hash = ? AND submitted_at >= ? AND unit_code = ?", r.Campaign, r.ClientHash, r.SubmittedAt.Add(-window), r.Unit).
+				Limit(100).Find(&rows).Error; err != nil {
+				return wrap("save a response", err)
+			}
+			for _, p := range rows {
+				prior = append(prior, surveys.Prior{Choices: p.Answers, Texts: p.Texts, At: p.SubmittedAt})
+			}
+		}
+		if flags := judge(prior); len(flags) > 0 {
+			r.Status, r.Flags = surveys.Flagged, flags
+		}
+	}
+	if s.dialect == DialectSQLite {
+		// SQLite has one writer at a time: queue in Go rather than in the
+		// driver's busy handler, whose growing sleeps make a long tail.
+		mu := writeLock(s)
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	if r.CodeHash == "" {
+		return wrap("save a response", s.insertResponse(db, r))
+	}
+	return wrap("save a response", s.transaction(ctx, func(tx *gorm.DB) error { return s.insertResponse(tx, r) }))
+}
+
+// writeLocks holds one mutex per SQLite store for the survey writes.
+var writeLocks sync.Map // *Store → *sync.Mutex
+
+func writeLock(s *Store) *sync.Mutex {
+	mu, _ := writeLocks.LoadOrStore(s, &sync.Mutex{})
+	return mu.(*sync.Mutex)
+}
+
+// insertResponse writes one response and consumes its code.
+func (s *Store) insertResponse(tx *gorm.DB, r *surveys.Response) error {
+	if r.Status == "" {
+		r.Status = surveys.Valid
+	}
+	if r.SubmittedAt.IsZero() {
+		r.SubmittedAt = s.now()
+	}
+	row := responseRow(r)
+	if err := tx.Create(&row).Error; err != nil {
+		return err
+	}
+	r.ID = row.ID
+	if r.CodeHash == "" {
+		return nil
+	}
+	return s.useCode(tx, r)
+}
+
+func responseRow(r *surveys.Response) surveyResponseRow {
+	row := surveyResponseRow{CampaignID: r.Campaign, UnitCode: r.Unit, Channel: string(r.Channel),
+		Answers: r.Answers.Choices, Texts: surveys.EncodeTexts(r.Answers.Texts), ClientHash: r.ClientHash,
+		Status: string(r.Status), Flags: strings.Join(r.Flags, ","), Author: r.Author, SubmittedAt: r.SubmittedAt}
+	if r.Duration > 0 {
+		ms := r.Duration.Milliseconds()
+		row.DurationMS = &ms
+	}
+	return row
+}
+
+// useCode marks the response's code used, or says why it cannot be.
+func (s *Store) useCode(tx *gorm.DB, r *surveys.Response) error {
+	res := tx.Exec("UPDATE survey_codes SET used_at = ?, response_id = ? WHERE campaign_id = ? AND code_hash = ? AND unit_code = ? AND used_at IS NULL",
+		r.SubmittedAt, r.ID, r.Campaign, r.CodeHash, r.Unit)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	var code surveyCodeRow
+	err := tx.Where("campaign_id = ? AND code_hash = ?", r.Campaign, r.CodeHash).Take(&code).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return surveys.ErrCodeUnknown
+	case err != nil:
+		return err
+	case code.UnitCode != r.Unit:
+		return surveys.ErrCodeOtherUnit
+	}
+	return surveys.ErrCodeUsed
+}
+
+// InsertResponses stores responses all or nothing, consuming their codes.
+func (s *Store) InsertResponses(ctx context.Context, rs []*surveys.Response) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		now := s.now()
+		rows := make([]surveyResponseRow, len(rs))
+		for i, r := range rs {
+			if r.Status == "" {
+				r.Status = surveys.Valid
+			}
+			r.SubmittedAt = now
+			rows[i] = responseRow(r)
+		}
+		if err := tx.CreateInBatches(rows, s.batch).Error; err != nil {
+			return err
+		}
+		for i, r := range rs {
+			r.ID = rows[i].ID
+			if r.CodeHash == "" {
+				continue
+			}
+			if err := s.useCode(tx, r); err != nil {
+				return &surveys.RowError{Index: i, Err: err}
+			}
+		}
+		return nil
+	})
+	var re *surveys.RowError
+	if errors.As(err, &re) && isDomain(re.Err) {
+		return err
+	}
+	return wrap("import responses", err)
+}
+
+// ScanResponses streams the unit and encoded choices of a campaign's
+// responses with a status. The choices slice is only valid during the
+// call.
+func (s *Store) ScanResponses(ctx context.Context, campaign int64, status surveys.Status, fn func(unit string, choices []byte)) error {
+	rows, err := s.db.WithContext(ctx).Raw("SELECT unit_code, answers FROM survey_responses WHERE campaign_id = ? AND status = ?",
+		campaign, string(status)).Rows()
+	if err != nil {
+		return wrap("read responses", err)
+	}
+	defer rows.Close()
+	units := map[string]string{} // one string per unit, not per row
+	var unit, choices []byte
+	for rows.Next() {
+		if err := rows.Scan(&unit, &choices); err != nil {
+			return wrap("read responses", err)
+		}
+		u, ok := units[string(unit)]
+		if !ok {
+			u = string(unit)
+			units[u] = u
+		}
+		fn(u, choices)
+	}
+	return wrap("read responses", rows.Err())
+}
+
+// CountResponses counts a campaign's responses per unit and status.
+func (s *Store) CountResponses(ctx context.Context, campaign int64) (map[string]map[surveys.Status]int, error) {
+	var lines []struct {
+		UnitCode string
+		Status   string
+		N        int
+	}
+	err := s.db.WithContext(ctx).Raw("SELECT unit_code, status, count(*) AS n FROM survey_responses WHERE campaign_id = ? GROUP BY unit_code, status",
+		campaign).Scan(&lines).Error
+	if err != nil {
+		return nil, wrap("count responses", err)
+	}
+	out := map[string]map[surveys.Status]int{}
+	for _, l := range lines {
+		if out[l.UnitCode] == nil {
+			out[l.UnitCode] = map[surveys.Status]int{}
+		}
+		out[l.UnitCode][surveys.Status(l.Status)] = l.N
+	}
+	return out, nil
+}
+
+// Responses lists a campaign's responses with a status, newest first.
+func (s *Store) Responses(ctx context.Context, campaign int64, status surveys.Status, limit int) ([]surveys.Response, error) {
+	var rows []surveyResponseRow
+	err := s.db.WithContext(ctx).Where("campaign_id = ? AND status = ?", campaign, string(status)).
+		Order("id DESC").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, wrap("list responses", err)
+	}
+	out := make([]surveys.Response, len(rows))
+	for i, r := range rows {
+		texts, _ := surveys.DecodeTexts(r.Texts)
+		out[i] = surveys.Response{ID: r.ID, Campaign: r.CampaignID, Unit: r.UnitCode, Channel: surveys.Channel(r.Channel),
+			Answers: surveys.Encoded{Choices: r.Answers, Texts: texts}, ClientHash: r.ClientHash,
+			Status: surveys.Status(r.Status), Author: r.Author, SubmittedAt: r.SubmittedAt.UTC()}
+		if r.Flags != "" {
+			out[i].Flags = strings.Split(r.Flags, ",")
+		}
+		if r.DurationMS != nil {
+			out[i].Duration = time.Duration(*r.DurationMS) * time.Millisecond
+		}
+	}
+	return out, nil
+}
+
+// ReviewResponse moves a response of the campaign to a status and appends
+// the decision to the trail, in one transaction.
+func (s *Store) ReviewResponse(ctx context.Context, campaign, id int64, to surveys.Status, reason, author string) error {
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		var row surveyResponseRow
+		q := tx.Select("id", "status").Where("id = ? AND campaign_id = ?", id, campaign)
+		if s.dialect == DialectPostgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		err := q.Take(&row).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return domain.NotFoundf("response %d not found in this survey", id)
+		}
+		if err != nil {
+			return err
+		}
+		if row.Status == string(to) {
+			return domain.Conflictf("response %d is already %s", id, to)
+		}
+		if err := tx.Exec("UPDATE survey_responses SET status = ? WHERE id = ?", string(to), id).Error; err != nil {
+			return err
+		}
+		return tx.Create(&surveyReviewRow{ResponseID: id, OldStatus: row.Status, NewStatus: string(to),
+			Reason: reason, Author: author, At: s.now()}).Error
+	})
+	return wrap(fmt.Sprintf("review response %d", id), err)
+}
+
+// Reviews lists the decisions on a campaign's responses, newest first.
+func (s *Store) Reviews(ctx context.Context, campaign int64, limit int) ([]surveys.Review, error) {
+	var rows []surveyReviewRow
+	err := s.db.WithContext(ctx).Raw(`SELECT v.* FROM survey_reviews v JOIN survey_responses r ON r.id = v.response_id
+WHERE r.campaign_id = ? ORDER BY v.id DESC LIMIT ?`, campaign, limit).Scan(&rows).Error
+	if err != nil {
+		return nil, wrap("list reviews", err)
+	}
+	out := make([]surveys.Review, len(rows))
+	for i, r := range rows {
+		out[i] = surveys.Review{ID: r.ID, Response: r.ResponseID, Old: surveys.Status(r.OldStatus), New: surveys.Status(r.NewStatus),
+			Reason: r.Reason, Author: r.Author, At: r.At.UTC()}
+	}
+	return out, nil
+}
