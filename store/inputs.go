@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/parindex/parindex/domain"
 )
@@ -30,31 +29,8 @@ func (s *Store) RecordInputs(ctx context.Context, rows []domain.Input, author st
 		return nil
 	}
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		periods, units := distinct(rows, func(r domain.Input) (string, string) { return r.Period, r.Unit })
-		if err := checkUnits(tx, units); err != nil {
-			return err
-		}
-		if err := s.ensurePeriods(tx, periods); err != nil {
-			return err
-		}
-		now := s.now()
-		type key struct{ period, unit, name string }
-		index := map[key]int{}
-		var upsert []inputRow
-		for _, r := range rows {
-			row := inputRow{PeriodCode: r.Period, UnitCode: r.Unit, Name: r.Name, Value: r.Value, Author: author, UpdatedAt: now}
-			k := key{r.Period, r.Unit, r.Name}
-			if i, ok := index[k]; ok {
-				upsert[i] = row
-				continue
-			}
-			index[k] = len(upsert)
-			upsert = append(upsert, row)
-		}
-		return tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "period_code"}, {Name: "unit_code"}, {Name: "name"}},
-			DoUpdates: clause.AssignmentColumns([]string{"value", "author", "updated_at"}),
-		}).CreateInBatches(upsert, s.batch).Error
+		_, err := s.writeInputs(tx, rows, author)
+		return err
 	})
 	return wrap("record inputs", err)
 }
