@@ -21,6 +21,13 @@
     // Tooltips drawn on the canvas need no HTML with inline styles.
     options.tooltip = Object.assign({}, options.tooltip || {}, { renderMode: 'richText' });
     options.animation = false;
+    // A legend with no position of its own would sit on top of the title:
+    // put it under the title instead.
+    [].concat(options.legend || []).forEach(function (lg) {
+      if (lg && lg.top === undefined && lg.bottom === undefined) {
+        lg.top = 26;
+      }
+    });
     var chart = echarts.init(el, null, { renderer: 'canvas' });
     chart.setOption(options);
     el.setAttribute('data-rendered', 'true');
