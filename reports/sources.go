@@ -54,7 +54,9 @@ type Sources struct {
 	}
 	Scores       ScoreStore
 	Publications interface {
-		Publications(ctx context.Context, period string) ([]workflow.Publication, error)
+		// PublicationHeads lists the period's publications without their
+		// snapshots: the workbook shows only the decision.
+		PublicationHeads(ctx context.Context, period string) ([]workflow.Publication, error)
 	}
 	Targets interface {
 		Report(ctx context.Context, period string) (*targets.Report, error)
@@ -97,7 +99,7 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 		wd.Scores[sc.Unit] = append(wd.Scores[sc.Unit], sc)
 	}
 	if s.Publications != nil {
-		pubs, err := s.Publications.Publications(ctx, period)
+		pubs, err := s.Publications.PublicationHeads(ctx, period)
 		if err != nil {
 			return nil, fmt.Errorf("reports: publications: %w", err)
 		}

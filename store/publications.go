@@ -27,6 +27,24 @@ func (s *Store) Publications(ctx context.Context, period string) ([]workflow.Pub
 	return pubs, nil
 }
 
+// PublicationHeads lists a period's publications, oldest first, without
+// their snapshot and document: what pages showing the decision, and the
+// check for a newer publication, need on every request.
+func (s *Store) PublicationHeads(ctx context.Context, period string) ([]workflow.Publication, error) {
+	var rows []publicationRow
+	err := s.db.WithContext(ctx).Select("period_code", "number", "decision_no", "decision_date", "approved_by", "published_at").
+		Where("period_code = ?", period).Find(&rows).Error
+	if err != nil {
+		return nil, wrap("list the publications of period "+period, err)
+	}
+	slices.SortFunc(rows, func(a, b publicationRow) int { return cmp.Compare(a.Number, b.Number) })
+	pubs := make([]workflow.Publication, len(rows))
+	for i, r := range rows {
+		pubs[i] = r.publication()
+	}
+	return pubs, nil
+}
+
 // Publish stores a publication of a period and moves the period to the
 // published phase, in one transaction. The publication's number is the
 // period's next one (1 for the first), whatever p.Number says; its

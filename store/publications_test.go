@@ -54,6 +54,19 @@ func TestPublish(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(st.want, "\n") {
 				t.Errorf("Publications = %v, want %v", got, st.want)
 			}
+			// The heads are the same publications without the blobs.
+			heads, err := s.PublicationHeads(t.Context(), "2025")
+			must(t, err)
+			if len(heads) != len(pubs) {
+				t.Fatalf("PublicationHeads: %d, Publications: %d", len(heads), len(pubs))
+			}
+			for i, h := range heads {
+				full := pubs[i]
+				full.Snapshot, full.Document = nil, nil
+				if h.Snapshot != nil || h.Document != nil || fmt.Sprint(h) != fmt.Sprint(full) {
+					t.Errorf("head %d = %+v, want %+v without blobs", i, h, full)
+				}
+			}
 		})
 	}
 	pubs, err := s.Publications(t.Context(), "2025")

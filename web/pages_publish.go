@@ -47,7 +47,7 @@ func (s *server) publications(ctx context.Context, l *locale, period string) ([]
 	if s.workflow == nil {
 		return nil, nil
 	}
-	pubs, err := s.workflow.Store.Publications(ctx, period)
+	pubs, err := s.workflow.Store.PublicationHeads(ctx, period)
 	if err != nil {
 		return nil, err
 	}

@@ -129,7 +129,6 @@ func TestOfficerCannotReachOtherUnits(t *testing.T) {
 	if len(changes) != 0 {
 		t.Errorf("U1 has %d changes", len(changes))
 	}
-	_ = domain.PhaseDraft
 }
 
 // TestUnassignedAppraiserCannotAppraise: an appraiser assigned to U2 may

@@ -223,6 +223,7 @@ type PublishedResults struct {
 	Live         results.Store
 	Publications interface {
 		Publications(ctx context.Context, period string) ([]Publication, error)
+		PublicationHeads(ctx context.Context, period string) ([]Publication, error)
 	}
 
 	mu    sync.Mutex
@@ -231,17 +232,24 @@ type PublishedResults struct {
 
 // snapshot returns the frozen data of a period's latest publication, or nil.
 func (p *PublishedResults) snapshot(ctx context.Context, period string) (*frozen, error) {
-	pubs, err := p.Publications.Publications(ctx, period)
-	if err != nil || len(pubs) == 0 {
+	// A cheap look at the latest number; the snapshot itself is read and
+	// parsed once per publication.
+	heads, err := p.Publications.PublicationHeads(ctx, period)
+	if err != nil || len(heads) == 0 {
 		return nil, err
 	}
-	last := pubs[len(pubs)-1]
-	key := fmt.Sprintf("%s#%d", period, last.Number)
+	key := fmt.Sprintf("%s#%d", period, heads[len(heads)-1].Number)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if f := p.cache[key]; f != nil {
 		return f, nil
 	}
+	pubs, err := p.Publications.Publications(ctx, period)
+	if err != nil || len(pubs) == 0 {
+		return nil, err
+	}
+	last := pubs[len(pubs)-1]
+	key = fmt.Sprintf("%s#%d", period, last.Number)
 	f, err := thaw(last.Snapshot)
 	if err != nil {
 		return nil, err

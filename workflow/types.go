@@ -142,6 +142,8 @@ type Store interface {
 	EvidenceByID(ctx context.Context, id int64) (Evidence, error)
 
 	Publications(ctx context.Context, period string) ([]Publication, error)
+	// PublicationHeads is Publications without the snapshots and documents.
+	PublicationHeads(ctx context.Context, period string) ([]Publication, error)
 	// Publish stores a publication and moves the period to the published
 	// phase in one transaction.
 	Publish(ctx context.Context, p Publication) error
