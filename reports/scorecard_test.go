@@ -35,10 +35,10 @@ func group(t *testing.T, points map[string][2]string) results.Group {
 	}
 	var units []scoring.UnitData
 	for code, p := range points {
-		u := scoring.UnitData{Code: code, Name: code, Points: map[string]map[scoring.Stage]scoring.Value{}}
+		u := scoring.UnitData{Code: code, Name: code, Points: map[string]scoring.StageValues{}}
 		for i, item := range []string{"1.1", "2.1"} {
 			d, _ := scoring.ParseDecimal(p[i])
-			u.Points[item] = map[scoring.Stage]scoring.Value{scoring.StageFinal: {Points: d}}
+			u.SetPoints(item, scoring.StageFinal, scoring.Value{Points: d})
 		}
 		units = append(units, u)
 	}

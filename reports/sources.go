@@ -37,22 +37,22 @@ func label(key string, args ...any) string {
 	return fmt.Sprintf(msg, args...)
 }
 
-// ScoreStore reads the points recorded for a period with their comments;
-// the store implements it.
-type ScoreStore interface {
-	// Scores returns the values of a unit ("" for every unit), ordered by
-	// unit, item, then stage.
-	Scores(ctx context.Context, period, unit string) ([]domain.Score, error)
+// CommentStore reads the comments recorded with points; the store
+// implements it.
+type CommentStore interface {
+	// Comments returns the period's non-empty comments: unit → item →
+	// stage → text.
+	Comments(ctx context.Context, period string) (map[string]map[string]map[scoring.Stage]string, error)
 }
 
 // Sources are where the workbook's data come from. Results, Groups and
-// Scores are required; the others add their sheets when set.
+// Comments are required; the others add their sheets when set.
 type Sources struct {
 	Results Computer
 	Groups  interface {
 		Groups(ctx context.Context) ([]domain.Group, error)
 	}
-	Scores       ScoreStore
+	Comments     CommentStore
 	Publications interface {
 		// PublicationHeads lists the period's publications without their
 		// snapshots: the workbook shows only the decision.
@@ -71,32 +71,54 @@ type WorkbookData struct {
 	GroupNames map[string]string
 	// Decision names the latest publication's decision ("" if unpublished).
 	Decision string
-	// Scores are the recorded values by unit.
-	Scores  map[string][]domain.Score
-	Surveys []SurveySheet
-	Targets *targets.Report
+	// Comments are the comments recorded with points: unit → item → stage
+	// → text. The values themselves are the results' own (Group.Data).
+	Comments map[string]map[string]map[scoring.Stage]string
+	Surveys  []SurveySheet
+	Targets  *targets.Report
 }
 
 // Workbook gathers a period's workbook data.
 func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, error) {
+	// The comments are read while the results are computed: both are
+	// reads of the whole period.
+	type commentsResult struct {
+		m   map[string]map[string]map[scoring.Stage]string
+		err error
+	}
+	comments := make(chan commentsResult, 1)
+	go func() {
+		m, err := s.Comments.Comments(ctx, period)
+		comments <- commentsResult{m, err}
+	}()
 	out, err := s.Results.Compute(ctx, period, "", scoring.StageFinal)
+	cr := <-comments
 	if err != nil {
 		return nil, err
 	}
-	wd := &WorkbookData{Period: period, Output: out, GroupNames: map[string]string{}, Scores: map[string][]domain.Score{}}
+	if cr.err != nil {
+		return nil, fmt.Errorf("reports: comments: %w", cr.err)
+	}
+	// The summaries need each unit's fields only; a unit's sheet evaluates
+	// the unit again from Group.Data as it is written. Keeping every item
+	// of every unit would hold the largest part of the workbook's memory.
+	for _, g := range out.Groups {
+		for i := range g.Results {
+			r := &g.Results[i]
+			fields := make(map[string]scoring.NodeScore, len(g.Framework.Items))
+			for _, it := range g.Framework.Items {
+				fields[it.Code] = r.Nodes[it.Code]
+			}
+			r.Nodes = fields
+		}
+	}
+	wd := &WorkbookData{Period: period, Output: out, GroupNames: map[string]string{}, Comments: cr.m}
 	groups, err := s.Groups.Groups(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reports: groups: %w", err)
 	}
 	for _, g := range groups {
 		wd.GroupNames[g.Code] = g.Name
-	}
-	scores, err := s.Scores.Scores(ctx, period, "")
-	if err != nil {
-		return nil, fmt.Errorf("reports: scores: %w", err)
-	}
-	for _, sc := range scores {
-		wd.Scores[sc.Unit] = append(wd.Scores[sc.Unit], sc)
 	}
 	if s.Publications != nil {
 		pubs, err := s.Publications.PublicationHeads(ctx, period)

@@ -2,126 +2,15 @@ package reports
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/parindex/parindex/domain"
-	"github.com/parindex/parindex/results"
-	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/targets"
 )
 
-// unitStages are the stages shown per leaf, in workflow order.
-var unitStages = []scoring.Stage{scoring.StageSelf, scoring.StageAppraisal, scoring.StageExplanation, scoring.StageFinal}
-
-// writeUnit writes a unit's criteria tree with every stage's recorded
-// points and comments, and the points each item achieved.
-func writeUnit(f *excelize.File, st styles, sheet string, wd *WorkbookData, g results.Group, r *scoring.UnitScore) error {
-	if err := pageSetup(f, sheet, "$3:$3"); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return fmt.Errorf("reports: stream %s: %w", sheet, err)
-	}
-	const last = 13
-	for c, w := range []float64{10, 50, 12, 10, 10, 10, 10, 10, 10, 30, 30, 30, 30} {
-		if err := sw.SetColWidth(c+1, c+1, w); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 3, TopLeftCell: "C4", ActivePane: "bottomRight"}); err != nil {
-		return err
-	}
-	name := nameOr(r.UnitName, r.Unit)
-	gname := nameOr(wd.GroupNames[g.Code], g.Code)
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: label("unit.title", name, r.Unit)}}, excelize.RowOpts{Height: 22}); err != nil {
-		return err
-	}
-	summary := label("unit.summary", gname, g.Framework.Name, scoring.FormatPublished(r.Points), scoring.FormatPublished(r.Max),
-		scoring.FormatPublished(r.Index), r.Rank, g.Summary.Count, r.Grade.Name)
-	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.subtitle, Value: summary}}); err != nil {
-		return err
-	}
-	if err := sw.MergeCell("A1", cell(last, 1)); err != nil {
-		return err
-	}
-	if err := sw.MergeCell("A2", cell(last, 2)); err != nil {
-		return err
-	}
-	header := []any{}
-	for _, k := range []string{"code", "name", "method", "max", "self", "appraisal", "explanation", "final", "result",
-		"c_self", "c_appraisal", "c_explanation", "c_final"} {
-		header = append(header, hdr(st, label("unit.col."+k)))
-	}
-	if err := sw.SetRow("A3", header, excelize.RowOpts{Height: 32}); err != nil {
-		return err
-	}
-	recorded := map[string]map[scoring.Stage]domain.Score{}
-	for _, sc := range wd.Scores[r.Unit] {
-		if recorded[sc.Item] == nil {
-			recorded[sc.Item] = map[scoring.Stage]domain.Score{}
-		}
-		recorded[sc.Item][sc.Stage] = sc
-	}
-	row := 4
-	var walk func(items []*scoring.Item, depth int) error
-	walk = func(items []*scoring.Item, depth int) error {
-		for _, it := range items {
-			n := r.Nodes[it.Code]
-			text, twoSt := st.text, st.two
-			if !it.IsLeaf() {
-				text, twoSt = st.bold, st.boldTwo
-			}
-			vals := []any{
-				excelize.Cell{StyleID: text, Value: it.Code},
-				excelize.Cell{StyleID: text, Value: strings.Repeat("    ", depth) + it.Name},
-				excelize.Cell{StyleID: st.center, Value: string(it.Method)},
-				excelize.Cell{StyleID: twoSt, Value: num(it.Max)},
-			}
-			byStage := recorded[it.Code]
-			for _, stage := range unitStages {
-				sc, ok := byStage[stage]
-				switch {
-				case !ok:
-					vals = append(vals, excelize.Cell{StyleID: st.two})
-				case sc.Value.NA:
-					vals = append(vals, excelize.Cell{StyleID: st.center, Value: label("unit.na")})
-				default:
-					vals = append(vals, excelize.Cell{StyleID: st.two, Value: num(sc.Value.Points)})
-				}
-			}
-			if n.NA && !n.Max.IsPositive() {
-				vals = append(vals, excelize.Cell{StyleID: st.center, Value: label("unit.na")})
-			} else {
-				vals = append(vals, excelize.Cell{StyleID: twoSt, Value: num(n.Points)})
-			}
-			for _, stage := range unitStages {
-				vals = append(vals, excelize.Cell{StyleID: st.text, Value: byStage[stage].Comment})
-			}
-			if err := sw.SetRow(cell(1, row), vals); err != nil {
-				return err
-			}
-			row++
-			if err := walk(it.Items, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := walk(g.Framework.Items, 0); err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("reports: flush %s: %w", sheet, err)
-	}
-	return nil
-}
-
 // writeSurvey writes a campaign's satisfaction per unit and element.
 func writeSurvey(f *excelize.File, st styles, sheet string, sv SurveySheet) error {
-	if err := pageSetup(f, sheet, "$3:$3"); err != nil {
+	if err := pageSetup(f, sheet); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(sheet)
@@ -186,7 +75,7 @@ func intervalCells(st styles, r IntervalRow, bounds bool) []any {
 // writeTargets writes every programme target with the value that applies
 // in the period's year, the actual value and the status.
 func writeTargets(f *excelize.File, st styles, sheet string, rep *targets.Report) error {
-	if err := pageSetup(f, sheet, "$3:$3"); err != nil {
+	if err := pageSetup(f, sheet); err != nil {
 		return err
 	}
 	const last = 7

@@ -44,6 +44,11 @@ type Group struct {
 	// Previous is the period the changes are computed against, or "".
 	Previous string
 	*scoring.GroupResult
+	// Data is what the group was scored from, by unit code: the recorded
+	// values, inputs and survey ratios (of the frozen snapshot for a
+	// published period). Reports show each stage's values from it, so that
+	// they always agree with the results.
+	Data map[string]*scoring.UnitData
 }
 
 // Compute scores the period for one group, or for every group that has a
@@ -63,11 +68,14 @@ func (s *Service) Compute(ctx context.Context, period, group string, stage scori
 	}
 	out := &Output{Period: period, Stage: stage}
 	for _, g := range groups {
-		res, err := s.group(ctx, period, g, stage)
+		res, data, err := s.group(ctx, period, g, stage)
 		if err != nil {
 			return nil, err
 		}
-		gr := Group{Code: g, GroupResult: res}
+		gr := Group{Code: g, GroupResult: res, Data: make(map[string]*scoring.UnitData, len(data))}
+		for i := range data {
+			gr.Data[data[i].Code] = &data[i]
+		}
 		prev, prevRes, err := s.previous(ctx, period, g, stage)
 		if err != nil {
 			return nil, err
@@ -81,16 +89,16 @@ func (s *Service) Compute(ctx context.Context, period, group string, stage scori
 	return out, nil
 }
 
-func (s *Service) group(ctx context.Context, period, group string, stage scoring.Stage) (*scoring.GroupResult, error) {
+func (s *Service) group(ctx context.Context, period, group string, stage scoring.Stage) (*scoring.GroupResult, []scoring.UnitData, error) {
 	fw, err := s.Store.Framework(ctx, period, group)
 	if err != nil {
-		return nil, fmt.Errorf("results: %w", err)
+		return nil, nil, fmt.Errorf("results: %w", err)
 	}
 	units, err := s.Store.UnitData(ctx, period, group)
 	if err != nil {
-		return nil, fmt.Errorf("results: %w", err)
+		return nil, nil, fmt.Errorf("results: %w", err)
 	}
-	return scoring.ScoreGroup(fw, units, stage), nil
+	return scoring.ScoreGroup(fw, units, stage), units, nil
 }
 
 func (s *Service) previous(ctx context.Context, period, group string, stage scoring.Stage) (string, *scoring.GroupResult, error) {
@@ -104,7 +112,7 @@ func (s *Service) previous(ctx context.Context, period, group string, stage scor
 		if p >= period {
 			continue
 		}
-		res, err := s.group(ctx, p, group, stage)
+		res, _, err := s.group(ctx, p, group, stage)
 		if err != nil {
 			return "", nil, err
 		}

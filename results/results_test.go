@@ -70,8 +70,8 @@ func units(points ...string) []scoring.UnitData {
 	var out []scoring.UnitData
 	for i, p := range points {
 		v, _ := scoring.ParseDecimal(p)
-		out = append(out, scoring.UnitData{Code: fmt.Sprintf("U%d", i+1), Points: map[string]map[scoring.Stage]scoring.Value{
-			"a": {scoring.StageFinal: {Points: v}}}})
+		out = append(out, scoring.UnitData{Code: fmt.Sprintf("U%d", i+1), Points: map[string]scoring.StageValues{
+			"a": scoring.ValuesOf(map[scoring.Stage]scoring.Value{scoring.StageFinal: {Points: v}})}})
 	}
 	return out
 }

@@ -55,13 +55,13 @@ func syntheticUnits(f *scoring.Framework, units int) []scoring.UnitData {
 	rng := rand.New(rand.NewPCG(1, 2))
 	out := make([]scoring.UnitData, units)
 	for i := range out {
-		u := scoring.UnitData{Code: fmt.Sprintf("U%03d", i), Points: map[string]map[scoring.Stage]scoring.Value{},
+		u := scoring.UnitData{Code: fmt.Sprintf("U%03d", i), Points: map[string]scoring.StageValues{},
 			Inputs: map[string]scoring.Decimal{}, Surveys: map[string]scoring.Decimal{"sipas": scoring.NewInt(int64(80 + rng.IntN(20))).Div(scoring.NewInt(100))}}
 		for _, l := range f.Leaves() {
 			switch l.Method {
 			case scoring.Manual, scoring.Bonus:
 				p := l.Max.Mul(scoring.NewInt(int64(rng.IntN(5)))).Div(scoring.NewInt(4))
-				u.Points[l.Code] = map[scoring.Stage]scoring.Value{scoring.StageSelf: {Points: l.Max}, scoring.StageFinal: {Points: p}}
+				u.Points[l.Code] = scoring.ValuesOf(map[scoring.Stage]scoring.Value{scoring.StageSelf: {Points: l.Max}, scoring.StageFinal: {Points: p}})
 			}
 			for _, name := range l.Inputs() {
 				u.Inputs[name] = scoring.NewInt(int64(rng.IntN(1000) + 1))

@@ -55,8 +55,8 @@ type Value struct {
 type UnitData struct {
 	Code string
 	Name string
-	// Points holds recorded values: leaf code → stage → value.
-	Points map[string]map[Stage]Value
+	// Points holds recorded values: leaf code → values by stage.
+	Points map[string]StageValues
 	// Inputs holds measured inputs by name (counts, ratios).
 	Inputs map[string]Decimal
 	// Surveys holds satisfaction ratios (0..1) by measure. A measure missing
@@ -185,7 +185,7 @@ func (e *evaluator) node(it *Item) NodeScore {
 func (e *evaluator) recorded(code string) (Value, Stage, bool) {
 	byStage := e.u.Points[code]
 	for _, st := range e.order {
-		if v, ok := byStage[st]; ok {
+		if v, ok := byStage.Get(st); ok {
 			return v, st, true
 		}
 	}

@@ -24,7 +24,7 @@ func d(s string) scoring.Decimal {
 	return v
 }
 
-func pts(stagePoints ...string) map[scoring.Stage]scoring.Value {
+func pts(stagePoints ...string) scoring.StageValues {
 	m := map[scoring.Stage]scoring.Value{}
 	for i := 0; i+1 < len(stagePoints); i += 2 {
 		st := scoring.Stage(stagePoints[i])
@@ -34,7 +34,7 @@ func pts(stagePoints ...string) map[scoring.Stage]scoring.Value {
 			m[st] = scoring.Value{Points: d(stagePoints[i+1])}
 		}
 	}
-	return m
+	return scoring.ValuesOf(m)
 }
 
 func inputs(kv ...string) map[string]scoring.Decimal {
@@ -78,7 +78,7 @@ items:
 func TestHandCalculation(t *testing.T) {
 	f := mustParse(t, twoLeaves)
 	unit := func(code, a, b string) scoring.UnitData {
-		return scoring.UnitData{Code: code, Points: map[string]map[scoring.Stage]scoring.Value{
+		return scoring.UnitData{Code: code, Points: map[string]scoring.StageValues{
 			"A": pts("final", a), "B": pts("final", b)}}
 	}
 	g := scoring.ScoreGroup(f, []scoring.UnitData{
@@ -145,7 +145,7 @@ items:
 `)
 	u := scoring.UnitData{
 		Code:    "U",
-		Points:  map[string]map[scoring.Stage]scoring.Value{"m": pts("self", "1.5"), "9": pts("final", "0.5")},
+		Points:  map[string]scoring.StageValues{"m": pts("self", "1.5"), "9": pts("final", "0.5")},
 		Inputs:  inputs("on_time", "90", "received", "120", "online_rate", "0.6", "x", "3", "empty", "0", "a", "0.5", "b", "0.9", "c", "0.4", "officials", "0.8"),
 		Surveys: map[string]scoring.Decimal{"sipas": d("0.9266")},
 	}
@@ -195,7 +195,7 @@ items:
   - {code: a, name: a, max: 60, method: manual}
   - {code: b, name: b, max: 40, method: manual}
 `
-	u := scoring.UnitData{Code: "U", Points: map[string]map[scoring.Stage]scoring.Value{
+	u := scoring.UnitData{Code: "U", Points: map[string]scoring.StageValues{
 		"a": pts("final", "45"), "b": pts("self", "30", "final", "na")}}
 	cases := []struct{ policy, points, max, index string }{
 		{"renormalize", "45", "60", "75"},
@@ -231,7 +231,7 @@ func TestStageResolution(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			u := scoring.UnitData{Code: "U", Points: map[string]map[scoring.Stage]scoring.Value{"A": pts(c.stages...)}}
+			u := scoring.UnitData{Code: "U", Points: map[string]scoring.StageValues{"A": pts(c.stages...)}}
 			r := scoring.Evaluate(f, u, c.stage)
 			eq(t, "A", r.Nodes["A"].Points, c.want)
 		})
@@ -257,7 +257,7 @@ items:
 		{"80", "2", "1.5", "80.5", "80.5"},
 	}
 	for _, c := range cases {
-		u := scoring.UnitData{Code: "U", Points: map[string]map[scoring.Stage]scoring.Value{
+		u := scoring.UnitData{Code: "U", Points: map[string]scoring.StageValues{
 			"a": pts("final", c.a), "b1": pts("final", c.bonus), "p1": pts("final", c.penalty)}}
 		r := scoring.Evaluate(f, u, scoring.StageFinal)
 		eq(t, "points "+c.a, r.Points, c.points)
@@ -282,7 +282,7 @@ items:
   - {code: a, name: a, max: 100, method: manual}
 `)
 	unit := func(code, p string) scoring.UnitData {
-		return scoring.UnitData{Code: code, Points: map[string]map[scoring.Stage]scoring.Value{"a": pts("final", p)}}
+		return scoring.UnitData{Code: code, Points: map[string]scoring.StageValues{"a": pts("final", p)}}
 	}
 	g := scoring.ScoreGroup(f, []scoring.UnitData{
 		unit("D", "89.994"), unit("C", "89.995"), unit("B", "90.004"), unit("A", "90.1"), unit("E", "50"),
@@ -313,7 +313,7 @@ func TestPublishRoundsHalfUp(t *testing.T) {
 func TestCompareWithPrevious(t *testing.T) {
 	f := mustParse(t, twoLeaves)
 	unit := func(code, a string) scoring.UnitData {
-		return scoring.UnitData{Code: code, Points: map[string]map[scoring.Stage]scoring.Value{"A": pts("final", a)}}
+		return scoring.UnitData{Code: code, Points: map[string]scoring.StageValues{"A": pts("final", a)}}
 	}
 	prev := scoring.ScoreGroup(f, []scoring.UnitData{unit("U1", "60"), unit("U2", "50"), unit("U3", "40.005")}, scoring.StageFinal)
 	cur := scoring.ScoreGroup(f, []scoring.UnitData{unit("U1", "45"), unit("U2", "55"), unit("U3", "50"), unit("NEW", "10")}, scoring.StageFinal)

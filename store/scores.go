@@ -319,3 +319,37 @@ func (s *Store) Changes(ctx context.Context, period, unit string) ([]domain.Chan
 	}
 	return changes, nil
 }
+
+// Comments returns the period's non-empty comments on points: unit → item
+// → stage → text. One narrow query: reports that already hold the values
+// read only the comments here.
+func (s *Store) Comments(ctx context.Context, period string) (map[string]map[string]map[scoring.Stage]string, error) {
+	rows, err := s.db.WithContext(ctx).Raw(
+		"SELECT unit_code, item_code, stage, comment FROM scores WHERE period_code = ? AND comment <> ''", period).Rows()
+	if err != nil {
+		return nil, wrap("list comments of "+period, err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]map[scoring.Stage]string{}
+	for rows.Next() {
+		var unit, item, stage, comment string
+		if err := rows.Scan(&unit, &item, &stage, &comment); err != nil {
+			return nil, wrap("list comments of "+period, err)
+		}
+		byItem := out[unit]
+		if byItem == nil {
+			byItem = map[string]map[scoring.Stage]string{}
+			out[unit] = byItem
+		}
+		byStage := byItem[item]
+		if byStage == nil {
+			byStage = map[scoring.Stage]string{}
+			byItem[item] = byStage
+		}
+		byStage[scoring.Stage(stage)] = comment
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("list comments of "+period, err)
+	}
+	return out, nil
+}

@@ -310,7 +310,7 @@ func TestDecimalsRoundTrip(t *testing.T) {
 				t.Errorf("Inputs: %s = %s, want %s", name, in.Value, v)
 			}
 		}
-		if got := data[0].Points[item][scoring.StageSelf].Points; !got.Equal(want) {
+		if got := selfPoints(data[0], item); !got.Equal(want) {
 			t.Errorf("UnitData points: %s = %s, want %s", item, got, v)
 		}
 		if got := data[0].Inputs[name]; !got.Equal(want) {
@@ -321,7 +321,7 @@ func TestDecimalsRoundTrip(t *testing.T) {
 		}
 	}
 	// The sum 0.1 + 0.2 is exactly 0.3, as it is not in floating point.
-	sum := data[0].Points["1.0"][scoring.StageSelf].Points.Add(data[0].Points["1.1"][scoring.StageSelf].Points)
+	sum := selfPoints(data[0], "1.0").Add(selfPoints(data[0], "1.1"))
 	if !sum.Equal(dec(t, "0.3")) {
 		t.Errorf("0.1 + 0.2 = %s", sum)
 	}
@@ -429,5 +429,43 @@ func TestConcurrentChangeLog(t *testing.T) {
 				t.Errorf("%s: change %d: old %v, but the change before set %v", unit, i, c.Old, changes[i-1].New)
 			}
 		}
+	}
+}
+
+// selfPoints returns a unit's self-assessed points of a leaf (zero when none).
+func selfPoints(u scoring.UnitData, item string) scoring.Decimal {
+	v, _ := u.Points[item].Get(scoring.StageSelf)
+	return v.Points
+}
+
+// Comments returns the period's non-empty comments by unit, item and
+// stage, and nothing of other periods.
+func TestComments(t *testing.T) {
+	s := storetest.Open(t)
+	seed(t, s)
+	row := func(period, unit, item string, stage scoring.Stage, comment string) domain.Score {
+		return domain.Score{Period: period, Unit: unit, Item: item, Stage: stage, Value: pts(t, "1"), Comment: comment}
+	}
+	_, err := s.RecordScores(t.Context(), []domain.Score{
+		row("2025", "S1", "1.1", scoring.StageSelf, "kế hoạch số 12"),
+		row("2025", "S1", "1.1", scoring.StageAppraisal, "thiếu biên bản"),
+		row("2025", "S1", "1.2", scoring.StageSelf, ""),
+		row("2025", "S2", "1.1", scoring.StageFinal, "đồng ý"),
+		row("2024", "S1", "1.1", scoring.StageSelf, "năm trước"),
+	}, "an", "import")
+	must(t, err)
+	got, err := s.Comments(t.Context(), "2025")
+	must(t, err)
+	want := map[string]map[string]map[scoring.Stage]string{
+		"S1": {"1.1": {scoring.StageSelf: "kế hoạch số 12", scoring.StageAppraisal: "thiếu biên bản"}},
+		"S2": {"1.1": {scoring.StageFinal: "đồng ý"}},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Comments(2025) = %v, want %v", got, want)
+	}
+	none, err := s.Comments(t.Context(), "2031")
+	must(t, err)
+	if len(none) != 0 {
+		t.Errorf("Comments of a period without points = %v", none)
 	}
 }

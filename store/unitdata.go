@@ -23,37 +23,44 @@ var unitDataSQL string
 // surveyRatios). Units are ordered by code. It runs one query for points
 // and inputs and a few for the surveys, whatever the number of units.
 func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error) {
+	names, err := s.unitNames(ctx, group)
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("load unit data of %s in %s", group, period), err)
+	}
 	rows, err := s.db.WithContext(ctx).Raw(unitDataSQL, sql.Named("period", period), sql.Named("group", group)).Rows()
 	if err != nil {
 		return nil, wrap(fmt.Sprintf("load unit data of %s in %s", group, period), err)
 	}
 	defer rows.Close()
 	byUnit := map[string]*scoring.UnitData{}
+	// Item codes and input names repeat for every unit: one copy of each
+	// is kept, not one per row.
+	intern := map[string]string{}
 	for rows.Next() {
 		var (
-			unit, unitName, kind, name string
-			stage                      sql.NullString
-			value                      decimal.NullDecimal
-			na                         bool
+			unit, name string
+			stage      sql.NullString
+			value      decimal.NullDecimal
+			na         bool
 		)
-		if err := rows.Scan(&unit, &unitName, &kind, &name, &stage, &value, &na); err != nil {
+		if err := rows.Scan(&unit, &name, &stage, &value, &na); err != nil {
 			return nil, wrap(fmt.Sprintf("load unit data of %s in %s", group, period), err)
 		}
 		u := byUnit[unit]
 		if u == nil {
-			u = &scoring.UnitData{Code: unit, Name: unitName,
-				Points: map[string]map[scoring.Stage]scoring.Value{}, Inputs: map[string]scoring.Decimal{}}
+			u = &scoring.UnitData{Code: unit, Name: names[unit],
+				Points: map[string]scoring.StageValues{}, Inputs: map[string]scoring.Decimal{}}
 			byUnit[unit] = u
 		}
-		switch kind {
-		case "s":
-			byStage := u.Points[name]
-			if byStage == nil {
-				byStage = map[scoring.Stage]scoring.Value{}
-				u.Points[name] = byStage
-			}
-			byStage[scoring.Stage(stage.String)] = scoring.Value{Points: pointsOf(value, na), NA: na}
-		case "i":
+		if n, ok := intern[name]; ok {
+			name = n
+		} else {
+			intern[name] = name
+		}
+		if stage.Valid {
+			// The schema admits only the four stages.
+			u.SetPoints(name, scoring.Stage(stage.String), scoring.Value{Points: pointsOf(value, na), NA: na})
+		} else {
 			u.Inputs[name] = value.Decimal
 		}
 	}
@@ -68,7 +75,7 @@ func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.U
 		u := byUnit[code]
 		if u == nil {
 			u = &scoring.UnitData{Code: code, Name: us.name,
-				Points: map[string]map[scoring.Stage]scoring.Value{}, Inputs: map[string]scoring.Decimal{}}
+				Points: map[string]scoring.StageValues{}, Inputs: map[string]scoring.Decimal{}}
 			byUnit[code] = u
 		}
 		u.Surveys = us.ratios
@@ -79,4 +86,17 @@ func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.U
 	}
 	slices.SortFunc(units, func(a, b scoring.UnitData) int { return cmp.Compare(a.Code, b.Code) })
 	return units, nil
+}
+
+// unitNames returns the names of a group's units by code.
+func (s *Store) unitNames(ctx context.Context, group string) (map[string]string, error) {
+	var rows []struct{ Code, Name string }
+	if err := s.db.WithContext(ctx).Model(&unitRow{}).Select("code", "name").Where("group_code = ?", group).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(rows))
+	for _, r := range rows {
+		names[r.Code] = r.Name
+	}
+	return names, nil
 }

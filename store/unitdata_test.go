@@ -46,17 +46,17 @@ func TestUnitData(t *testing.T) {
 	}{
 		{"2025", "SO", []scoring.UnitData{
 			{Code: "S1", Name: "Sở Nội vụ",
-				Points: map[string]map[scoring.Stage]scoring.Value{
-					"1.1": {scoring.StageSelf: pts(t, "0.5"), scoring.StageFinal: pts(t, "0.75")},
-					"1.2": {scoring.StageAppraisal: {Points: scoring.NewInt(0), NA: true}},
+				Points: map[string]scoring.StageValues{
+					"1.1": scoring.ValuesOf(map[scoring.Stage]scoring.Value{scoring.StageSelf: pts(t, "0.5"), scoring.StageFinal: pts(t, "0.75")}),
+					"1.2": scoring.ValuesOf(map[scoring.Stage]scoring.Value{scoring.StageAppraisal: {Points: scoring.NewInt(0), NA: true}}),
 				},
 				Inputs: map[string]scoring.Decimal{"done": dec(t, "3")}},
-			{Code: "S3", Name: "Sở Tài chính", Points: map[string]map[scoring.Stage]scoring.Value{},
+			{Code: "S3", Name: "Sở Tài chính", Points: map[string]scoring.StageValues{},
 				Inputs: map[string]scoring.Decimal{"done": dec(t, "0"), "assigned": dec(t, "2.5")}},
 		}},
 		{"2025", "XA", []scoring.UnitData{
 			{Code: "X1", Name: "UBND xã Hạ Hòa",
-				Points: map[string]map[scoring.Stage]scoring.Value{"1.1": {scoring.StageSelf: pts(t, "1")}},
+				Points: map[string]scoring.StageValues{"1.1": scoring.ValuesOf(map[scoring.Stage]scoring.Value{scoring.StageSelf: pts(t, "1")})},
 				Inputs: map[string]scoring.Decimal{"done": dec(t, "1")}},
 		}},
 		{"2026", "SO", []scoring.UnitData{}},
@@ -85,11 +85,11 @@ func unitDataEqual(a, b []scoring.UnitData) bool {
 			return false
 		}
 		for item, stages := range y.Points {
-			if len(x.Points[item]) != len(stages) {
+			if x.Points[item].Len() != stages.Len() {
 				return false
 			}
-			for st, v := range stages {
-				if got, ok := x.Points[item][st]; !ok || !sameValue(got, v) {
+			for st, v := range stages.All() {
+				if got, ok := x.Points[item].Get(st); !ok || !sameValue(got, v) {
 					return false
 				}
 			}
@@ -156,8 +156,8 @@ func TestUnitDataLoadsAProvince(t *testing.T) {
 		t.Fatalf("UnitData returned %d units, want %d", len(data), provinceUnits)
 	}
 	u := data[7]
-	if u.Code != "U007" || len(u.Points) != provinceLeaves || len(u.Inputs) != 10 || len(u.Points["3.4"]) != 2 ||
-		!u.Points["3.4"][scoring.StageFinal].Points.Equal(dec(t, "0.41")) || !u.Inputs["in3"].Equal(scoring.NewInt(21)) {
+	if u.Code != "U007" || len(u.Points) != provinceLeaves || len(u.Inputs) != 10 || u.Points["3.4"].Len() != 2 ||
+		!finalPoints(u, "3.4").Equal(dec(t, "0.41")) || !u.Inputs["in3"].Equal(scoring.NewInt(21)) {
 		t.Errorf("unit %s: %d items, %d inputs, 3.4 = %v, in3 = %v", u.Code, len(u.Points), len(u.Inputs), u.Points["3.4"], u.Inputs["in3"])
 	}
 	src := []byte("period: \"2025\"\ngroup: XA\nname: Xã\nitems:\n")
@@ -211,7 +211,7 @@ func TestUnitDataMatchesScores(t *testing.T) {
 	scores, err := s.Scores(t.Context(), "2025", "S2")
 	must(t, err)
 	got := map[string]scoring.Value{}
-	for st, v := range data[0].Points["9"] {
+	for st, v := range data[0].Points["9"].All() {
 		got[string(st)] = v
 	}
 	want := map[string]scoring.Value{}
@@ -221,4 +221,10 @@ func TestUnitDataMatchesScores(t *testing.T) {
 	if !reflect.DeepEqual(fmt.Sprint(got), fmt.Sprint(want)) {
 		t.Errorf("UnitData %v, Scores %v", got, want)
 	}
+}
+
+// finalPoints returns a unit's final points of a leaf (zero when none).
+func finalPoints(u scoring.UnitData, item string) scoring.Decimal {
+	v, _ := u.Points[item].Get(scoring.StageFinal)
+	return v.Points
 }

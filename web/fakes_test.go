@@ -164,7 +164,7 @@ func unitData(t testing.TB, code, name string, points, inputs, surveys map[strin
 		return d
 	}
 	u := scoring.UnitData{
-		Code: code, Name: name, Points: map[string]map[scoring.Stage]scoring.Value{},
+		Code: code, Name: name, Points: map[string]scoring.StageValues{},
 		Inputs: map[string]scoring.Decimal{}, Surveys: map[string]scoring.Decimal{},
 	}
 	for leaf, v := range points {
@@ -172,7 +172,7 @@ func unitData(t testing.TB, code, name string, points, inputs, surveys map[strin
 		if !val.NA {
 			val.Points = dec(v)
 		}
-		u.Points[leaf] = map[scoring.Stage]scoring.Value{scoring.StageFinal: val}
+		u.SetPoints(leaf, scoring.StageFinal, val)
 	}
 	for n, v := range inputs {
 		u.Inputs[n] = dec(v)

@@ -52,7 +52,7 @@ func newFixture(t testing.TB) *fixture {
 
 	snv25 := u("SNV", "Sở Nội vụ", m{"1.1": "18", "1.2.1": "9.5", "1.2.2": "7.1"}, m{"on_time": "95", "received": "100"}, m{"sipas": "0.9"})
 	// The self-assessment was higher; stage final must use the final points.
-	snv25.Points["1.1"][scoring.StageSelf] = scoring.Value{Points: scoring.NewInt(20)}
+	snv25.SetPoints("1.1", scoring.StageSelf, scoring.Value{Points: scoring.NewInt(20)})
 
 	store := &fakeResultsStore{
 		frameworks: map[[2]string]*scoring.Framework{

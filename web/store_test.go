@@ -59,7 +59,7 @@ func TestRealStoreAnswersLikeTheFixture(t *testing.T) {
 		var inputs []domain.Input
 		for _, u := range list {
 			for item, byStage := range u.Points {
-				for stage, v := range byStage {
+				for stage, v := range byStage.All() {
 					scores = append(scores, domain.Score{Period: key[0], Unit: u.Code, Item: item, Stage: stage, Value: v})
 				}
 			}

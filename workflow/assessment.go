@@ -125,14 +125,13 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 		}
 	}
 
-	data := scoring.UnitData{Code: unit, Name: uc.unit.Name, Points: map[string]map[scoring.Stage]scoring.Value{}, Inputs: map[string]scoring.Decimal{}}
+	data := scoring.UnitData{Code: unit, Name: uc.unit.Name, Points: map[string]scoring.StageValues{}, Inputs: map[string]scoring.Decimal{}}
 	values := map[string]map[scoring.Stage]StageValue{}
 	for _, r := range records {
-		if data.Points[r.Item] == nil {
-			data.Points[r.Item] = map[scoring.Stage]scoring.Value{}
+		if values[r.Item] == nil {
 			values[r.Item] = map[scoring.Stage]StageValue{}
 		}
-		data.Points[r.Item][r.Stage] = r.Value
+		data.SetPoints(r.Item, r.Stage, r.Value)
 		sv := StageValue{NA: r.Value.NA, Comment: r.Comment, Author: r.Author, UpdatedAt: r.UpdatedAt, Version: r.Version}
 		if !r.Value.NA {
 			p := r.Value.Points

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -121,7 +122,7 @@ func (s *Service) freeze(ctx context.Context, period string) (*Snapshot, error) 
 			su := SnapshotUnit{Code: u.Code, Name: u.Name, Points: map[string]map[string]string{}}
 			for item, byStage := range u.Points {
 				su.Points[item] = map[string]string{}
-				for st, v := range byStage {
+				for st, v := range byStage.All() {
 					su.Points[item][string(st)] = formatValue(v)
 				}
 			}
@@ -174,9 +175,8 @@ func thaw(raw []byte) (*frozen, error) {
 		f.groups = append(f.groups, g.Group)
 		f.sets[g.Group] = fw
 		for _, su := range g.Units {
-			u := scoring.UnitData{Code: su.Code, Name: su.Name, Points: map[string]map[scoring.Stage]scoring.Value{}}
+			u := scoring.UnitData{Code: su.Code, Name: su.Name, Points: map[string]scoring.StageValues{}}
 			for item, byStage := range su.Points {
-				u.Points[item] = map[scoring.Stage]scoring.Value{}
 				for st, raw := range byStage {
 					v := scoring.Value{NA: raw == "na"}
 					if !v.NA {
@@ -186,7 +186,9 @@ func thaw(raw []byte) (*frozen, error) {
 						}
 						v.Points = d
 					}
-					u.Points[item][scoring.Stage(st)] = v
+					if !u.SetPoints(item, scoring.Stage(st), v) {
+						return nil, fmt.Errorf("workflow: snapshot %s %s: unknown stage %q", su.Code, item, st)
+					}
 				}
 			}
 			var err error
@@ -303,7 +305,9 @@ func (p *PublishedResults) UnitData(ctx context.Context, period, group string) (
 	if f == nil {
 		return p.Live.UnitData(ctx, period, group)
 	}
-	return f.units[group], nil
+	// A copy of the cached slice: callers may drop its elements (the
+	// workbook does, as it writes them) without touching the cache.
+	return slices.Clone(f.units[group]), nil
 }
 
 // overlay answers for one period from frozen data not yet stored (the
@@ -335,5 +339,5 @@ func (o overlay) UnitData(ctx context.Context, period, group string) ([]scoring.
 	if period != o.period {
 		return o.PublishedResults.UnitData(ctx, period, group)
 	}
-	return o.f.units[group], nil
+	return slices.Clone(o.f.units[group]), nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
@@ -13,6 +14,11 @@ import (
 	"github.com/parindex/parindex/targets"
 	"github.com/parindex/parindex/workflow"
 )
+
+// reportMemoryLimit is the report command's soft heap limit: the live data
+// of a 2,000-unit workbook peak near 200 MB (see docs/performance.md).
+// Being soft, the limit lets larger workbooks grow past it.
+const reportMemoryLimit = 256 << 20
 
 // cmdReport writes a period's Excel workbook.
 func cmdReport(e *env, args []string) error {
@@ -32,6 +38,13 @@ func cmdReport(e *env, args []string) error {
 		return usagef("--out is required")
 	case filepath.Ext(*out) != ".xlsx":
 		return usagef("--out %q must name an .xlsx file", *out)
+	}
+	// A workbook is built in memory (excelize keeps every sheet until the
+	// file is written): a soft limit keeps the Go heap near what the data
+	// need instead of letting it double between collections. GOMEMLIMIT,
+	// when set, decides instead.
+	if e.getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(reportMemoryLimit))
 	}
 	st, err := f.open()
 	if err != nil {
@@ -72,7 +85,7 @@ func cmdReport(e *env, args []string) error {
 func reportSources(st *store.Store) reports.Sources {
 	res := &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}}
 	return reports.Sources{
-		Results: res, Groups: st, Scores: st, Publications: st,
+		Results: res, Groups: st, Comments: st, Publications: st,
 		Targets: &targets.Service{Store: st, Results: res},
 		Surveys: surveySource{st: st, svc: surveys.NewService(st)},
 	}

@@ -1,16 +1,19 @@
 -- Everything the engine needs to score the units of one group in one
--- period: one row per recorded value (kind 's', name = item code) and one
--- per measured input (kind 'i', name = input name), each with its unit's
--- name. A single statement, so the result is one consistent snapshot; the
--- unique indexes on scores and inputs, which begin with the period and the
--- unit, serve both halves. The same text runs on SQLite and PostgreSQL.
-SELECT u.code AS unit_code, u.name AS unit_name, 's' AS kind,
-       s.item_code AS name, s.stage AS stage, s.points AS value, s.na AS na
-FROM scores s
-JOIN units u ON u.code = s.unit_code
-WHERE s.period_code = @period AND u.group_code = @group
+-- period: one row per recorded value (name = item code, with its stage)
+-- and one per measured input (name = input name, stage NULL). A single
+-- statement, so the result is one consistent snapshot. The units' names
+-- are read apart, once per unit rather than once per row.
+--
+-- The group's units drive the join, each unit's rows then coming from the
+-- indexes that begin with the unit: SQLite keeps the CROSS JOIN's order
+-- (without statistics it would rather walk the whole period by its unique
+-- index and seek every row's unit, several times slower on a large
+-- province). PostgreSQL treats CROSS JOIN with its WHERE as a plain join.
+-- The same text runs on both.
+SELECT u.code AS unit_code, s.item_code AS name, s.stage, s.points AS value, s.na
+FROM units u CROSS JOIN scores s
+WHERE u.group_code = @group AND s.unit_code = u.code AND s.period_code = @period
 UNION ALL
-SELECT u.code, u.name, 'i', i.name, NULL, i.value, FALSE
-FROM inputs i
-JOIN units u ON u.code = i.unit_code
-WHERE i.period_code = @period AND u.group_code = @group
+SELECT u.code, i.name, NULL, i.value, FALSE
+FROM units u CROSS JOIN inputs i
+WHERE u.group_code = @group AND i.unit_code = u.code AND i.period_code = @period

@@ -1,0 +1,195 @@
+package reports
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/parindex/parindex/results"
+	"github.com/parindex/parindex/scoring"
+)
+
+// unitStages are the stages shown per leaf, in workflow order.
+var unitStages = []scoring.Stage{scoring.StageSelf, scoring.StageAppraisal, scoring.StageExplanation, scoring.StageFinal}
+
+// unitSheet is a unit's sheet, created and ready for its rows.
+type unitSheet struct {
+	sw *excelize.StreamWriter
+	g  *results.Group
+	r  *scoring.UnitScore
+}
+
+// writeUnits writes the unit sheets' rows, one worker per processor. Each
+// worker touches only its own sheets' stream writers, which hold their rows
+// apart from the workbook until it is written: excelize v2.11's SetRow and
+// Flush read the workbook's sheet map but change nothing shared (checked
+// against its source; the workbook test runs under the race detector in
+// .ci/run).
+func writeUnits(st styles, wd *WorkbookData, units []unitSheet) error {
+	workers := min(runtime.GOMAXPROCS(0), len(units))
+	next := make(chan unitSheet)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range next {
+				if err := writeUnit(u.sw, st, wd, u.g, u.r); err != nil {
+					errs <- err
+					for range next { // drain: the other workers stop too
+					}
+					return
+				}
+				// The unit's recorded values are on its sheet now: drop
+				// them, so that the workbook never holds every unit's
+				// values and every written sheet at once.
+				if d := u.g.Data[u.r.Unit]; d != nil {
+					*d = scoring.UnitData{Code: d.Code, Name: d.Name}
+				}
+			}
+		}()
+	}
+	var err error
+feed:
+	for _, u := range units {
+		select {
+		case next <- u:
+		case err = <-errs:
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
+	return err
+}
+
+// unitWidths are the unit sheet's column widths: code, name, method, max,
+// four stages, the result and four comments.
+var unitWidths = [...]float64{10, 50, 12, 10, 10, 10, 10, 10, 10, 30, 30, 30, 30}
+
+// writeUnit writes a unit's criteria tree with every stage's recorded
+// points and comments, and the points each item achieved.
+func writeUnit(sw *excelize.StreamWriter, st styles, wd *WorkbookData, g *results.Group, r *scoring.UnitScore) error {
+	last := len(unitWidths)
+	for c := 0; c < last; {
+		// One call per run of equal widths.
+		end := c
+		for end+1 < last && unitWidths[end+1] == unitWidths[c] {
+			end++
+		}
+		if err := sw.SetColWidth(c+1, end+1, unitWidths[c]); err != nil {
+			return err
+		}
+		c = end + 1
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 3, TopLeftCell: "C4", ActivePane: "bottomRight"}); err != nil {
+		return err
+	}
+	name := nameOr(r.UnitName, r.Unit)
+	gname := nameOr(wd.GroupNames[g.Code], g.Code)
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: label("unit.title", name, r.Unit)}}, excelize.RowOpts{Height: 22}); err != nil {
+		return err
+	}
+	summary := label("unit.summary", gname, g.Framework.Name, scoring.FormatPublished(r.Points), scoring.FormatPublished(r.Max),
+		scoring.FormatPublished(r.Index), r.Rank, g.Summary.Count, r.Grade.Name)
+	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.subtitle, Value: summary}}); err != nil {
+		return err
+	}
+	if err := sw.MergeCell("A1", cell(last, 1)); err != nil {
+		return err
+	}
+	if err := sw.MergeCell("A2", cell(last, 2)); err != nil {
+		return err
+	}
+	header := []any{}
+	for _, k := range []string{"code", "name", "method", "max", "self", "appraisal", "explanation", "final", "result",
+		"c_self", "c_appraisal", "c_explanation", "c_final"} {
+		header = append(header, hdr(st, label("unit.col."+k)))
+	}
+	if err := sw.SetRow("A3", header, excelize.RowOpts{Height: 32}); err != nil {
+		return err
+	}
+	// Every item's points, evaluated again from the data the results were
+	// ranked on (the results keep only the fields').
+	var recorded map[string]scoring.StageValues
+	nodes := r.Nodes
+	if d := g.Data[r.Unit]; d != nil {
+		recorded = d.Points
+		nodes = scoring.Evaluate(g.Framework, *d, wd.Output.Stage).Nodes
+	}
+	comments := wd.Comments[r.Unit]
+	na := label("unit.na")
+	row := 4
+	// The row's cells are passed by pointer into one array: boxing a Cell
+	// value in an interface would allocate for every cell.
+	var cells [len(unitWidths)]excelize.Cell
+	vals := make([]any, len(cells))
+	for i := range cells {
+		vals[i] = &cells[i]
+	}
+	var walk func(items []*scoring.Item, depth int) error
+	walk = func(items []*scoring.Item, depth int) error {
+		for _, it := range items {
+			n := nodes[it.Code]
+			text, twoSt := st.text, st.two
+			if !it.IsLeaf() {
+				text, twoSt = st.bold, st.boldTwo
+			}
+			cells[0] = excelize.Cell{StyleID: text, Value: it.Code}
+			cells[1] = excelize.Cell{StyleID: st.nameStyle(!it.IsLeaf(), depth), Value: it.Name}
+			cells[2] = excelize.Cell{StyleID: st.center, Value: string(it.Method)}
+			cells[3] = excelize.Cell{StyleID: twoSt, Value: num(it.Max)}
+			byStage := recorded[it.Code]
+			for i, stage := range unitStages {
+				v, ok := byStage.Get(stage)
+				switch {
+				case !ok:
+					cells[4+i] = excelize.Cell{StyleID: st.two}
+				case v.NA:
+					cells[4+i] = excelize.Cell{StyleID: st.center, Value: na}
+				default:
+					cells[4+i] = excelize.Cell{StyleID: st.two, Value: num(v.Points)}
+				}
+			}
+			if n.NA && !n.Max.IsPositive() {
+				cells[8] = excelize.Cell{StyleID: st.center, Value: na}
+			} else {
+				cells[8] = excelize.Cell{StyleID: twoSt, Value: num(n.Points)}
+			}
+			byStageComment := comments[it.Code]
+			for i, stage := range unitStages {
+				// An empty comment is a bordered cell with no value: nil
+				// writes no text element.
+				var c any
+				if text := byStageComment[stage]; text != "" {
+					c = text
+				}
+				cells[9+i] = excelize.Cell{StyleID: st.text, Value: c}
+			}
+			if err := sw.SetRow(cell(1, row), vals); err != nil {
+				return err
+			}
+			row++
+			if err := walk(it.Items, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(g.Framework.Items, 0); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("reports: flush %s: %w", sw.Sheet, err)
+	}
+	return nil
+}
