@@ -92,6 +92,21 @@ type Change struct {
 	At     time.Time
 }
 
+// InputChange is one entry of the append-only log of changes to measured
+// inputs.
+type InputChange struct {
+	ID     int64
+	Period string
+	Unit   string
+	Name   string
+	Old    *scoring.Decimal // nil when there was no value before
+	New    scoring.Decimal
+	Reason string
+	Author string
+	Source string // "import", "web", ...
+	At     time.Time
+}
+
 // Error kinds. Wrap them (fmt.Errorf("...: %w", domain.ErrNotFound)) so the
 // web layer can map them to statuses with errors.Is.
 var (

@@ -139,7 +139,8 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 		}
 	}
 	if s.Surveys != nil {
-		if wd.Surveys, err = SurveySheets(ctx, s.Surveys, period); err != nil {
+		// A published appendix is in Vietnamese.
+		if wd.Surveys, err = SurveySheets(ctx, s.Surveys, period, "vi"); err != nil {
 			return nil, err
 		}
 	}

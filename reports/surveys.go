@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/surveys"
 )
@@ -37,8 +39,10 @@ type SurveyRow struct {
 }
 
 // SurveySheets returns the sheets of the period's campaigns that have
-// results, ordered by campaign code.
-func SurveySheets(ctx context.Context, src SurveySource, period string) ([]SurveySheet, error) {
+// results, ordered by campaign code, with the elements named in the
+// language lang ("vi" or "en"; the questionnaire's other language when it
+// lacks one).
+func SurveySheets(ctx context.Context, src SurveySource, period, lang string) ([]SurveySheet, error) {
 	cs, err := src.Campaigns(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reports: surveys: %w", err)
@@ -53,16 +57,16 @@ func SurveySheets(ctx context.Context, src SurveySource, period string) ([]Surve
 		if err != nil {
 			return nil, fmt.Errorf("reports: survey %s: %w", c.Code, err)
 		}
-		if sh, ok := NewSurveySheet(camp, res); ok {
+		if sh, ok := NewSurveySheet(camp, res, lang); ok {
 			out = append(out, sh)
 		}
 	}
 	return out, nil
 }
 
-// NewSurveySheet assembles a campaign's sheet; ok is false when it has no
-// valid response.
-func NewSurveySheet(c *surveys.Campaign, r *surveys.Results) (SurveySheet, bool) {
+// NewSurveySheet assembles a campaign's sheet, the elements named in lang;
+// ok is false when it has no valid response.
+func NewSurveySheet(c *surveys.Campaign, r *surveys.Results, lang string) (SurveySheet, bool) {
 	if c == nil || r == nil || r.Province.Responses == 0 {
 		return SurveySheet{}, false
 	}
@@ -70,7 +74,7 @@ func NewSurveySheet(c *surveys.Campaign, r *surveys.Results) (SurveySheet, bool)
 	titles := map[string]string{}
 	if c.Instrument != nil {
 		for _, s := range c.Instrument.Sections {
-			titles[s.Code] = s.Title.In("vi")
+			titles[s.Code] = s.Title.In(lang)
 		}
 	}
 	if m := r.Province.Main(); m != nil {
@@ -114,7 +118,15 @@ func surveyRow(s surveys.Scope, code, name string, elements []string) SurveyRow 
 
 func interval(label string, st surveys.Stat) IntervalRow {
 	return IntervalRow{Label: label, Defined: st.Defined, N: st.N, Value: st.Value.Shift(2),
-		Low: st.Low * 100, High: st.High * 100}
+		Low: percentOf(st.Low), High: percentOf(st.High)}
+}
+
+// percentOf is a ratio in percent, shifted in decimal as `survey results`
+// does: multiplying the float by 100 could land a hair below a rounding
+// boundary (0.857 × 100 = 85.69999…).
+func percentOf(ratio float64) float64 {
+	f, _ := decimal.NewFromFloat(ratio).Shift(2).Float64()
+	return f
 }
 
 // percent is an exact percent value rounded for publication.

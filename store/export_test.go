@@ -15,6 +15,7 @@ type (
 	ScoreRow         = scoreRow
 	InputRow         = inputRow
 	ChangeRow        = changeRow
+	InputChangeRow   = inputChangeRow
 	UserRow          = userRow
 	SessionRow       = sessionRow
 	DeadlineRow      = deadlineRow

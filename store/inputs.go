@@ -3,18 +3,31 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/workflow"
 )
 
+// inputKey identifies one measured input.
+type inputKey struct{ period, unit, name string }
+
+func (r inputRow) key() inputKey { return inputKey{r.PeriodCode, r.UnitCode, r.Name} }
+
 // RecordInputs records measured inputs in one transaction, one value per
-// period, unit and name (the last row winning). Missing periods are created
-// (phase draft); units must exist. On any problem nothing is written.
+// period, unit and name (the last row winning). Every value that is new or
+// differs from the stored one appends an entry to the inputs' change log
+// (source "import") and gets its version increased; a value equal to the
+// stored one writes nothing. Missing periods are created (phase draft);
+// units must exist. On any problem nothing is written.
 func (s *Store) RecordInputs(ctx context.Context, rows []domain.Input, author string) error {
 	var problems []string
 	for i, r := range rows {
@@ -29,15 +42,170 @@ func (s *Store) RecordInputs(ctx context.Context, rows []domain.Input, author st
 		return nil
 	}
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		_, err := s.writeInputs(tx, rows, author)
+		_, _, err := s.writeInputs(tx, rows, author, "import", "")
 		return err
 	})
 	return wrap("record inputs", err)
 }
 
+// writeInputs upserts inputs as RecordInputs describes, the change log
+// entries carrying source and reason. It returns how many distinct values
+// the rows hold and how many of them changed.
+func (s *Store) writeInputs(tx *gorm.DB, rows []domain.Input, author, source, reason string) (distinctValues, changed int, err error) {
+	if len(rows) == 0 {
+		return 0, 0, nil
+	}
+	periods, units := distinct(rows, func(r domain.Input) (string, string) { return r.Period, r.Unit })
+	if err := checkUnits(tx, units); err != nil {
+		return 0, 0, err
+	}
+	if err := s.ensurePeriods(tx, periods); err != nil {
+		return 0, 0, err
+	}
+	// The same lock as points: a unit's writers wait for each other, so that
+	// each logs the value the other wrote as the old one.
+	if err := s.lockUnits(tx, periods, units); err != nil {
+		return 0, 0, err
+	}
+	current, err := storedInputs(tx, periods, units)
+	if err != nil {
+		return 0, 0, err
+	}
+	now := s.now()
+	last := map[inputKey]domain.Input{}
+	var order []inputKey
+	for _, r := range rows {
+		k := inputKey{r.Period, r.Unit, r.Name}
+		if _, ok := last[k]; !ok {
+			order = append(order, k)
+		}
+		last[k] = r
+	}
+	var (
+		upsert  []*inputRow
+		changes []inputChangeRow
+	)
+	for _, k := range order {
+		r := last[k]
+		old, had := current[k]
+		if had && old.Value.Equal(r.Value) {
+			continue
+		}
+		next := &inputRow{PeriodCode: r.Period, UnitCode: r.Unit, Name: r.Name, Value: r.Value, Author: author, UpdatedAt: now, Version: 1}
+		c := inputChangeRow{PeriodCode: r.Period, UnitCode: r.Unit, Name: r.Name, NewValue: r.Value,
+			Reason: reason, Author: author, Source: source, At: now}
+		if had {
+			next.Version = old.Version + 1
+			c.HadOld, c.OldValue = true, decimal.NewNullDecimal(old.Value)
+		}
+		current[k] = next
+		upsert = append(upsert, next)
+		changes = append(changes, c)
+	}
+	if len(upsert) > 0 {
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "period_code"}, {Name: "unit_code"}, {Name: "name"}},
+			DoUpdates: clause.AssignmentColumns([]string{"value", "author", "updated_at", "version"}),
+		}).CreateInBatches(upsert, s.batch).Error
+		if err != nil {
+			return 0, 0, err
+		}
+		if err := tx.CreateInBatches(changes, s.batch).Error; err != nil {
+			return 0, 0, err
+		}
+	}
+	return len(order), len(changes), nil
+}
+
+// storedInputs loads the stored inputs of the units in the periods.
+func storedInputs(tx *gorm.DB, periods, units []string) (map[inputKey]*inputRow, error) {
+	current := map[inputKey]*inputRow{}
+	for _, p := range periods {
+		err := inBatches(len(units), inListSize, func(lo, hi int) error {
+			var have []inputRow
+			err := tx.Where("period_code = ? AND unit_code IN ?", p, units[lo:hi]).Find(&have).Error
+			for i := range have {
+				current[have[i].key()] = &have[i]
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return current, nil
+}
+
+// SaveInput writes one measured input and appends the change log in one
+// transaction; it returns the value's new version. When w.Expect is not
+// nil the stored version must equal it (0: nothing stored yet), else it
+// returns an error of kind domain.ErrConflict naming who changed the value
+// last, and writes nothing. A value equal to the stored one writes nothing
+// and keeps its version.
+func (s *Store) SaveInput(ctx context.Context, w workflow.InputWrite) (version int64, err error) {
+	if w.Period == "" || w.Unit == "" || w.Name == "" {
+		return 0, domain.Invalidf("the period, unit and input name must not be empty")
+	}
+	k := inputKey{w.Period, w.Unit, w.Name}
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
+		if err := checkUnits(tx, []string{w.Unit}); err != nil {
+			return err
+		}
+		if err := s.lockUnits(tx, []string{w.Period}, []string{w.Unit}); err != nil {
+			return err
+		}
+		var old inputRow
+		err := tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).
+			Where("period_code = ? AND unit_code = ? AND name = ?", k.period, k.unit, k.name).Take(&old).Error
+		var stored *inputRow
+		switch {
+		case err == nil:
+			stored = &old
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return err
+		}
+		switch {
+		case w.Expect == nil:
+		case stored == nil && *w.Expect != 0:
+			return domain.Conflictf("input %s of unit %s has no stored value, not version %d; reload and try again", w.Name, w.Unit, *w.Expect)
+		case stored != nil && stored.Version != *w.Expect:
+			return domain.Conflictf("input %s of unit %s was changed by %s at %s (version %d); reload and try again",
+				w.Name, w.Unit, stored.Author, stored.UpdatedAt.UTC().Format(time.DateTime+" UTC"), stored.Version)
+		}
+		if _, _, err := s.writeInputs(tx, []domain.Input{w.Input}, w.Author, w.Source, w.Reason); err != nil {
+			return err
+		}
+		version = 1
+		if stored != nil {
+			version = stored.Version
+			if !stored.Value.Equal(w.Value) {
+				version++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, wrap(fmt.Sprintf("save input %s of unit %s in %s", w.Name, w.Unit, w.Period), err)
+	}
+	return version, nil
+}
+
 // Inputs returns the inputs recorded for a unit in a period, ordered by
 // name. An empty unit means every unit (ordered by unit first).
 func (s *Store) Inputs(ctx context.Context, period, unit string) ([]domain.Input, error) {
+	records, err := s.InputRecords(ctx, period, unit)
+	if err != nil {
+		return nil, err
+	}
+	inputs := make([]domain.Input, len(records))
+	for i, r := range records {
+		inputs[i] = r.Input
+	}
+	return inputs, nil
+}
+
+// InputRecords is Inputs with each value's version and last author.
+func (s *Store) InputRecords(ctx context.Context, period, unit string) ([]workflow.InputRecord, error) {
 	q := s.db.WithContext(ctx).Where("period_code = ?", period)
 	if unit != "" {
 		q = q.Where("unit_code = ?", unit)
@@ -49,9 +217,19 @@ func (s *Store) Inputs(ctx context.Context, period, unit string) ([]domain.Input
 	slices.SortFunc(rows, func(a, b inputRow) int {
 		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), cmp.Compare(a.Name, b.Name))
 	})
-	inputs := make([]domain.Input, len(rows))
+	out := make([]workflow.InputRecord, len(rows))
 	for i, r := range rows {
-		inputs[i] = domain.Input{Period: r.PeriodCode, Unit: r.UnitCode, Name: r.Name, Value: r.Value}
+		out[i] = workflow.InputRecord{
+			Input:   domain.Input{Period: r.PeriodCode, Unit: r.UnitCode, Name: r.Name, Value: r.Value},
+			Version: r.Version, Author: r.Author, UpdatedAt: r.UpdatedAt.UTC(),
+		}
 	}
-	return inputs, nil
+	return out, nil
+}
+
+// InputChanges returns the change log of a unit's inputs in a period,
+// ordered by id (the order the changes were made in). An empty unit means
+// every unit.
+func (s *Store) InputChanges(ctx context.Context, period, unit string) ([]domain.InputChange, error) {
+	return changeLog(ctx, s, period, unit, "input changes", inputChangeRow.domain)
 }

@@ -49,7 +49,9 @@ func TestUpgradeTo3(t *testing.T) {
 	} {
 		must(t, db.Create(c).Error)
 	}
-	must(t, s.RecordInputs(t.Context(), []domain.Input{{Period: "2025", Unit: "S1", Name: "done", Value: dec(t, "3")}}, "an"))
+	// What the code of version 2 wrote: an input without a version.
+	must(t, db.Omit("version").Create(&store.InputRow{PeriodCode: "2025", UnitCode: "S1", Name: "done", Value: dec(t, "3"),
+		Author: "an", UpdatedAt: at}).Error)
 
 	scores, err := s.Scores(t.Context(), "2025", "")
 	must(t, err)

@@ -120,9 +120,38 @@ type inputRow struct {
 	Value      decimal.Decimal
 	Author     string
 	UpdatedAt  time.Time
+	// Version counts the writes of the value: 1 when first recorded.
+	Version int64
 }
 
 func (inputRow) TableName() string { return "inputs" }
+
+// inputChangeRow is an entry of the inputs' change log.
+type inputChangeRow struct {
+	ID         int64
+	PeriodCode string
+	UnitCode   string
+	Name       string
+	HadOld     bool
+	OldValue   decimal.NullDecimal
+	NewValue   decimal.Decimal
+	Reason     string
+	Author     string
+	Source     string
+	At         time.Time
+}
+
+func (inputChangeRow) TableName() string { return "input_changes" }
+
+func (r inputChangeRow) domain() domain.InputChange {
+	c := domain.InputChange{ID: r.ID, Period: r.PeriodCode, Unit: r.UnitCode, Name: r.Name, New: r.NewValue,
+		Reason: r.Reason, Author: r.Author, Source: r.Source, At: r.At.UTC()}
+	if r.HadOld {
+		old := r.OldValue.Decimal
+		c.Old = &old
+	}
+	return c
+}
 
 type changeRow struct {
 	ID         int64

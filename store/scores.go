@@ -305,19 +305,25 @@ func countScores(db *gorm.DB, period, group string) (int64, error) {
 // Changes returns the change log of a unit in a period, ordered by id (the
 // order the changes were made in). An empty unit means every unit.
 func (s *Store) Changes(ctx context.Context, period, unit string) ([]domain.Change, error) {
+	return changeLog(ctx, s, period, unit, "changes", changeRow.domain)
+}
+
+// changeLog reads a change log (rows of type R) of a unit in a period, or
+// of every unit when unit is empty, in id order.
+func changeLog[R any, D any](ctx context.Context, s *Store, period, unit, what string, conv func(R) D) ([]D, error) {
 	q := s.db.WithContext(ctx).Where("period_code = ?", period)
 	if unit != "" {
 		q = q.Where("unit_code = ?", unit)
 	}
-	var rows []changeRow
+	var rows []R
 	if err := q.Order("id").Find(&rows).Error; err != nil {
-		return nil, wrap(fmt.Sprintf("list changes of %s in %s", unit, period), err)
+		return nil, wrap(fmt.Sprintf("list %s of %s in %s", what, unit, period), err)
 	}
-	changes := make([]domain.Change, len(rows))
+	out := make([]D, len(rows))
 	for i, r := range rows {
-		changes[i] = r.domain()
+		out[i] = conv(r)
 	}
-	return changes, nil
+	return out, nil
 }
 
 // Comments returns the period's non-empty comments on points: unit → item

@@ -80,7 +80,7 @@ func (s *Store) ImportStatistics(ctx context.Context, im StatisticsImport, autho
 				res.SetsInstalled = append(res.SetsInstalled, set.Framework.Period+" "+set.Framework.Group)
 			}
 		}
-		n, err := s.writeInputs(tx, im.Inputs, author)
+		n, _, err := s.writeInputs(tx, im.Inputs, author, "import", "")
 		res.Inputs = n
 		return err
 	})
@@ -214,40 +214,6 @@ func (s *Store) installSet(tx *gorm.DB, set SetSource) (bool, error) {
 		return false, err
 	}
 	return true, tx.CreateInBatches(itemRows(row.ID, fw), s.batch).Error
-}
-
-// writeInputs upserts inputs, the last row of a key winning, and returns how
-// many distinct values it wrote.
-func (s *Store) writeInputs(tx *gorm.DB, rows []domain.Input, author string) (int, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	periods, units := distinct(rows, func(r domain.Input) (string, string) { return r.Period, r.Unit })
-	if err := checkUnits(tx, units); err != nil {
-		return 0, err
-	}
-	if err := s.ensurePeriods(tx, periods); err != nil {
-		return 0, err
-	}
-	now := s.now()
-	type key struct{ period, unit, name string }
-	index := map[key]int{}
-	var upsert []inputRow
-	for _, r := range rows {
-		row := inputRow{PeriodCode: r.Period, UnitCode: r.Unit, Name: r.Name, Value: r.Value, Author: author, UpdatedAt: now}
-		k := key{r.Period, r.Unit, r.Name}
-		if i, ok := index[k]; ok {
-			upsert[i] = row
-			continue
-		}
-		index[k] = len(upsert)
-		upsert = append(upsert, row)
-	}
-	err := tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "period_code"}, {Name: "unit_code"}, {Name: "name"}},
-		DoUpdates: clause.AssignmentColumns([]string{"value", "author", "updated_at"}),
-	}).CreateInBatches(upsert, s.batch).Error
-	return len(upsert), err
 }
 
 // targetsRow is a programme's targets file.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/store"
@@ -164,7 +165,11 @@ func TestUpgradeTo5(t *testing.T) {
 	old := storetest.OpenURL(t, dbURL)
 	must(t, old.MigrateTo(t.Context(), 4))
 	seed(t, old)
-	must(t, old.RecordInputs(t.Context(), []domain.Input{{Period: "2025", Unit: "S1", Name: "done", Value: dec(t, "0.1")}}, "an"))
+	// What the code of version 4 wrote: an input without a version.
+	db, now := old.Gorm().WithContext(t.Context()), time.Now()
+	must(t, db.Create(&store.PeriodRow{Code: "2025", Name: "2025", Phase: "draft", CreatedAt: now, UpdatedAt: now}).Error)
+	must(t, db.Omit("version").Create(&store.InputRow{PeriodCode: "2025", UnitCode: "S1",
+		Name: "done", Value: dec(t, "0.1"), Author: "an", UpdatedAt: now}).Error)
 
 	s := storetest.OpenURL(t, dbURL) // a new version opens the database afresh
 	must(t, s.Migrate(t.Context()))

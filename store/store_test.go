@@ -95,7 +95,7 @@ func TestMigrate(t *testing.T) {
 		}
 	}
 	for _, table := range []string{"unit_groups", "units", "periods", "frameworks", "framework_items",
-		"scores", "inputs", "score_changes", "users", "sessions", "period_deadlines", "submissions",
+		"scores", "inputs", "score_changes", "input_changes", "users", "sessions", "period_deadlines", "submissions",
 		"assignments", "evidence", "publications", "reminders"} {
 		if n := count(t, s, table); n != 0 {
 			t.Errorf("%s: %d rows in a new database", table, n)
@@ -136,8 +136,14 @@ func TestRowsRoundTrip(t *testing.T) {
 			func() any { return &store.ScoreRow{} }},
 		{"na score", &store.ScoreRow{PeriodCode: "2025", UnitCode: "S1", ItemCode: "1.2", Stage: "final", NA: true, UpdatedAt: at, Version: 7},
 			func() any { return &store.ScoreRow{} }},
-		{"input", &store.InputRow{PeriodCode: "2025", UnitCode: "S2", Name: "tasks_done", Value: dec(t, "12.345"), Author: "import", UpdatedAt: at},
+		{"input", &store.InputRow{PeriodCode: "2025", UnitCode: "S2", Name: "tasks_done", Value: dec(t, "12.345"), Author: "import", UpdatedAt: at, Version: 4},
 			func() any { return &store.InputRow{} }},
+		{"first input change", &store.InputChangeRow{PeriodCode: "2025", UnitCode: "S2", Name: "tasks_done", NewValue: dec(t, "12"),
+			Author: "import", Source: "import", At: at},
+			func() any { return &store.InputChangeRow{} }},
+		{"input correction", &store.InputChangeRow{PeriodCode: "2025", UnitCode: "S2", Name: "tasks_done", HadOld: true,
+			OldValue: decimal.NewNullDecimal(dec(t, "12")), NewValue: dec(t, "12.345"), Reason: "số liệu một cửa", Author: "admin", Source: "web", At: at},
+			func() any { return &store.InputChangeRow{} }},
 		{"first change", &store.ChangeRow{PeriodCode: "2025", UnitCode: "S1", ItemCode: "1.1", Stage: "self",
 			NewPoints: decimal.NewNullDecimal(dec(t, "0.75")), Reason: "r", Author: "an", Source: "web", At: at},
 			func() any { return &store.ChangeRow{} }},

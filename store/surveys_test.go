@@ -444,6 +444,20 @@ items:
 	if pointsOf["S1"] != "7.50" || pointsOf["S2"] != "5.00" {
 		t.Errorf("survey leaf points %v, want S1 7.50 and S2 5.00", pointsOf)
 	}
+	// One unit's ratios, read alone, are those UnitData gives it in its
+	// group (X1's in XA).
+	xa, err := s.UnitData(ctx, "2025", "XA")
+	must(t, err)
+	for _, u := range append(units, xa...) {
+		r, err := s.UnitSurveyRatios(ctx, "2025", u.Code)
+		must(t, err)
+		if fmt.Sprint(r) != fmt.Sprint(u.Surveys) && !(len(r) == 0 && len(u.Surveys) == 0) {
+			t.Errorf("UnitSurveyRatios(%s) = %v, UnitData gives %v", u.Code, r, u.Surveys)
+		}
+	}
+	if len(xa) != 1 || len(xa[0].Surveys) == 0 {
+		t.Errorf("X1's survey in its own group: %+v", xa)
+	}
 	// A draft campaign of the period does not count.
 	if _, err := svc.CreateCampaign(ctx, surveys.CampaignSpec{Code: "nhap", Name: "Nháp", Period: "2025", Instrument: "small",
 		Units: []surveys.CampaignUnit{{Code: "S2"}}}); err != nil {

@@ -42,8 +42,9 @@ type unitSurveys struct {
 // query for the campaigns, one for the group's units and one per campaign
 // (through the covering index of the responses), whatever the number of
 // units. When two campaigns of a period yield the same measure, the later
-// campaign wins.
-func (s *Store) surveyRatios(ctx context.Context, period, group string) (map[string]*unitSurveys, error) {
+// campaign wins. A unit code narrows it to that unit of the group, whose
+// responses alone are read.
+func (s *Store) surveyRatios(ctx context.Context, period, group, only string) (map[string]*unitSurveys, error) {
 	db := s.db.WithContext(ctx)
 	var campaigns []struct {
 		ID      int64
@@ -62,7 +63,11 @@ WHERE c.period_code = ? AND c.state <> ? ORDER BY c.id`, period, string(surveys.
 		return out, nil
 	}
 	var groupUnits []unitRow
-	if err := db.Select("code", "name").Where("group_code = ?", group).Find(&groupUnits).Error; err != nil {
+	q := db.Select("code", "name").Where("group_code = ?", group)
+	if only != "" {
+		q = q.Where("code = ?", only)
+	}
+	if err := q.Find(&groupUnits).Error; err != nil {
 		return nil, err
 	}
 	inGroup := make(map[string]string, len(groupUnits)) // code → the same string, shared by the tally
@@ -78,8 +83,11 @@ WHERE c.period_code = ? AND c.state <> ? ORDER BY c.id`, period, string(surveys.
 		tally := surveys.NewTally(ins)
 		// Every valid response of the campaign, through its covering index;
 		// those of other groups are skipped here rather than joined.
-		rows, err := db.Raw("SELECT unit_code, answers FROM survey_responses WHERE campaign_id = ? AND status = ?",
-			c.ID, string(surveys.Valid)).Rows()
+		query, args := "SELECT unit_code, answers FROM survey_responses WHERE campaign_id = ? AND status = ?", []any{c.ID, string(surveys.Valid)}
+		if only != "" {
+			query, args = query+" AND unit_code = ?", append(args, only)
+		}
+		rows, err := db.Raw(query, args...).Rows()
 		if err != nil {
 			return nil, err
 		}
@@ -116,4 +124,22 @@ WHERE c.period_code = ? AND c.state <> ? ORDER BY c.id`, period, string(surveys.
 		}
 	}
 	return out, nil
+}
+
+// UnitSurveyRatios returns one unit's satisfaction ratios by measure in a
+// period, as UnitData gives them for its group, reading only the unit's
+// responses.
+func (s *Store) UnitSurveyRatios(ctx context.Context, period, unit string) (map[string]scoring.Decimal, error) {
+	u, err := s.Unit(ctx, unit)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.surveyRatios(ctx, period, u.Group, unit)
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("load survey results of %s in %s", unit, period), err)
+	}
+	if us := all[unit]; us != nil {
+		return us.ratios, nil
+	}
+	return map[string]scoring.Decimal{}, nil
 }

@@ -67,7 +67,7 @@ func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.U
 	if err := rows.Err(); err != nil {
 		return nil, wrap(fmt.Sprintf("load unit data of %s in %s", group, period), err)
 	}
-	ratios, err := s.surveyRatios(ctx, period, group)
+	ratios, err := s.surveyRatios(ctx, period, group, "")
 	if err != nil {
 		return nil, wrap(fmt.Sprintf("load survey results of %s in %s", group, period), err)
 	}

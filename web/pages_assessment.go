@@ -49,15 +49,21 @@ type assessmentPage struct {
 	Passed       bool
 	Totals       []totalView
 	Missing      []missingView
-	Reminders    []reminderView
-	Fields       []fieldView
-	Filters      []link
-	Filter       string
-	Notice       string
-	Error        string
-	CSRF         string
-	BaseURL      string
-	AuditURL     string
+	// MissingInputs are computed leaves still without a measured input.
+	MissingInputs []missingView
+	// InputsEditable: the user may enter the unit's measured inputs now;
+	// InputReason names the reason's field (required of the secretariat).
+	InputsEditable bool
+	InputReason    string
+	Reminders      []reminderView
+	Fields         []fieldView
+	Filters        []link
+	Filter         string
+	Notice         string
+	Error          string
+	CSRF           string
+	BaseURL        string
+	AuditURL       string
 }
 
 // stageHead is a stage column.
@@ -81,11 +87,14 @@ type fieldView struct {
 	Code, Name, Anchor string
 	FormID, Action     string
 	Editable           bool
-	Self, Final        scoring.NodeScore
-	ShowFinal          bool
-	Rows               []leafView
-	Hidden             int // leaves the filter hides
-	HasError           bool
+	// InputsEditable: the field's computed leaves take typed inputs, so
+	// the field has a form even when its points are not editable.
+	InputsEditable bool
+	Self, Final    scoring.NodeScore
+	ShowFinal      bool
+	Rows           []leafView
+	Hidden         int // leaves the filter hides
+	HasError       bool
 }
 
 // leafView is one row of a field: a criterion heading (Group) or a leaf.
@@ -149,7 +158,26 @@ type sourceView struct {
 	Name, Label, Unit string
 	Value             scoring.Decimal
 	HasValue          bool
+	Author, When      string
+	// Edit is the input's editor, on the first leaf of the field reading it;
+	// EditedAt names that leaf on the others.
+	Edit     *inputEditor
+	EditedAt string
 }
+
+// inputEditor is a measured input's field in a form.
+type inputEditor struct {
+	ID             string
+	Value, Orig    string
+	Version        int64
+	Reason         string
+	ReasonRequired bool
+	Error          string
+}
+
+// inputOverlayKey is the overlay key of a measured input: it cannot be an
+// item code.
+func inputOverlayKey(name string) string { return "\x00input:" + name }
 
 type scoreView struct {
 	Label       string
@@ -315,10 +343,31 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 		p.Missing = append(p.Missing, missingView{Code: n.Item.Code, Name: n.Item.Name, Anchor: leafAnchor(n.Item.Code),
 			Status: l.T("work.status." + string(n.Status))})
 	}
+	for _, n := range a.MissingInputs {
+		p.MissingInputs = append(p.MissingInputs, missingView{Code: n.Item.Code, Name: n.Item.Name, Anchor: leafAnchor(n.Item.Code),
+			Status: l.T("work.status.missing_inputs")})
+	}
+	p.InputsEditable = a.InputsEditable
+	p.InputReason = "work.assess.input_note"
+	if u.Role == auth.Admin {
+		p.InputReason = "work.assess.input_reason"
+	}
 
+	inputChanges, err := s.workflow.InputAudit(ctx, u, a.Period.Code, a.Unit.Code)
+	if err != nil {
+		return assessmentPage{}, err
+	}
 	history := map[string][]changeView{}
 	for _, ch := range visibleChanges(changes, stages) {
 		history[ch.Item] = append(history[ch.Item], newChangeView(l, ch))
+	}
+	// A computed leaf's history is that of the inputs it reads.
+	for _, ch := range inputChanges {
+		for _, it := range a.Framework.Leaves() {
+			if it.Method.Computed() && slices.Contains(it.Inputs(), ch.Name) {
+				history[it.Code] = append(history[it.Code], newInputChangeView(l, ch))
+			}
+		}
 	}
 	counts := map[string]int{}
 	b := &treeBuilder{s: s, l: l, a: a, stages: stages, overlay: overlay, history: history, filter: filter, counts: counts,
@@ -326,9 +375,9 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 	for _, n := range a.Items {
 		fv := fieldView{Code: n.Item.Code, Name: n.Item.Name, Anchor: "field-" + n.Item.Code, FormID: "form-" + n.Item.Code,
 			Action:   assessmentURL(a.Period.Code, a.Unit.Code, "", nil) + "/fields/" + url.PathEscape(n.Item.Code) + filterQuery(filter),
-			Editable: a.Editable != "" && writable(n.Item.Code),
-			Self:     n.Scores[scoring.StageSelf], Final: n.Scores[scoring.StageFinal], ShowFinal: showFinal}
-		b.field = &fv
+			Editable: a.Editable != "" && writable(n.Item.Code), InputsEditable: a.InputsEditable && readsInputs(n),
+			Self: n.Scores[scoring.StageSelf], Final: n.Scores[scoring.StageFinal], ShowFinal: showFinal}
+		b.field, b.inputAt = &fv, map[string]string{}
 		b.walk(n, 0)
 		p.Fields = append(p.Fields, fv)
 	}
@@ -339,6 +388,15 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 		}
 	}
 	return p, nil
+}
+
+// readsInputs reports whether a field holds a leaf computed from measured
+// inputs.
+func readsInputs(n *workflow.Node) bool {
+	if n.Item.IsLeaf() {
+		return len(n.Item.Inputs()) > 0
+	}
+	return slices.ContainsFunc(n.Children, readsInputs)
 }
 
 // visibleChanges keeps the changes of the stages the user sees, so that

@@ -105,6 +105,47 @@ func (s *server) saveField(c echo.Context) error {
 		}
 		saved++
 	}
+	// Measured inputs read by the field's computed leaves.
+	readByField := map[string]bool{}
+	for _, it := range a.Framework.Leaves() {
+		if topField(it) == field {
+			for _, name := range it.Inputs() {
+				readByField[name] = true
+			}
+		}
+	}
+	for _, name := range form["input"] {
+		if !readByField[name] {
+			continue
+		}
+		typed := leafInput{Points: strings.TrimSpace(form.Get("input." + name)), Comment: form.Get("input_reason." + name)}
+		if typed.Points == strings.TrimSpace(form.Get("orig_input."+name)) {
+			continue
+		}
+		key := inputOverlayKey(name)
+		if typed.Points == "" {
+			fail(key, &typed, l.T("work.assess.input_required", name), http.StatusUnprocessableEntity)
+			continue
+		}
+		d, err := parsePoints(typed.Points)
+		if err != nil {
+			fail(key, &typed, l.T("work.assess.input_not_number", typed.Points), http.StatusUnprocessableEntity)
+			continue
+		}
+		req := workflow.InputRequest{Period: period, Unit: unit, Name: name, Value: d, Reason: typed.Comment}
+		if v, err := strconv.ParseInt(form.Get("input_version."+name), 10, 64); err == nil && v >= 0 {
+			req.Version = &v
+		}
+		if _, err := s.workflow.SaveInput(ctx, u, req); err != nil {
+			msg, ok := userError(l, err)
+			if !ok {
+				return err
+			}
+			fail(key, &typed, msg, statusOf(err))
+			continue
+		}
+		saved++
+	}
 	if mf := c.Request().MultipartForm; mf != nil {
 		names := make([]string, 0, len(mf.File))
 		for name := range mf.File {

@@ -58,8 +58,9 @@ func TestAssessmentPageShowsTheTree(t *testing.T) {
 		`name="points.1.2" type="number" inputmode="decimal" min="0" max="10" step="any"`,
 		`name="na.1.1"`, `name="comment.1.1"`, `name="version.1.1" value="0"`,
 		`enctype="multipart/form-data"`, `name="file.1.1" accept=".pdf,.jpg,.jpeg,.png`, "tối đa 1 MB mỗi lần tải",
-		// The computed leaf shows its sources and points, read-only.
-		"Điểm được tính tự động từ số liệu", "<span class=\"code\">on_time</span>: <strong>90,00</strong>", "36,00 / 40,00",
+		// The computed leaf shows its points and, to the unit's officer in
+		// self-assessment, an editor of each input it reads.
+		"Điểm được tính tự động từ các số liệu dưới đây", `name="input.on_time" type="number" inputmode="decimal" min="0" step="any" value="90"`, "36,00 / 40,00",
 		// Totals: only the computed leaf has points yet.
 		"Điểm tự đánh giá", "36,00 <span class=\"of\">/ 100,00</span>",
 		// What keeps the unit from submitting.

@@ -24,6 +24,27 @@ type treeBuilder struct {
 	base     string
 	auditURL string
 	field    *fieldView
+	// inputAt is, per input name, the leaf of the current field whose
+	// editor holds it.
+	inputAt map[string]string
+}
+
+// inputEditor is the editor of a measured input, with what a failed save
+// kept.
+func (b *treeBuilder) inputEditor(src workflow.Source, leaf string) *inputEditor {
+	ed := &inputEditor{ID: "in-" + leaf + "-" + src.Name, Version: src.Version, ReasonRequired: b.council}
+	if src.Value != nil {
+		ed.Orig = src.Value.String()
+	}
+	ed.Value = ed.Orig
+	if ov, ok := b.overlay[inputOverlayKey(src.Name)]; ok {
+		if ov.Input != nil {
+			ed.Value, ed.Reason = ov.Input.Points, ov.Input.Comment
+		}
+		ed.Error = ov.Err
+		b.field.HasError = true
+	}
+	return ed
 }
 
 // walk adds a node's rows; it returns whether any leaf below is shown, so a
@@ -118,9 +139,18 @@ func (b *treeBuilder) leaf(n *workflow.Node, depth int) leafView {
 	}
 	if lv.Computed {
 		for _, src := range n.Sources {
-			sv := sourceView{Name: src.Name, Label: src.Label, Unit: src.Unit, HasValue: src.Value != nil}
+			sv := sourceView{Name: src.Name, Label: src.Label, Unit: src.Unit, HasValue: src.Value != nil, Author: src.Author}
 			if src.Value != nil {
 				sv.Value = *src.Value
+				sv.When = formatTime(l, src.UpdatedAt)
+			}
+			if b.field.InputsEditable && !src.Survey {
+				if at, ok := b.inputAt[src.Name]; ok {
+					sv.EditedAt = at
+				} else {
+					sv.Edit = b.inputEditor(src, it.Code)
+					b.inputAt[src.Name] = it.Code
+				}
 			}
 			lv.Sources = append(lv.Sources, sv)
 		}
@@ -265,6 +295,17 @@ func fileSize(l *locale, n int64) string {
 // changeView is one entry of the audit log as shown.
 type changeView struct {
 	When, Item, Stage, Old, New, Reason, Author, Source string
+}
+
+// newInputChangeView shows a change to a measured input: the input's name
+// stands for the stage.
+func newInputChangeView(l *locale, ch domain.InputChange) changeView {
+	old := "—"
+	if ch.Old != nil {
+		old = l.Number(*ch.Old)
+	}
+	return changeView{When: formatTime(l, ch.At), Item: ch.Name, Stage: l.T("work.audit.input", ch.Name),
+		Old: old, New: l.Number(ch.New), Reason: ch.Reason, Author: ch.Author, Source: ch.Source}
 }
 
 func newChangeView(l *locale, ch domain.Change) changeView {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,8 +21,11 @@ type auditPage struct {
 	Item                 string
 	ItemName             string
 	Rows                 []changeView
-	CSVURL, BackURL      string
-	Action               string
+	// InputRows are the changes to measured inputs (those the item reads
+	// when one is chosen).
+	InputRows       []changeView
+	CSVURL, BackURL string
+	Action          string
 }
 
 // auditPage shows the unit's audit log; ?item= narrows it to one item.
@@ -30,6 +34,10 @@ func (s *server) auditPage(c echo.Context) error {
 	period, unit := c.Param("period"), c.Param("unit")
 	// Audit checks that the user may see the unit, before anything is read.
 	changes, err := s.workflow.Audit(ctx, u, period, unit)
+	if err != nil {
+		return err
+	}
+	inputChanges, err := s.workflow.InputAudit(ctx, u, period, unit)
 	if err != nil {
 		return err
 	}
@@ -48,7 +56,11 @@ func (s *server) auditPage(c echo.Context) error {
 		BackURL: workUnitURL(period, unit), Action: workUnitURL(period, unit) + "/audit",
 		CSVURL: "/api/v1/periods/" + url.PathEscape(period) + "/units/" + url.PathEscape(unit) + "/audit?format=csv",
 	}
+	var reads []string // the inputs the chosen item reads
 	if fw, err := s.workflow.Store.Framework(ctx, period, un.Group); err == nil {
+		if it := fw.Item(item); it != nil {
+			reads = it.Inputs()
+		}
 		var walk func(items []*scoring.Item)
 		walk = func(items []*scoring.Item) {
 			for _, it := range items {
@@ -70,6 +82,12 @@ func (s *server) auditPage(c echo.Context) error {
 			continue
 		}
 		page.Rows = append(page.Rows, newChangeView(l, changes[i]))
+	}
+	for i := len(inputChanges) - 1; i >= 0; i-- {
+		if item != "" && !slices.Contains(reads, inputChanges[i].Name) {
+			continue
+		}
+		page.InputRows = append(page.InputRows, newInputChangeView(l, inputChanges[i]))
 	}
 	page.chrome = s.chrome(c, l, l.T("work.audit.title", page.UnitName, page.PeriodName))
 	return s.render(c, http.StatusOK, "audit", page)

@@ -33,6 +33,8 @@ const workSet = `period: "2026"
 group: SO
 name: Bộ Chỉ số CCHC cấp sở năm 2026
 not_applicable: renormalize
+checks:
+  - {rule: on_time <= received, message: Số hồ sơ đúng hạn không thể nhiều hơn số hồ sơ tiếp nhận}
 grades:
   - {code: XS, name: Xuất sắc, min: 90}
   - {code: T, name: Tốt, min: 80}

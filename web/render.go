@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/shopspring/decimal"
 
 	"github.com/parindex/parindex/scoring"
 )
@@ -68,10 +69,15 @@ func (s *server) render(c echo.Context, status int, page string, data any) error
 // funcs are the template functions of one language.
 func funcs(l *locale, a *assets) template.FuncMap {
 	return template.FuncMap{
-		"t":     l.T,
-		"num":   l.Number,
-		"int":   l.Int,
-		"asset": a.url,
+		"t":   l.T,
+		"num": l.Number,
+		"int": l.Int,
+		// pct shows a percent held as a float (an interval bound) like num.
+		"pct": func(f float64) string { return l.Number(decimal.NewFromFloat(f)) },
+		// needed shows points still to gain, rounded up to the two
+		// decimals shown: gaining that much is always enough.
+		"needed": func(d scoring.Decimal) string { return l.Number(d.RoundCeil(2)) },
+		"asset":  a.url,
 		// signed shows a change of index: +1,25 / −0,50, or – without a
 		// previous result.
 		"signed": func(d *scoring.Decimal) string {

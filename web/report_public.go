@@ -146,7 +146,7 @@ func (s *server) surveyDashboard(c echo.Context) error {
 	if s.reports == nil || s.reports.Surveys == nil {
 		return s.render(c, http.StatusOK, "report_surveys", page)
 	}
-	sheets, err := reports.SurveySheets(c.Request().Context(), s.reports.Surveys, period.Code)
+	sheets, err := reports.SurveySheets(c.Request().Context(), s.reports.Surveys, period.Code, l.code)
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,7 @@ func (s *server) workflowAPI(api *echo.Group) {
 	staff := api.Group("", requireRole())
 	staff.GET("/periods/:period/units/:unit/assessment", s.apiAssessment)
 	staff.PUT("/periods/:period/units/:unit/items/:item/:stage", s.apiSavePoints)
+	staff.PUT("/periods/:period/units/:unit/inputs/:name", s.apiSaveInput)
 	staff.POST("/periods/:period/units/:unit/items/:item/evidence", s.apiUploadEvidence, s.limitUpload)
 	staff.GET("/evidence/:id", s.apiDownloadEvidence)
 	staff.GET("/periods/:period/units/:unit/audit", s.apiAudit)

@@ -65,6 +65,12 @@ type sourceJSON struct {
 	Label string       `json:"label,omitempty"`
 	Unit  string       `json:"unit,omitempty"`
 	Value *jsonDecimal `json:"value"`
+	// Survey marks a survey measure (not typed); Version is the stored
+	// input's version (0: none), to send back when changing it.
+	Survey    bool       `json:"survey,omitempty"`
+	Version   int64      `json:"version"`
+	Author    string     `json:"author,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 type itemJSON struct {
@@ -105,7 +111,12 @@ type assessmentJSON struct {
 	Deadlines  map[string]time.Time `json:"deadlines"`
 	Totals     map[string]totalJSON `json:"totals"`
 	Missing    []missingJSON        `json:"missing"`
-	Items      []itemJSON           `json:"items"`
+	// InputsEditable reports whether the user may enter the unit's measured
+	// inputs now (PUT …/inputs/{name}); MissingInputs lists the computed
+	// leaves that lack one (they do not keep the unit from submitting).
+	InputsEditable bool          `json:"inputs_editable"`
+	MissingInputs  []missingJSON `json:"missing_inputs"`
+	Items          []itemJSON    `json:"items"`
 }
 
 type unitJSON struct {
@@ -165,7 +176,13 @@ func newItemJSON(n *workflow.Node) itemJSON {
 		out.Evidence = append(out.Evidence, newEvidenceJSON(e))
 	}
 	for _, src := range n.Sources {
-		out.Sources = append(out.Sources, sourceJSON{Name: src.Name, Label: src.Label, Unit: src.Unit, Value: optDecimal(src.Value)})
+		sj := sourceJSON{Name: src.Name, Label: src.Label, Unit: src.Unit, Value: optDecimal(src.Value), Survey: src.Survey,
+			Version: src.Version, Author: src.Author}
+		if !src.UpdatedAt.IsZero() {
+			t := src.UpdatedAt
+			sj.UpdatedAt = &t
+		}
+		out.Sources = append(out.Sources, sj)
 	}
 	for _, c := range n.Children {
 		out.Items = append(out.Items, newItemJSON(c))
@@ -185,6 +202,7 @@ func (s *server) apiAssessment(c echo.Context) error {
 		Unit:       unitJSON{Code: a.Unit.Code, Name: a.Unit.Name, Group: a.Unit.Group},
 		Submission: newSubmissionJSON(a.Submission), Deadlines: map[string]time.Time{},
 		Totals: map[string]totalJSON{}, Missing: []missingJSON{}, Items: []itemJSON{},
+		InputsEditable: a.InputsEditable, MissingInputs: []missingJSON{},
 	}
 	if a.Editable != "" {
 		st := string(a.Editable)
@@ -198,6 +216,9 @@ func (s *server) apiAssessment(c echo.Context) error {
 	}
 	for _, n := range a.Missing {
 		out.Missing = append(out.Missing, missingJSON{Item: n.Item.Code, Name: n.Item.Name, Status: string(n.Status)})
+	}
+	for _, n := range a.MissingInputs {
+		out.MissingInputs = append(out.MissingInputs, missingJSON{Item: n.Item.Code, Name: n.Item.Name, Status: "missing_inputs"})
 	}
 	for _, n := range a.Items {
 		out.Items = append(out.Items, newItemJSON(n))
@@ -333,6 +354,7 @@ type changeValueJSON struct {
 
 type changeJSON struct {
 	ID     int64            `json:"id"`
+	Kind   string           `json:"kind"`
 	Item   string           `json:"item"`
 	Stage  string           `json:"stage"`
 	Old    *changeValueJSON `json:"old"`
@@ -364,30 +386,50 @@ func valueText(v *scoring.Value) string {
 	return v.Points.String()
 }
 
-// apiAudit lists every change to a unit's points in a period; with
+// apiAudit lists every change to a unit's points and measured inputs in a
+// period, in the order they were made ("kind" is "points" or "input"); with
 // ?format=csv it is a CSV download.
 func (s *server) apiAudit(c echo.Context) error {
-	changes, err := s.workflow.Audit(c.Request().Context(), currentUser(c), c.Param("period"), c.Param("unit"))
+	ctx, u := c.Request().Context(), currentUser(c)
+	changes, err := s.workflow.Audit(ctx, u, c.Param("period"), c.Param("unit"))
 	if err != nil {
 		return err
 	}
+	inputs, err := s.workflow.InputAudit(ctx, u, c.Param("period"), c.Param("unit"))
+	if err != nil {
+		return err
+	}
+	entries := mergeAudit(changes, inputs)
 	if c.QueryParam("format") == "csv" {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
-		_ = w.Write([]string{"id", "at", "period", "unit", "item", "stage", "old", "new", "reason", "author", "source"})
-		for _, ch := range changes {
-			_ = w.Write([]string{strconv.FormatInt(ch.ID, 10), ch.At.UTC().Format(time.RFC3339), ch.Period, ch.Unit, ch.Item,
-				string(ch.Stage), valueText(ch.Old), valueText(ch.New), ch.Reason, ch.Author, ch.Source})
+		_ = w.Write([]string{"id", "at", "period", "unit", "item", "stage", "old", "new", "reason", "author", "source", "kind", "input"})
+		for _, e := range entries {
+			if ch := e.point; ch != nil {
+				_ = w.Write([]string{strconv.FormatInt(ch.ID, 10), ch.At.UTC().Format(time.RFC3339), ch.Period, ch.Unit, ch.Item,
+					string(ch.Stage), valueText(ch.Old), valueText(ch.New), ch.Reason, ch.Author, ch.Source, "points", ""})
+				continue
+			}
+			ch, old := e.input, ""
+			if ch.Old != nil {
+				old = ch.Old.String()
+			}
+			_ = w.Write([]string{strconv.FormatInt(ch.ID, 10), ch.At.UTC().Format(time.RFC3339), ch.Period, ch.Unit, "", "",
+				old, ch.New.String(), ch.Reason, ch.Author, ch.Source, "input", ch.Name})
 		}
 		w.Flush()
 		name := fmt.Sprintf("audit-%s-%s.csv", c.Param("period"), c.Param("unit"))
 		c.Response().Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	}
-	out := make([]changeJSON, 0, len(changes))
-	for _, ch := range changes {
-		out = append(out, changeJSON{ID: ch.ID, Item: ch.Item, Stage: string(ch.Stage), Old: changeValue(ch.Old), New: changeValue(ch.New),
-			Reason: ch.Reason, Author: ch.Author, Source: ch.Source, At: ch.At})
+	out := make([]any, 0, len(entries))
+	for _, e := range entries {
+		if ch := e.point; ch != nil {
+			out = append(out, changeJSON{ID: ch.ID, Kind: "points", Item: ch.Item, Stage: string(ch.Stage), Old: changeValue(ch.Old),
+				New: changeValue(ch.New), Reason: ch.Reason, Author: ch.Author, Source: ch.Source, At: ch.At})
+			continue
+		}
+		out = append(out, newInputChangeJSON(*e.input))
 	}
 	return c.JSON(http.StatusOK, out)
 }

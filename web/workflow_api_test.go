@@ -61,6 +61,8 @@ const apiPassword = "mật-khẩu-đủ-dài-2025"
 const provinceSet = `period: "2025"
 group: SO
 name: Bộ chỉ số thử nghiệm
+checks:
+  - {rule: on_time <= received, message: Số hồ sơ đúng hạn không thể nhiều hơn số hồ sơ tiếp nhận}
 grades:
   - {code: T, name: Tốt, min: 80}
   - {code: K, name: Khá, min: 50}

@@ -25,6 +25,13 @@ type Source struct {
 	Label string
 	Unit  string
 	Value *scoring.Decimal // nil when missing
+	// Survey marks a survey measure: it comes from the surveys, not typed.
+	Survey bool
+	// Version, Author and UpdatedAt describe the stored input (Version 0:
+	// none stored).
+	Version   int64
+	Author    string
+	UpdatedAt time.Time
 }
 
 // LeafStatus summarises what a leaf still needs from the unit.
@@ -71,8 +78,16 @@ type Assessment struct {
 	Items  []*Node
 	// Missing lists the leaves that keep the unit from submitting, with
 	// their status (StatusMissingPoints or StatusNeedsExplanation).
-	Missing   []*Node
-	Reminders []Reminder
+	Missing []*Node
+	// MissingInputs lists the computed leaves that lack a measured input:
+	// they score as the set says for a missing value until it is entered
+	// (by the unit, or by the secretariat's import). They do not keep the
+	// unit from submitting.
+	MissingInputs []*Node
+	// InputsEditable reports whether the user may type the unit's measured
+	// inputs now.
+	InputsEditable bool
+	Reminders      []Reminder
 }
 
 // Assessment returns the unit's assessment tree with every stage's points,
@@ -101,7 +116,7 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 	if err != nil {
 		return nil, err
 	}
-	inputs, err := s.Store.Inputs(ctx, period, unit)
+	inputs, err := s.Store.InputRecords(ctx, period, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +132,11 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 	if err != nil {
 		return nil, err
 	}
+	// Survey leaves read the unit's satisfaction, as the results do.
+	ratios, err := s.Store.UnitSurveyRatios(ctx, period, unit)
+	if err != nil {
+		return nil, err
+	}
 	a := &Assessment{Period: uc.period, Unit: uc.unit, Framework: uc.fw, Submission: sub, Deadlines: deadlines,
 		Totals: map[scoring.Stage]scoring.UnitScore{}, Reminders: reminders}
 	if st := EditableStage(user.Role, uc.period.Phase); st != "" && s.phaseOpen(ctx, uc, st) == nil {
@@ -124,8 +144,10 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 			a.Editable = st
 		}
 	}
+	a.InputsEditable = s.inputsOpen(ctx, uc, user) == nil
 
-	data := scoring.UnitData{Code: unit, Name: uc.unit.Name, Points: map[string]scoring.StageValues{}, Inputs: map[string]scoring.Decimal{}}
+	data := scoring.UnitData{Code: unit, Name: uc.unit.Name, Points: map[string]scoring.StageValues{}, Inputs: map[string]scoring.Decimal{},
+		Surveys: ratios}
 	values := map[string]map[scoring.Stage]StageValue{}
 	for _, r := range records {
 		if values[r.Item] == nil {
@@ -139,8 +161,10 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 		}
 		values[r.Item][r.Stage] = sv
 	}
+	stored := map[string]InputRecord{}
 	for _, in := range inputs {
 		data.Inputs[in.Name] = in.Value
+		stored[in.Name] = in
 	}
 	for _, st := range []scoring.Stage{scoring.StageSelf, scoring.StageFinal} {
 		a.Totals[st] = scoring.Evaluate(uc.fw, data, st)
@@ -164,7 +188,7 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 			n.Children = append(n.Children, build(c, depth+1))
 		}
 		if it.IsLeaf() {
-			s.leafStatus(a, n, data, labels)
+			s.leafStatus(a, n, data, labels, stored)
 		}
 		return n
 	}
@@ -176,7 +200,7 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 
 // leafStatus fills a leaf's sources, status and appraisal flags, and adds
 // what it lacks to the assessment's missing list.
-func (s *Service) leafStatus(a *Assessment, n *Node, data scoring.UnitData, labels map[string]scoring.InputDef) {
+func (s *Service) leafStatus(a *Assessment, n *Node, data scoring.UnitData, labels map[string]scoring.InputDef, stored map[string]InputRecord) {
 	it := n.Item
 	self, hasSelf := n.Values[scoring.StageSelf]
 	_, hasAppraisal := n.Values[scoring.StageAppraisal]
@@ -186,16 +210,28 @@ func (s *Service) leafStatus(a *Assessment, n *Node, data scoring.UnitData, labe
 		ap := n.Values[scoring.StageAppraisal]
 		n.Changed = ap.NA != self.NA || (ap.Points != nil && self.Points != nil && !ap.Points.Equal(*self.Points))
 	}
-	names := it.Inputs()
-	if it.Method == scoring.Survey {
-		names = append(names, it.Measure)
-	}
-	for _, name := range names {
+	missingInput := false
+	for _, name := range it.Inputs() {
 		src := Source{Name: name, Label: labels[name].Label, Unit: labels[name].Unit}
-		if v, ok := data.Inputs[name]; ok {
+		if r, ok := stored[name]; ok {
+			v := r.Value
+			src.Value, src.Version, src.Author, src.UpdatedAt = &v, r.Version, r.Author, r.UpdatedAt
+		} else {
+			missingInput = true
+		}
+		n.Sources = append(n.Sources, src)
+	}
+	if it.Method == scoring.Survey {
+		src := Source{Name: it.Measure, Label: labels[it.Measure].Label, Unit: labels[it.Measure].Unit, Survey: true}
+		if v, ok := data.Surveys[it.Measure]; ok {
+			src.Value = &v
+		} else if v, ok := data.Inputs[it.Measure]; ok {
 			src.Value = &v
 		}
 		n.Sources = append(n.Sources, src)
+	}
+	if missingInput {
+		a.MissingInputs = append(a.MissingInputs, n)
 	}
 	hasEvidence := false
 	for _, e := range n.Evidence {

@@ -32,6 +32,26 @@ type ScoreWrite struct {
 	Source string
 }
 
+// InputRecord is a stored measured input with its version and last author.
+type InputRecord struct {
+	domain.Input
+	Version   int64
+	Author    string
+	UpdatedAt time.Time
+}
+
+// InputWrite is one measured input to save, with the reason logged for the
+// change. When Expect is not nil, the stored version must equal it (0: no
+// value stored yet), else the write fails with an error of kind
+// domain.ErrConflict and nothing changes.
+type InputWrite struct {
+	domain.Input
+	Expect *int64
+	Reason string
+	Author string
+	Source string
+}
+
 // SubmissionStatus is where a unit's self-assessment stands.
 type SubmissionStatus string
 
@@ -113,6 +133,9 @@ type Store interface {
 	// FrameworkSource returns the criteria set's file as imported.
 	FrameworkSource(ctx context.Context, period, group string) ([]byte, error)
 	UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error)
+	// UnitSurveyRatios returns a unit's satisfaction ratios by measure, as
+	// UnitData gives them.
+	UnitSurveyRatios(ctx context.Context, period, unit string) (map[string]scoring.Decimal, error)
 
 	// ScoreRecords returns every value of a unit in a period ("" unit: all units).
 	ScoreRecords(ctx context.Context, period, unit string) ([]ScoreRecord, error)
@@ -121,6 +144,12 @@ type Store interface {
 	SaveScore(ctx context.Context, w ScoreWrite) (int64, error)
 	Inputs(ctx context.Context, period, unit string) ([]domain.Input, error)
 	Changes(ctx context.Context, period, unit string) ([]domain.Change, error)
+	// InputRecords is Inputs with versions and authors.
+	InputRecords(ctx context.Context, period, unit string) ([]InputRecord, error)
+	// SaveInput writes one input and appends its change log in one
+	// transaction, checking InputWrite.Expect; it returns the new version.
+	SaveInput(ctx context.Context, w InputWrite) (int64, error)
+	InputChanges(ctx context.Context, period, unit string) ([]domain.InputChange, error)
 
 	Deadlines(ctx context.Context, period string) (map[domain.Phase]time.Time, error)
 	// SetDeadline sets (or with a zero time removes) a phase's deadline.

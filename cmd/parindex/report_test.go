@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,12 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/parindex/parindex/auth"
+	"github.com/parindex/parindex/results"
+	"github.com/parindex/parindex/scoring"
+	"github.com/parindex/parindex/store/storetest"
+	"github.com/parindex/parindex/workflow"
 )
 
 // demoWorkbook loads the demo province and writes the 2025 workbook.
@@ -310,5 +317,250 @@ func TestReportUsage(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a workbook was written for an unknown period")
+	}
+}
+
+// surveyDoc is what the tests read of `parindex survey results --format
+// json`: per unit and for the province, the main index (the first of
+// Indices) with its elements.
+type surveyDoc struct {
+	Survey   string        `json:"survey"`
+	Name     string        `json:"name"`
+	Units    []surveyScope `json:"units"`
+	Province surveyScope   `json:"province"`
+}
+
+// surveyScope is one unit or the province in surveyDoc.
+type surveyScope struct {
+	Unit         string       `json:"unit"`
+	Name         string       `json:"name"`
+	Responses    int          `json:"responses"`
+	Satisfaction *json.Number `json:"satisfaction"`
+	CILow        *json.Number `json:"ci_low"`
+	CIHigh       *json.Number `json:"ci_high"`
+	Indices      []struct {
+		Measure  string `json:"measure"`
+		N        int    `json:"n"`
+		Elements []struct {
+			Section      string       `json:"section"`
+			N            int          `json:"n"`
+			Satisfaction *json.Number `json:"satisfaction"`
+			CILow        *json.Number `json:"ci_low"`
+			CIHigh       *json.Number `json:"ci_high"`
+		} `json:"elements"`
+	} `json:"indices"`
+}
+
+// numText is a JSON number as written ("90.82"), or "" for null.
+func numText(n *json.Number) string {
+	if n == nil {
+		return ""
+	}
+	return n.String()
+}
+
+// elementValues maps the scope's main-index elements to their satisfaction
+// as written, "" where it is undefined.
+func (s surveyScope) elementValues() map[string]string {
+	out := map[string]string{}
+	if len(s.Indices) > 0 {
+		for _, e := range s.Indices[0].Elements {
+			out[e.Section] = numText(e.Satisfaction)
+		}
+	}
+	return out
+}
+
+// surveyResults runs `parindex survey results` for a campaign in both
+// formats: the CSV rows (header first) and the JSON document.
+func surveyResults(t *testing.T, c *cli, survey string) ([][]string, surveyDoc) {
+	t.Helper()
+	rows := readCSV(t, c.ok("survey", "results", "--survey", survey, "--format", "csv"))
+	if len(rows) < 2 || strings.Join(rows[0], ",") != "unit,responses,satisfaction,ci_low,ci_high" {
+		t.Fatalf("survey results csv: %v", rows)
+	}
+	var doc surveyDoc
+	dec := json.NewDecoder(strings.NewReader(c.ok("survey", "results", "--survey", survey, "--format", "json")))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("survey results json: %v", err)
+	}
+	if len(doc.Units) != len(rows)-1 {
+		t.Fatalf("survey results: %d units in JSON, %d in CSV", len(doc.Units), len(rows)-1)
+	}
+	return rows, doc
+}
+
+// The survey sheet of the 2026 workbook, as LibreOffice shows it, holds
+// what `parindex survey results` prints for the demo's SIPAS campaign: per
+// unit its responses, satisfaction and 95 % interval (the CSV), and per
+// unit and for the province each element of the main index (the JSON).
+func TestReportWorkbookSurveyMatchesResults(t *testing.T) {
+	c := newCLI(t)
+	c.ok("demo")
+	book := filepath.Join(t.TempDir(), "chi-so-cchc-2026.xlsx")
+	c.ok("report", "--period", "2026", "--out", book)
+	const survey = "sipas-2026"
+	want, doc := surveyResults(t, c, survey)
+	sheets := sheetsAsCSV(t, book)
+	sheet, ok := sheets["Khảo sát "+survey]
+	if !ok {
+		t.Fatalf("no survey sheet %q; sheets: %v", "Khảo sát "+survey, keys(sheets))
+	}
+	if len(sheet) < 5 {
+		t.Fatalf("survey sheet has %d rows", len(sheet))
+	}
+	if title := sheet[0][0]; title != "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG: "+doc.Name {
+		t.Errorf("survey sheet title %q, want the campaign's name %q", title, doc.Name)
+	}
+	// The element columns follow the province's main index, in order.
+	if len(doc.Province.Indices) == 0 || len(doc.Province.Indices[0].Elements) == 0 {
+		t.Fatalf("survey results json: the province has no main index with elements: %+v", doc.Province)
+	}
+	var elements []string
+	for _, e := range doc.Province.Indices[0].Elements {
+		elements = append(elements, e.Section)
+	}
+	header := sheet[2]
+	width := 6 + len(elements)
+	for len(header) > width && header[len(header)-1] == "" {
+		header = header[:len(header)-1]
+	}
+	if len(header) != width {
+		t.Fatalf("survey sheet header has %d columns, want 6 + %d elements: %q", len(header), len(elements), header)
+	}
+	for i, h := range header {
+		if strings.TrimSpace(h) == "" {
+			t.Errorf("survey sheet header column %d is empty: %q", i+1, header)
+		}
+	}
+	rows := sheet[3:]
+	for len(rows) > 0 && strings.Join(rows[len(rows)-1], "") == "" {
+		rows = rows[:len(rows)-1]
+	}
+	if len(rows) == 0 {
+		t.Fatal("survey sheet has no rows")
+	}
+	province, rows := rows[len(rows)-1], rows[:len(rows)-1]
+
+	names := map[string]string{}
+	elementsOf := map[string]map[string]string{}
+	for _, u := range doc.Units {
+		names[u.Unit] = u.Name
+		elementsOf[u.Unit] = u.elementValues()
+	}
+	// colNames name the columns in the messages.
+	colNames := []string{"code", "name", "responses", "satisfaction", "ci_low", "ci_high"}
+	for _, e := range elements {
+		colNames = append(colNames, "element "+e)
+	}
+	// checkRow compares one sheet row with the values expected, column by
+	// column, and checks that every element value shown is a percentage.
+	checkRow := func(who string, got, exp []string) {
+		t.Helper()
+		if len(got) < width {
+			t.Errorf("%s: %d columns in the sheet, want %d: %q", who, len(got), width, got)
+			return
+		}
+		for i, w := range exp {
+			if got[i] != w {
+				t.Errorf("%s, column %s: workbook shows %q, survey results print %q", who, colNames[i], got[i], w)
+			}
+		}
+		for i := 6; i < width; i++ {
+			if got[i] == "" {
+				continue
+			}
+			v, err := strconv.ParseFloat(got[i], 64)
+			if err != nil || v < 0 || v > 100 {
+				t.Errorf("%s, column %s: %q is not a percentage between 0 and 100", who, colNames[i], got[i])
+			}
+		}
+	}
+	inSheet := map[string]bool{}
+	for i, r := range rows {
+		if len(r) == 0 || r[0] == "" {
+			t.Errorf("survey sheet row %d has no unit code: %q", i+4, r)
+			continue
+		}
+		if inSheet[r[0]] {
+			t.Errorf("unit %s has more than one row in the survey sheet", r[0])
+		}
+		inSheet[r[0]] = true
+	}
+	byUnit := map[string][]string{}
+	for _, r := range rows {
+		if len(r) > 0 {
+			byUnit[r[0]] = r
+		}
+	}
+	for _, w := range want[1:] {
+		unit := w[0]
+		got, ok := byUnit[unit]
+		if !ok {
+			t.Errorf("unit %s: in survey results, not in the survey sheet", unit)
+			continue
+		}
+		exp := []string{unit, names[unit], w[1], w[2], w[3], w[4]}
+		for _, e := range elements {
+			exp = append(exp, elementsOf[unit][e])
+		}
+		checkRow("unit "+unit, got, exp)
+	}
+	for unit := range inSheet {
+		if _, ok := names[unit]; !ok {
+			t.Errorf("unit %s: in the survey sheet, not in survey results", unit)
+		}
+	}
+	// The province: the JSON's province totals, its elements included.
+	p := doc.Province
+	exp := []string{"", "Toàn tỉnh", strconv.Itoa(p.Responses), numText(p.Satisfaction), numText(p.CILow), numText(p.CIHigh)}
+	for _, e := range elements {
+		exp = append(exp, p.elementValues()[e])
+	}
+	if p.Satisfaction == nil || p.Responses == 0 {
+		t.Errorf("survey results json: no province satisfaction: %+v", p)
+	}
+	checkRow("province", province, exp)
+}
+
+// A unit's assessment page computes its totals as the results do: on the
+// demo's open period, whose survey leaves read the SIPAS responses, every
+// unit's final total on its assessment equals its points in `score`.
+func TestDemoAssessmentAgreesWithResults(t *testing.T) {
+	c := newCLI(t)
+	c.ok("demo")
+	ctx := context.Background()
+	st := storetest.OpenURL(t, c.db)
+	admin, err := auth.NewService(st, nil).User(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf := &workflow.Service{Store: st}
+	out, err := (&results.Service{Store: st}).Compute(ctx, demoOpenPeriod, "", scoring.StageFinal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, survey := 0, 0
+	for _, g := range out.Groups {
+		for _, r := range g.Results {
+			a, err := wf.Assessment(ctx, admin, demoOpenPeriod, r.Unit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := a.Totals[scoring.StageFinal]
+			if !got.Points.Equal(r.Points) || !got.Max.Equal(r.Max) {
+				t.Errorf("%s: assessment total %s / %s, results %s / %s", r.Unit, got.Points, got.Max, r.Points, r.Max)
+			}
+			for _, it := range g.Framework.Leaves() {
+				if it.Method == scoring.Survey && got.Nodes[it.Code].Points.IsPositive() {
+					survey++
+				}
+			}
+			checked++
+		}
+	}
+	if checked == 0 || survey == 0 {
+		t.Fatalf("checked %d units, %d survey leaves with points: the demo's open period should have both", checked, survey)
 	}
 }

@@ -1,5 +1,7 @@
 // Package browsertest starts Debian's headless Chromium for browser tests
-// driven with chromedp, and saves screenshots of the steps a test walks.
+// driven with chromedp, saves screenshots of the steps a test walks, and
+// keeps a tab to the test server alone (WatchOffline) while checking that
+// its charts are drawn (ChartsRendered).
 //
 // Where Chromium is missing the test is skipped, except under CI=true, where
 // it fails: a CI run never passes by skipping its browser tests.

@@ -1,0 +1,154 @@
+package workflow
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/parindex/parindex/auth"
+	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/scoring"
+)
+
+// Measured inputs (the counts and ratios computed leaves read) are facts,
+// not judgements: they have no stages. A unit's officers type them while
+// they self-assess, under the same rules as their points (the
+// self-assessment phase, before its deadline, not once submitted); the
+// secretariat corrects them, with a reason, in any phase before
+// publication, as its imports of statistics do. Appraisers do not change
+// them: a council round hidden from the unit cannot be carried by values
+// the unit sees. Every change is logged with its author and reason.
+
+// InputRequest is one measured input typed for a unit.
+type InputRequest struct {
+	Period, Unit, Name string
+	Value              scoring.Decimal
+	// Reason explains the value; the secretariat must give one.
+	Reason string
+	// Version is the version of the value the client edited (0: none); nil
+	// accepts overwriting only the user's own value.
+	Version *int64
+}
+
+// maxInput bounds a typed input: counts of dossiers or tasks, or ratios.
+var maxInput = scoring.NewInt(1_000_000_000_000)
+
+// readers returns the computed leaves of the set that read an input.
+func readers(fw *scoring.Framework, name string) []*scoring.Item {
+	var out []*scoring.Item
+	for _, it := range fw.Leaves() {
+		if slices.Contains(it.Inputs(), name) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// inputsOpen checks that the user may type the unit's inputs now: a 403
+// error for a role that never does, a 409 one outside its time.
+func (s *Service) inputsOpen(ctx context.Context, uc *unitCtx, user auth.User) error {
+	switch user.Role {
+	case auth.Officer:
+		if user.Unit != uc.unit.Code {
+			return domain.Forbiddenf("you may only enter your own unit's inputs")
+		}
+		if err := s.phaseOpen(ctx, uc, scoring.StageSelf); err != nil {
+			return err
+		}
+		sub, err := s.Store.Submission(ctx, uc.period.Code, uc.unit.Code)
+		if err != nil {
+			return err
+		}
+		if sub.Status == Submitted {
+			return domain.Conflictf("unit %s has submitted its self-assessment; withdraw it to change its inputs", uc.unit.Code)
+		}
+		return nil
+	case auth.Admin:
+		if uc.period.Phase == domain.PhasePublished {
+			return domain.Conflictf("period %s is published: its inputs can no longer be changed", uc.period.Code)
+		}
+		return nil
+	}
+	return domain.Forbiddenf("measured inputs are entered by the unit's officers and corrected by the secretariat, not by your role (%s)", user.Role)
+}
+
+// SaveInput records one measured input of a unit, after checking, in
+// order: the user may see the unit (403), the input is read by a computed
+// leaf of the unit's set (404), the user's role enters inputs for the unit
+// (403), now (409), the value is a number from 0 up (422), a reason is
+// given where one is required (422), the set's checks that read the input
+// still hold (422), and nobody changed the value since the client read it
+// (409). The change is logged with the reason.
+func (s *Service) SaveInput(ctx context.Context, user auth.User, req InputRequest) (InputRecord, error) {
+	uc, err := s.load(ctx, user, req.Period, req.Unit)
+	if err != nil {
+		return InputRecord{}, err
+	}
+	if len(readers(uc.fw, req.Name)) == 0 {
+		return InputRecord{}, domain.NotFoundf("no leaf of the criteria set %q reads an input named %q", uc.fw.Name, req.Name)
+	}
+	if err := s.inputsOpen(ctx, uc, user); err != nil {
+		return InputRecord{}, err
+	}
+	switch {
+	case req.Value.IsNegative():
+		return InputRecord{}, domain.Invalidf("input %s: %s is negative; counts and ratios cannot be", req.Name, req.Value)
+	case req.Value.GreaterThan(maxInput):
+		return InputRecord{}, domain.Invalidf("input %s: %s is larger than %s", req.Name, req.Value, maxInput)
+	}
+	reason := strings.TrimSpace(req.Reason)
+	switch {
+	case len([]rune(reason)) > 4000:
+		return InputRecord{}, domain.Invalidf("the reason is longer than 4000 characters")
+	case reason == "" && user.Role == auth.Admin:
+		return InputRecord{}, domain.Invalidf("input %s: a reason is required when the secretariat corrects a unit's input", req.Name)
+	}
+	records, err := s.Store.InputRecords(ctx, req.Period, req.Unit)
+	if err != nil {
+		return InputRecord{}, err
+	}
+	values := map[string]scoring.Decimal{}
+	var cur *InputRecord
+	for i, r := range records {
+		values[r.Name] = r.Value
+		if r.Name == req.Name {
+			cur = &records[i]
+		}
+	}
+	values[req.Name] = req.Value
+	var broken []string
+	for _, res := range uc.fw.FailedChecks(values) {
+		if slices.Contains(res.Check.Inputs(), req.Name) {
+			broken = append(broken, res.Check.Describe())
+		}
+	}
+	if len(broken) > 0 {
+		return InputRecord{}, domain.Invalidf("input %s = %s breaks the criteria set's rule: %s", req.Name, req.Value, strings.Join(broken, "; "))
+	}
+	expect := req.Version
+	if cur != nil && expect == nil {
+		// Without a version, only the user's own value may be overwritten.
+		if cur.Author != user.Username {
+			return InputRecord{}, domain.Conflictf("input %s was last set by %s (version %d); send the version you edited",
+				req.Name, cur.Author, cur.Version)
+		}
+		v := cur.Version
+		expect = &v
+	}
+	w := InputWrite{Input: domain.Input{Period: req.Period, Unit: req.Unit, Name: req.Name, Value: req.Value},
+		Expect: expect, Reason: reason, Author: user.Username, Source: "web"}
+	version, err := s.Store.SaveInput(ctx, w)
+	if err != nil {
+		return InputRecord{}, err
+	}
+	return InputRecord{Input: w.Input, Version: version, Author: user.Username, UpdatedAt: s.now()}, nil
+}
+
+// InputAudit returns the change log of a unit's inputs, for anyone who may
+// see the unit's assessment.
+func (s *Service) InputAudit(ctx context.Context, user auth.User, period, unit string) ([]domain.InputChange, error) {
+	if _, err := s.load(ctx, user, period, unit); err != nil {
+		return nil, err
+	}
+	return s.Store.InputChanges(ctx, period, unit)
+}
