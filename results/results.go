@@ -29,6 +29,10 @@ type Store interface {
 // Service computes results.
 type Service struct {
 	Store Store
+	// Cache, when set and Store is a Stamper, keeps group results while
+	// their data do not change. Callers must then treat Group.Data and the
+	// results' item scores as read-only.
+	Cache *Cache
 }
 
 // Output is a period's results, one entry per group, ordered by group code.
@@ -74,7 +78,8 @@ func (s *Service) Compute(ctx context.Context, period, group string, stage scori
 		}
 		gr := Group{Code: g, GroupResult: res, Data: make(map[string]*scoring.UnitData, len(data))}
 		for i := range data {
-			gr.Data[data[i].Code] = &data[i]
+			d := data[i] // a copy: a caller may drop its copy's values
+			gr.Data[d.Code] = &d
 		}
 		prev, prevRes, err := s.previous(ctx, period, g, stage)
 		if err != nil {
@@ -90,6 +95,10 @@ func (s *Service) Compute(ctx context.Context, period, group string, stage scori
 }
 
 func (s *Service) group(ctx context.Context, period, group string, stage scoring.Stage) (*scoring.GroupResult, []scoring.UnitData, error) {
+	return s.cachedGroup(ctx, period, group, stage)
+}
+
+func (s *Service) compute(ctx context.Context, period, group string, stage scoring.Stage) (*scoring.GroupResult, []scoring.UnitData, error) {
 	fw, err := s.Store.Framework(ctx, period, group)
 	if err != nil {
 		return nil, nil, fmt.Errorf("results: %w", err)

@@ -290,6 +290,23 @@ func (p *PublishedResults) FrameworkGroups(ctx context.Context, period string) (
 	return f.groups, nil
 }
 
+// ResultsStamp implements results.Stamper: a published period's data are
+// its latest publication's, which never change; another period's are
+// stamped by the live store when it can, else not cached.
+func (p *PublishedResults) ResultsStamp(ctx context.Context, period, group string) (string, error) {
+	heads, err := p.Publications.PublicationHeads(ctx, period)
+	if err != nil {
+		return "", err
+	}
+	if len(heads) > 0 {
+		return fmt.Sprintf("published %s#%d", period, heads[len(heads)-1].Number), nil
+	}
+	if st, ok := p.Live.(results.Stamper); ok {
+		return st.ResultsStamp(ctx, period, group)
+	}
+	return "", nil
+}
+
 // FrameworkPeriods implements results.Store: periods never disappear, so the
 // live list serves.
 func (p *PublishedResults) FrameworkPeriods(ctx context.Context, group string) ([]string, error) {
@@ -333,6 +350,15 @@ func (o overlay) FrameworkGroups(ctx context.Context, period string) ([]string, 
 		return o.PublishedResults.FrameworkGroups(ctx, period)
 	}
 	return o.f.groups, nil
+}
+
+// ResultsStamp is never cached for the period being published: its data
+// are not stored yet.
+func (o overlay) ResultsStamp(ctx context.Context, period, group string) (string, error) {
+	if period == o.period {
+		return "", nil
+	}
+	return o.PublishedResults.ResultsStamp(ctx, period, group)
 }
 
 func (o overlay) UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error) {

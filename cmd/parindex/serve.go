@@ -68,13 +68,18 @@ func cmdServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Pages and the API compute results through one cache, checked
+	// against a cheap stamp of the data on every request: a page asked
+	// again for unchanged data is not read and scored again. (The workbook
+	// has its own uncached service: it drops values as it writes them.)
+	published := &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}, Cache: results.NewCache(64)}
 	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure, TrustProxy: *trustProxy}, web.Deps{
 		Catalog: st,
 		// Published periods are computed from their frozen snapshot.
-		Results:  &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}},
+		Results:  published,
 		Auth:     auth.NewService(st, nil),
 		Workflow: &workflow.Service{Store: st, Files: files, MaxUpload: int64(*maxUploadMB) << 20},
-		Targets:  &targets.Service{Store: st, Results: &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}}},
+		Targets:  &targets.Service{Store: st, Results: published},
 		Reports:  reportSourcesPtr(st),
 		Surveys: &web.SurveyDeps{Service: surveys.NewService(st), RequireSecretariat: web.SecretariatOnly(),
 			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, TrustProxy: *trustProxy, PublicURL: *publicURL},

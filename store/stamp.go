@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parindex/parindex/surveys"
+)
+
+// ResultsStamp describes the data a group's results in a period are
+// computed from, cheaply: equal stamps mean equal data, so the results can
+// be reused (results.Stamper). It reads the criteria set's version, the
+// group's units and their names, and for the period the count and last id of both change
+// logs (points and inputs) and of each opened survey campaign's responses
+// and reviews. Counts matter as well as last ids: on PostgreSQL a
+// transaction may commit an id lower than one already visible.
+func (s *Store) ResultsStamp(ctx context.Context, period, group string) (string, error) {
+	db := s.db.WithContext(ctx)
+	var b strings.Builder
+	var set []struct {
+		ID, Version int64
+		UpdatedAt   time.Time
+	}
+	if err := db.Model(&frameworkRow{}).Select("id", "version", "updated_at").
+		Where("period_code = ? AND group_code = ?", period, group).Scan(&set).Error; err != nil {
+		return "", wrap("results stamp", err)
+	}
+	for _, f := range set {
+		fmt.Fprintf(&b, "set %d.%d.%d;", f.ID, f.Version, f.UpdatedAt.UnixNano())
+	}
+	var units []unitRow
+	if err := db.Select("code", "name").Where("group_code = ?", group).Order("code").Find(&units).Error; err != nil {
+		return "", wrap("results stamp", err)
+	}
+	for _, u := range units {
+		fmt.Fprintf(&b, "%q %q,", u.Code, u.Name)
+	}
+	for _, table := range []string{"score_changes", "input_changes"} {
+		var n, last int64
+		row := db.Raw("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM "+table+" WHERE period_code = ?", period).Row()
+		if err := row.Scan(&n, &last); err != nil {
+			return "", wrap("results stamp", err)
+		}
+		fmt.Fprintf(&b, ";%s %d.%d", table, n, last)
+	}
+	var campaigns []struct{ ID, Revision int64 }
+	if err := db.Raw("SELECT id, revision FROM survey_campaigns WHERE period_code = ? AND state <> ? ORDER BY id",
+		period, string(surveys.Draft)).Scan(&campaigns).Error; err != nil {
+		return "", wrap("results stamp", err)
+	}
+	for _, c := range campaigns {
+		var n, last, reviews, lastReview int64
+		if err := db.Raw("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM survey_responses WHERE campaign_id = ?", c.ID).Row().
+			Scan(&n, &last); err != nil {
+			return "", wrap("results stamp", err)
+		}
+		if err := db.Raw(`SELECT COUNT(*), COALESCE(MAX(v.id), 0) FROM survey_reviews v
+JOIN survey_responses r ON r.id = v.response_id WHERE r.campaign_id = ?`, c.ID).Row().Scan(&reviews, &lastReview); err != nil {
+			return "", wrap("results stamp", err)
+		}
+		fmt.Fprintf(&b, ";survey %d.%d %d.%d %d.%d", c.ID, c.Revision, n, last, reviews, lastReview)
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:]), nil
+}
