@@ -114,9 +114,19 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
 	expect("field 1 saved", ".flash.ok", "Đã lưu các thay đổi.")
 	expect("field 1 saved", `[id="leaf-1.1"] .files`, "ke-hoach-cchc-2026.pdf")
-	b.Run(typeInto(`input[name="points.2.2"]`, "36"))
+	// Field 2: the computed leaf's count from the one-stop register (95 of
+	// 100 dossiers on time: 2.1 = 38 of 40), and a manual leaf.
+	b.Run(
+		typeInto(`input[name="input.on_time"]`, "95"),
+		// The note's box is empty: typed into without clearing it first
+		// (chromedp's SetValue failed on it, for a reason not found).
+		chromedp.SendKeys(`input[name="input_reason.on_time"]`, "Sổ theo dõi một cửa năm 2026", chromedp.ByQuery),
+		typeInto(`input[name="points.2.2"]`, "36"),
+	)
+	b.Screenshot("01b-officer-inputs")
 	after(chromedp.Click(`#form-2 .form-actions button`, chromedp.ByQuery))
-	expect("scored", ".status-panel", "90,00", "XS")
+	expect("inputs saved", `[id="leaf-2.1"]`, "38,00 / 40,00", "canbo")
+	expect("scored", ".status-panel", "92,00", "XS")
 	expect("scored", ".submit-panel", "Tất cả các tiêu chí đã hoàn thành.")
 	b.Screenshot("02-officer-scored")
 	after(chromedp.Click(`form[action$="/submission"] button`, chromedp.ByQuery))
@@ -146,7 +156,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
 	expect("appraised", ".flash.ok", "Đã lưu các thay đổi.")
 	expect("appraised", `[id="leaf-1.1"]`, "Điểm thay đổi", "Kế hoạch ban hành chậm")
-	expect("appraised", ".status-panel", "Điểm sau thẩm định", "85,00")
+	expect("appraised", ".status-panel", "Điểm sau thẩm định", "87,00")
 	b.Screenshot("05-appraiser-lowers")
 	logout()
 
@@ -178,14 +188,14 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 		chromedp.SendKeys(`textarea[name="comment.1.1"]`, "Chấp nhận giải trình", chromedp.ByQuery),
 	)
 	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
-	expect("final", ".status-panel", "Điểm sau thẩm định", "90,00")
+	expect("final", ".status-panel", "Điểm sau thẩm định", "92,00")
 	b.Screenshot("07-final-accepts")
 	logout()
 
 	// 6. The steering committee publishes.
 	login("bcd")
 	after(chromedp.Click(`a[href="/work/periods/2026/publish"]`, chromedp.ByQuery))
-	expect("publish preview", "table.ranking tbody tr", "1", "Sở Nội vụ", "90,00", "XS")
+	expect("publish preview", "table.ranking tbody tr", "1", "Sở Nội vụ", "92,00", "XS")
 	b.Run(
 		chromedp.SendKeys(`#decision_no`, "45/QĐ-UBND", chromedp.ByQuery),
 		chromedp.SetValue(`#decision_date`, "2027-03-15", chromedp.ByQuery),
@@ -200,7 +210,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 	// 7. The public ranking shows the unit's rank and grade.
 	b.Run(chromedp.Navigate(srv.URL + "/periods/2026"))
 	expect("public ranking", "main", "Kết quả được công bố theo Quyết định số 45/QĐ-UBND ngày 15/03/2027.")
-	expect("public ranking", "table.ranking tbody tr", "1", "Sở Nội vụ", "90,00", "XS")
+	expect("public ranking", "table.ranking tbody tr", "1", "Sở Nội vụ", "92,00", "XS")
 	expect("public ranking", "table.ranking tbody tr:nth-child(2)", "2", "Sở Tư pháp", "50,00", "TB")
 	b.Screenshot("10-public-ranking")
 	after(chromedp.Click(`table.ranking a[href="/periods/2026/units/SNV"]`, chromedp.ByQuery))
