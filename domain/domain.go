@@ -121,14 +121,30 @@ var (
 )
 
 // kindError is an error of one kind whose text is the message alone, so that
-// it can be shown to the user as it is.
+// it can be shown to the user as it is. A key, when set, names the same
+// message in the web's catalogues, to be filled with args.
 type kindError struct {
 	kind error
 	msg  string
+	key  string
+	args []any
 }
 
 func (e *kindError) Error() string { return e.msg }
 func (e *kindError) Unwrap() error { return e.kind }
+
+// Message returns the error's catalogue key ("" when it has none) and the
+// arguments of its message.
+func (e *kindError) Message() (key string, args []any) { return e.key, e.args }
+
+// Errorf returns an error of a kind (ErrInvalid, ErrConflict…) whose text is
+// format filled with args, in English for logs and the API, and which names
+// the same message by key, so that a page says it in the reader's
+// language: the catalogue's text takes the same arguments in the same
+// order.
+func Errorf(kind error, key, format string, args ...any) error {
+	return &kindError{kind: kind, msg: fmt.Sprintf(format, args...), key: key, args: args}
+}
 
 // Invalidf returns an error of kind ErrInvalid whose text is the message.
 func Invalidf(format string, args ...any) error {

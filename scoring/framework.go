@@ -236,22 +236,22 @@ func (f *Framework) GradeFor(published Decimal) Grade {
 func (f *Framework) CheckPoints(code string, points Decimal) error {
 	it := f.byCode[code]
 	if it == nil {
-		return fmt.Errorf("item %s: no such item in the criteria set %q", code, f.Name)
+		return pointsErr(code, "unknown", "item %s: no such item in the criteria set %q", code, f.Name)
 	}
 	if !it.IsLeaf() {
-		return fmt.Errorf("item %s: is a group; points are given to its leaves", code)
+		return pointsErr(code, "group", "item %s: is a group; points are given to its leaves", code)
 	}
 	if it.Method.Computed() {
-		return fmt.Errorf("item %s: is computed (%s) from inputs; only \"na\" may be recorded for it", code, it.Method)
+		return pointsErr(code, "computed", "item %s: is computed (%s) from inputs; only \"na\" may be recorded for it", code, it.Method)
 	}
 	if points.IsNegative() {
-		return fmt.Errorf("item %s: points %s are negative", code, points)
+		return pointsErr(code, "negative", "item %s: points %s are negative", code, points)
 	}
 	if points.GreaterThan(it.Max) {
-		return fmt.Errorf("item %s: points %s are above the maximum %s", code, points, it.Max)
+		return pointsErr(code, "above_max", "item %s: points %s are above the maximum %s", code, points, it.Max)
 	}
 	if it.Step.IsPositive() && !points.Mod(it.Step).IsZero() {
-		return fmt.Errorf("item %s: points %s are not a multiple of the step %s", code, points, it.Step)
+		return pointsErr(code, "step", "item %s: points %s are not a multiple of the step %s", code, points, it.Step)
 	}
 	if len(it.Values) > 0 {
 		for _, v := range it.Values {
@@ -259,9 +259,24 @@ func (f *Framework) CheckPoints(code string, points Decimal) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("item %s: points %s are not one of the allowed values %s", code, points, joinDecimals(it.Values))
+		return pointsErr(code, "values", "item %s: points %s are not one of the allowed values %s", code, points, joinDecimals(it.Values))
 	}
 	return nil
+}
+
+// PointsError says why points do not fit a leaf. Problem names the reason
+// (unknown, group, computed, negative, above_max, step, values); Format and
+// Args are the message, for callers that say it in another language.
+type PointsError struct {
+	Item, Problem string
+	Format        string
+	Args          []any
+}
+
+func (e *PointsError) Error() string { return fmt.Sprintf(e.Format, e.Args...) }
+
+func pointsErr(item, problem, format string, args ...any) error {
+	return &PointsError{Item: item, Problem: problem, Format: format, Args: args}
 }
 
 func joinDecimals(ds []Decimal) string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/scoring"
 )
 
 // msgError is an error of a domain kind whose message is a catalogue key, so
@@ -110,9 +111,13 @@ func (s *server) handleError(err error, c echo.Context) {
 		pageMsg = s.genericMessage(l, status)
 	default:
 		// Domain errors carry a message meant to be shown; pages say it in
-		// the reader's language instead.
+		// the reader's language when the error names it in the catalogues,
+		// else a message of its kind.
 		msg = err.Error()
 		pageMsg = s.genericMessage(l, status)
+		if km, ok := keyedMessage(l, err); ok {
+			pageMsg = km
+		}
 	}
 
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
@@ -160,4 +165,35 @@ func (s *server) genericMessage(l *locale, status int) string {
 		return l.T(fmt.Sprintf("error.%d.message", status))
 	}
 	return l.T("error.other.message")
+}
+
+// keyedMessage says a domain error that names its message in the
+// catalogues (domain.Errorf) in the reader's language; stages, phases,
+// roles and numbers among its arguments are written as the page writes
+// them. ok is false for other errors.
+func keyedMessage(l *locale, err error) (string, bool) {
+	var k interface{ Message() (string, []any) }
+	if !errors.As(err, &k) {
+		return "", false
+	}
+	key, args := k.Message()
+	if _, known := l.msgs[key]; key == "" || !known {
+		return "", false
+	}
+	shown := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case scoring.Stage:
+			shown[i] = l.T("work.stage." + string(v))
+		case domain.Phase:
+			shown[i] = l.T("work.phase." + string(v))
+		case auth.Role:
+			shown[i] = l.T("work.role." + string(v))
+		case scoring.Decimal:
+			shown[i] = l.Number(v)
+		default:
+			shown[i] = a
+		}
+	}
+	return l.T(key, shown...), true
 }

@@ -92,6 +92,15 @@ func TestCatalogueCoversUse(t *testing.T) {
 	}
 	scan("templates/*.html", regexp.MustCompile(`\bt "([a-z0-9_.]+)"`))
 	scan("*.go", regexp.MustCompile(`(?:\.T|notFound)\("([a-z0-9_.]*[a-z0-9_])"`))
+	// Domain errors that name their message (domain.Errorf), and the
+	// workflow's keys built at run time.
+	scan("../workflow/*.go", regexp.MustCompile(`domain\.Errorf\(domain\.Err[A-Za-z]+, "([a-z0-9_.]*[a-z0-9_])"`))
+	for _, p := range []string{"unknown", "group", "computed", "negative", "above_max", "step", "values"} {
+		used["wf.points."+p] = "workflow/service.go"
+	}
+	for _, r := range []string{"appraisal", "explanation", "final"} {
+		used["wf.reason."+r] = "workflow/service.go"
+	}
 	// Keys built at run time.
 	for _, m := range []string{"manual", "ratio", "tiers", "formula", "survey", "bonus", "penalty"} {
 		used["method."+m] = "unit.go"
@@ -110,5 +119,33 @@ func TestCatalogueCoversUse(t *testing.T) {
 		if _, ok := vi[key]; !ok {
 			t.Errorf("%s uses %q, which the catalogues lack", file, key)
 		}
+	}
+}
+
+// A domain error's catalogue text takes the same arguments as its English
+// format, verb for verb, in both languages.
+func TestKeyedErrorsMatchTheirFormats(t *testing.T) {
+	vi, en := readCatalogue(t, "vi"), readCatalogue(t, "en")
+	verbs := regexp.MustCompile(`%[-+# 0]*[0-9]*[sdvfq]`)
+	call := regexp.MustCompile(`domain\.Errorf\(domain\.Err[A-Za-z]+, "([a-z0-9_.]+)", "((?:[^"\\]|\\.)*)"`)
+	files, _ := filepath.Glob("../workflow/*.go")
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range call.FindAllStringSubmatch(string(data), -1) {
+			n++
+			want := verbs.FindAllString(m[2], -1)
+			for lang, cat := range map[string]map[string]string{"vi": vi, "en": en} {
+				if got := verbs.FindAllString(cat[m[1]], -1); !slices.Equal(got, want) {
+					t.Errorf("%s: %q in %s has verbs %v, its format %q has %v", f, m[1], lang, got, m[2], want)
+				}
+			}
+		}
+	}
+	if n < 40 {
+		t.Fatalf("found only %d keyed errors; is the scan broken?", n)
 	}
 }

@@ -102,7 +102,7 @@ func TestSaveFieldKeepsWorkOnErrors(t *testing.T) {
 		t.Fatalf("invalid points: %d, want 422", res.StatusCode)
 	}
 	leaf := leafSection(body, "1.1")
-	mustContain(t, "leaf 1.1 after the error", leaf, `class="leaf-error"`, "Dữ liệu chưa hợp lệ.", "above the maximum", `value="11"`)
+	mustContain(t, "leaf 1.1 after the error", leaf, `class="leaf-error"`, "Dữ liệu chưa hợp lệ.", "Tiêu chí 1.1: điểm 11,00 vượt điểm tối đa 10,00.", `value="11"`)
 	mustContain(t, "page after the error", body, "Đã lưu 1 tiêu chí và 0 tài liệu.", "1 tiêu chí chưa lưu được")
 	mustContain(t, "leaf 1.2 after the error", leafSection(body, "1.2"), `<span class="stage-value">9,00</span>`)
 
@@ -172,7 +172,7 @@ func TestUploadThroughThePage(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("empty file: %d, want 422", res.StatusCode)
 	}
-	mustContain(t, "empty file", leafSection(body, "1.2"), "is empty")
+	mustContain(t, "empty file", leafSection(body, "1.2"), "Tệp \"trong.pdf\" rỗng.")
 	ev, err := p.st.Evidence(context.Background(), "2026", "SNV")
 	if err != nil || len(ev) != 1 {
 		t.Errorf("stored evidence: %d (%v), want 1", len(ev), err)
@@ -249,7 +249,7 @@ func TestAppraisalExplanationFinal(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("no reason: %d, want 422", res.StatusCode)
 	}
-	mustContain(t, "no reason", leafSection(body, "1.1"), "a reason is required", `value="5"`)
+	mustContain(t, "no reason", leafSection(body, "1.1"), "Tiêu chí 1.1: cần ghi lý do khi điểm thẩm định khác điểm tự đánh giá.", `value="5"`)
 	res, _ = appraiser.postMultipart(snvPage+"/fields/1", fieldForm("appraisal", map[string]leafTyped{"1.1": {points: "5", comment: "Kế hoạch ban hành chậm (ngày 15/01)"}}))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("appraise: %d", res.StatusCode)

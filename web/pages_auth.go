@@ -216,6 +216,9 @@ func userError(l *locale, err error) (msg string, ok bool) {
 	}
 	for _, k := range kinds {
 		if errors.Is(err, k.kind) {
+			if msg, ok := keyedMessage(l, err); ok {
+				return l.T(k.key) + " " + msg, true
+			}
 			return l.T(k.key) + " " + l.T("work.error.detail", err.Error()), true
 		}
 	}

@@ -156,7 +156,7 @@ func TestPublishPage(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("no number: %d", res.StatusCode)
 	}
-	mustContain(t, "no number", body, "decision number is required")
+	mustContain(t, "no number", body, "Cần nhập số quyết định (tối đa 100 ký tự)")
 	res, _ = committee.post("/work/periods/2026/publish", url.Values{"decision_no": {"45/QĐ-UBND"}, "decision_date": {"2027-03-15"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: %d", res.StatusCode)

@@ -43,7 +43,7 @@ type Dashboard struct {
 // Dashboard computes every unit's progress in a few queries.
 func (s *Service) Dashboard(ctx context.Context, user auth.User, period string) (*Dashboard, error) {
 	if user.Role != auth.Admin && user.Role != auth.Committee {
-		return nil, domain.Forbiddenf("the dashboard is for the secretariat and the steering committee")
+		return nil, domain.Errorf(domain.ErrForbidden, "wf.dashboard_forbidden", "the dashboard is for the secretariat and the steering committee")
 	}
 	p, err := s.Store.Period(ctx, period)
 	if err != nil {

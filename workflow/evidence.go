@@ -78,19 +78,19 @@ func detect(name string, head []byte) string {
 func CheckFileName(name string) error {
 	switch {
 	case name == "":
-		return domain.Invalidf("the file has no name")
+		return domain.Errorf(domain.ErrInvalid, "wf.file.no_name", "the file has no name")
 	case len(name) > 255:
-		return domain.Invalidf("the file name is longer than 255 bytes")
+		return domain.Errorf(domain.ErrInvalid, "wf.file.name_long", "the file name is longer than 255 bytes")
 	case !utf8.ValidString(name):
-		return domain.Invalidf("the file name is not valid UTF-8")
+		return domain.Errorf(domain.ErrInvalid, "wf.file.name_utf8", "the file name is not valid UTF-8")
 	case strings.ContainsAny(name, `/\`):
-		return domain.Invalidf("the file name %q holds a path separator", name)
+		return domain.Errorf(domain.ErrInvalid, "wf.file.name_path", "the file name %q holds a path separator", name)
 	case strings.Trim(name, ".") == "":
-		return domain.Invalidf("the file name %q is not a file name", name)
+		return domain.Errorf(domain.ErrInvalid, "wf.file.name_bad", "the file name %q is not a file name", name)
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) {
-			return domain.Invalidf("the file name holds a control character")
+			return domain.Errorf(domain.ErrInvalid, "wf.file.name_control", "the file name holds a control character")
 		}
 	}
 	return nil
@@ -115,11 +115,11 @@ func (s *Service) AddEvidence(ctx context.Context, user auth.User, up Upload) (E
 		return Evidence{}, err
 	}
 	if user.Role != auth.Officer {
-		return Evidence{}, domain.Forbiddenf("only the unit's officers attach evidence")
+		return Evidence{}, domain.Errorf(domain.ErrForbidden, "wf.evidence.forbidden", "only the unit's officers attach evidence")
 	}
 	it := uc.fw.Item(up.Item)
 	if it == nil || !it.IsLeaf() {
-		return Evidence{}, domain.NotFoundf("item %s is not a leaf of the criteria set %q", up.Item, uc.fw.Name)
+		return Evidence{}, domain.Errorf(domain.ErrNotFound, "wf.item_not_leaf", "item %s is not a leaf of the criteria set %q", up.Item, uc.fw.Name)
 	}
 	stage := scoring.StageSelf
 	if uc.period.Phase == domain.PhaseExplanation {
@@ -134,7 +134,7 @@ func (s *Service) AddEvidence(ctx context.Context, user auth.User, up Upload) (E
 			return Evidence{}, err
 		}
 		if sub.Status == Submitted {
-			return Evidence{}, domain.Conflictf("unit %s has submitted its self-assessment; withdraw it to attach documents", up.Unit)
+			return Evidence{}, domain.Errorf(domain.ErrConflict, "wf.evidence.submitted", "unit %s has submitted its self-assessment; withdraw it to attach documents", up.Unit)
 		}
 	}
 	name := strings.TrimSpace(up.FileName)
@@ -150,14 +150,14 @@ func (s *Service) AddEvidence(ctx context.Context, user auth.User, up Upload) (E
 		return Evidence{}, err
 	}
 	if int64(len(data)) > max {
-		return Evidence{}, domain.TooLargef("the file is larger than the limit of %d MB", max>>20)
+		return Evidence{}, domain.Errorf(domain.ErrTooLarge, "wf.file.too_large", "the file is larger than the limit of %d MB", max>>20)
 	}
 	if len(data) == 0 {
-		return Evidence{}, domain.Invalidf("the file %q is empty", name)
+		return Evidence{}, domain.Errorf(domain.ErrInvalid, "wf.file.empty", "the file %q is empty", name)
 	}
 	ct := detect(name, data[:min(len(data), 512)])
 	if ct == "" {
-		return Evidence{}, domain.Unsupportedf("%q is not an accepted document (PDF, JPEG, PNG, TIFF, Word, Excel, PowerPoint or OpenDocument, with a matching extension)", name)
+		return Evidence{}, domain.Errorf(domain.ErrUnsupported, "wf.file.type", "%q is not an accepted document (PDF, JPEG, PNG, TIFF, Word, Excel, PowerPoint or OpenDocument, with a matching extension)", name)
 	}
 	sum := sha256.Sum256(data)
 	hexsum := hex.EncodeToString(sum[:])
@@ -179,7 +179,7 @@ func (s *Service) OpenEvidence(ctx context.Context, user auth.User, id int64) (E
 		return Evidence{}, nil, err
 	}
 	if _, err := s.load(ctx, user, e.Period, e.Unit); err != nil {
-		return Evidence{}, nil, domain.NotFoundf("evidence %d not found", id)
+		return Evidence{}, nil, domain.Errorf(domain.ErrNotFound, "wf.evidence.not_found", "evidence %d not found", id)
 	}
 	rc, err := s.Files.Open(ctx, e.SHA256)
 	if err != nil {

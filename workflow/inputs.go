@@ -50,7 +50,7 @@ func (s *Service) inputsOpen(ctx context.Context, uc *unitCtx, user auth.User) e
 	switch user.Role {
 	case auth.Officer:
 		if user.Unit != uc.unit.Code {
-			return domain.Forbiddenf("you may only enter your own unit's inputs")
+			return domain.Errorf(domain.ErrForbidden, "wf.input.not_yours", "you may only enter your own unit's inputs")
 		}
 		if err := s.phaseOpen(ctx, uc, scoring.StageSelf); err != nil {
 			return err
@@ -60,16 +60,16 @@ func (s *Service) inputsOpen(ctx context.Context, uc *unitCtx, user auth.User) e
 			return err
 		}
 		if sub.Status == Submitted {
-			return domain.Conflictf("unit %s has submitted its self-assessment; withdraw it to change its inputs", uc.unit.Code)
+			return domain.Errorf(domain.ErrConflict, "wf.input.submitted", "unit %s has submitted its self-assessment; withdraw it to change its inputs", uc.unit.Code)
 		}
 		return nil
 	case auth.Admin:
 		if uc.period.Phase == domain.PhasePublished {
-			return domain.Conflictf("period %s is published: its inputs can no longer be changed", uc.period.Code)
+			return domain.Errorf(domain.ErrConflict, "wf.input.published", "period %s is published: its inputs can no longer be changed", uc.period.Code)
 		}
 		return nil
 	}
-	return domain.Forbiddenf("measured inputs are entered by the unit's officers and corrected by the secretariat, not by your role (%s)", user.Role)
+	return domain.Errorf(domain.ErrForbidden, "wf.input.role", "measured inputs are entered by the unit's officers and corrected by the secretariat, not by your role (%s)", user.Role)
 }
 
 // SaveInput records one measured input of a unit, after checking, in
@@ -85,23 +85,23 @@ func (s *Service) SaveInput(ctx context.Context, user auth.User, req InputReques
 		return InputRecord{}, err
 	}
 	if len(readers(uc.fw, req.Name)) == 0 {
-		return InputRecord{}, domain.NotFoundf("no leaf of the criteria set %q reads an input named %q", uc.fw.Name, req.Name)
+		return InputRecord{}, domain.Errorf(domain.ErrNotFound, "wf.input.unknown", "no leaf of the criteria set %q reads an input named %q", uc.fw.Name, req.Name)
 	}
 	if err := s.inputsOpen(ctx, uc, user); err != nil {
 		return InputRecord{}, err
 	}
 	switch {
 	case req.Value.IsNegative():
-		return InputRecord{}, domain.Invalidf("input %s: %s is negative; counts and ratios cannot be", req.Name, req.Value)
+		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.input.negative", "input %s: %s is negative; counts and ratios cannot be", req.Name, req.Value)
 	case req.Value.GreaterThan(maxInput):
-		return InputRecord{}, domain.Invalidf("input %s: %s is larger than %s", req.Name, req.Value, maxInput)
+		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.input.too_large", "input %s: %s is larger than %s", req.Name, req.Value, maxInput)
 	}
 	reason := strings.TrimSpace(req.Reason)
 	switch {
 	case len([]rune(reason)) > 4000:
-		return InputRecord{}, domain.Invalidf("the reason is longer than 4000 characters")
+		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.reason_long", "the reason is longer than 4000 characters")
 	case reason == "" && user.Role == auth.Admin:
-		return InputRecord{}, domain.Invalidf("input %s: a reason is required when the secretariat corrects a unit's input", req.Name)
+		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.input.reason_required", "input %s: a reason is required when the secretariat corrects a unit's input", req.Name)
 	}
 	records, err := s.Store.InputRecords(ctx, req.Period, req.Unit)
 	if err != nil {
@@ -123,13 +123,13 @@ func (s *Service) SaveInput(ctx context.Context, user auth.User, req InputReques
 		}
 	}
 	if len(broken) > 0 {
-		return InputRecord{}, domain.Invalidf("input %s = %s breaks the criteria set's rule: %s", req.Name, req.Value, strings.Join(broken, "; "))
+		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.input.check", "input %s = %s breaks the criteria set's rule: %s", req.Name, req.Value, strings.Join(broken, "; "))
 	}
 	expect := req.Version
 	if cur != nil && expect == nil {
 		// Without a version, only the user's own value may be overwritten.
 		if cur.Author != user.Username {
-			return InputRecord{}, domain.Conflictf("input %s was last set by %s (version %d); send the version you edited",
+			return InputRecord{}, domain.Errorf(domain.ErrConflict, "wf.input.stale", "input %s was last set by %s (version %d); send the version you edited",
 				req.Name, cur.Author, cur.Version)
 		}
 		v := cur.Version

@@ -50,21 +50,21 @@ type SnapshotUnit struct {
 // final appraisal phase.
 func (s *Service) Publish(ctx context.Context, user auth.User, period, decisionNo string, decisionDate time.Time) (Publication, error) {
 	if user.Role != auth.Committee {
-		return Publication{}, domain.Forbiddenf("only the steering committee publishes a result")
+		return Publication{}, domain.Errorf(domain.ErrForbidden, "wf.publish.forbidden", "only the steering committee publishes a result")
 	}
 	decisionNo = strings.TrimSpace(decisionNo)
 	if decisionNo == "" || len([]rune(decisionNo)) > 100 {
-		return Publication{}, domain.Invalidf("the decision number is required (at most 100 characters), e.g. 123/QĐ-UBND")
+		return Publication{}, domain.Errorf(domain.ErrInvalid, "wf.publish.decision_no", "the decision number is required (at most 100 characters), e.g. 123/QĐ-UBND")
 	}
 	if decisionDate.IsZero() {
-		return Publication{}, domain.Invalidf("the decision date is required")
+		return Publication{}, domain.Errorf(domain.ErrInvalid, "wf.publish.decision_date", "the decision date is required")
 	}
 	p, err := s.Store.Period(ctx, period)
 	if err != nil {
 		return Publication{}, err
 	}
 	if p.Phase != domain.PhaseFinalAppraisal {
-		return Publication{}, domain.Conflictf("period %s can be published only from the final appraisal phase (it is in %s)", period, p.Phase)
+		return Publication{}, domain.Errorf(domain.ErrConflict, "wf.publish.phase", "period %s can be published only from the final appraisal phase (it is in %s)", period, p.Phase)
 	}
 	snap, err := s.freeze(ctx, period)
 	if err != nil {

@@ -43,10 +43,10 @@ type unitCtx struct {
 // an officer learns nothing about other units, whatever the period.
 func (s *Service) load(ctx context.Context, user auth.User, period, unit string) (*unitCtx, error) {
 	if !user.Role.Staff() {
-		return nil, domain.Forbiddenf("log in to see assessments")
+		return nil, domain.Errorf(domain.ErrForbidden, "wf.login", "log in to see assessments")
 	}
 	if user.Role == auth.Officer && user.Unit != unit {
-		return nil, domain.Forbiddenf("you may only see your own unit's assessment")
+		return nil, domain.Errorf(domain.ErrForbidden, "wf.own_unit", "you may only see your own unit's assessment")
 	}
 	u, err := s.Store.Unit(ctx, unit)
 	if err != nil {
@@ -69,11 +69,11 @@ func (s *Service) load(ctx context.Context, user auth.User, period, unit string)
 		}
 	}
 	if !acc.canView(unit) {
-		return nil, domain.Forbiddenf("unit %s is not assigned to you in period %s", unit, period)
+		return nil, domain.Errorf(domain.ErrForbidden, "wf.not_assigned", "unit %s is not assigned to you in period %s", unit, period)
 	}
 	fw, err := s.Store.Framework(ctx, period, u.Group)
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil, domain.NotFoundf("period %s has no criteria set for the group %s of unit %s", period, u.Group, unit)
+		return nil, domain.Errorf(domain.ErrNotFound, "wf.no_set", "period %s has no criteria set for the group %s of unit %s", period, u.Group, unit)
 	}
 	if err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func (s *Service) load(ctx context.Context, user auth.User, period, unit string)
 func (s *Service) phaseOpen(ctx context.Context, uc *unitCtx, stage scoring.Stage) error {
 	want := stagePhase[stage]
 	if uc.period.Phase != want {
-		return domain.Conflictf("the %s stage can only be changed while period %s is in the %s phase (it is in %s)",
+		return domain.Errorf(domain.ErrConflict, "wf.stage_phase", "the %s stage can only be changed while period %s is in the %s phase (it is in %s)",
 			stage, uc.period.Code, want, uc.period.Phase)
 	}
 	deadlines, err := s.Store.Deadlines(ctx, uc.period.Code)
@@ -94,7 +94,7 @@ func (s *Service) phaseOpen(ctx context.Context, uc *unitCtx, stage scoring.Stag
 		return err
 	}
 	if due, ok := deadlines[want]; ok && !s.now().Before(due) {
-		return domain.Conflictf("the deadline of the %s phase passed on %s", want, due.Format("2006-01-02 15:04 MST"))
+		return domain.Errorf(domain.ErrConflict, "wf.deadline_passed", "the deadline of the %s phase passed on %s", want, due.Format("2006-01-02 15:04 MST"))
 	}
 	return nil
 }
@@ -125,13 +125,13 @@ func (s *Service) SaveLeaf(ctx context.Context, user auth.User, req SaveRequest)
 	}
 	it := uc.fw.Item(req.Item)
 	if it == nil || !it.IsLeaf() {
-		return ScoreRecord{}, domain.NotFoundf("item %s is not a leaf of the criteria set %q", req.Item, uc.fw.Name)
+		return ScoreRecord{}, domain.Errorf(domain.ErrNotFound, "wf.item_not_leaf", "item %s is not a leaf of the criteria set %q", req.Item, uc.fw.Name)
 	}
 	if _, ok := stagePhase[req.Stage]; !ok {
-		return ScoreRecord{}, domain.Invalidf("stage %q must be self, appraisal, explanation or final", req.Stage)
+		return ScoreRecord{}, domain.Errorf(domain.ErrInvalid, "wf.stage_unknown", "stage %q must be self, appraisal, explanation or final", req.Stage)
 	}
 	if !uc.acc.canWrite(req.Unit, topField(it), req.Stage) {
-		return ScoreRecord{}, domain.Forbiddenf("your role (%s) does not write the %s stage of item %s for unit %s", user.Role, req.Stage, req.Item, req.Unit)
+		return ScoreRecord{}, domain.Errorf(domain.ErrForbidden, "wf.stage_forbidden", "your role (%s) does not write the %s stage of item %s for unit %s", user.Role, req.Stage, req.Item, req.Unit)
 	}
 	if err := s.phaseOpen(ctx, uc, req.Stage); err != nil {
 		return ScoreRecord{}, err
@@ -142,19 +142,19 @@ func (s *Service) SaveLeaf(ctx context.Context, user auth.User, req SaveRequest)
 			return ScoreRecord{}, err
 		}
 		if sub.Status == Submitted {
-			return ScoreRecord{}, domain.Conflictf("unit %s has submitted its self-assessment; withdraw it to make changes", req.Unit)
+			return ScoreRecord{}, domain.Errorf(domain.ErrConflict, "wf.submitted", "unit %s has submitted its self-assessment; withdraw it to make changes", req.Unit)
 		}
 	}
 	val := scoring.Value{NA: req.Points == nil}
 	if req.Points != nil {
 		val.Points = *req.Points
 		if err := uc.fw.CheckPoints(req.Item, val.Points); err != nil {
-			return ScoreRecord{}, domain.Invalidf("%v", err)
+			return ScoreRecord{}, pointsError(err)
 		}
 	}
 	comment := strings.TrimSpace(req.Comment)
 	if len([]rune(comment)) > 4000 {
-		return ScoreRecord{}, domain.Invalidf("the comment is longer than 4000 characters")
+		return ScoreRecord{}, domain.Errorf(domain.ErrInvalid, "wf.comment_long", "the comment is longer than 4000 characters")
 	}
 	records, err := s.Store.ScoreRecords(ctx, req.Period, req.Unit)
 	if err != nil {
@@ -167,8 +167,8 @@ func (s *Service) SaveLeaf(ctx context.Context, user auth.User, req SaveRequest)
 		}
 	}
 	if comment == "" {
-		if msg := reasonNeeded(req.Stage, val, byStage); msg != "" {
-			return ScoreRecord{}, domain.Invalidf("item %s: %s", req.Item, msg)
+		if why := reasonNeeded(req.Stage, val, byStage); why != "" {
+			return ScoreRecord{}, domain.Errorf(domain.ErrInvalid, "wf.reason."+why, "item %s: "+reasonTexts[why], req.Item)
 		}
 	}
 	expect := req.Version
@@ -176,7 +176,7 @@ func (s *Service) SaveLeaf(ctx context.Context, user auth.User, req SaveRequest)
 		// Without a version, only the user's own value may be overwritten:
 		// another person's value is never replaced unseen.
 		if cur.Author != user.Username {
-			return ScoreRecord{}, domain.Conflictf("item %s at stage %s was last set by %s (version %d); send the version you edited",
+			return ScoreRecord{}, domain.Errorf(domain.ErrConflict, "wf.stale", "item %s at stage %s was last set by %s (version %d); send the version you edited",
 				req.Item, req.Stage, cur.Author, cur.Version)
 		}
 		v := cur.Version
@@ -193,7 +193,25 @@ func (s *Service) SaveLeaf(ctx context.Context, user auth.User, req SaveRequest)
 	return ScoreRecord{Score: w.Score, Version: version, Author: user.Username, UpdatedAt: s.now()}, nil
 }
 
-// reasonNeeded says why a comment is required for a value, or "".
+// pointsError is the criteria set's refusal of points as a domain error
+// that pages can say in the reader's language.
+func pointsError(err error) error {
+	var pe *scoring.PointsError
+	if errors.As(err, &pe) {
+		return domain.Errorf(domain.ErrInvalid, "wf.points."+pe.Problem, pe.Format, pe.Args...)
+	}
+	return domain.Invalidf("%v", err)
+}
+
+// reasonTexts are the reasons a comment is required, in English.
+var reasonTexts = map[string]string{
+	"appraisal":   "a reason is required when the appraised points differ from the self-assessment",
+	"explanation": "an explanation is required to contest the appraisal",
+	"final":       "a reason is required when the final points differ from the previous round",
+}
+
+// reasonNeeded says why a comment is required for a value (a key of
+// reasonTexts), or "".
 func reasonNeeded(stage scoring.Stage, val scoring.Value, byStage map[scoring.Stage]ScoreRecord) string {
 	differs := func(prev scoring.Stage) bool {
 		r, ok := byStage[prev]
@@ -205,17 +223,17 @@ func reasonNeeded(stage scoring.Stage, val scoring.Value, byStage map[scoring.St
 	switch stage {
 	case scoring.StageAppraisal:
 		if differs(scoring.StageSelf) {
-			return "a reason is required when the appraised points differ from the self-assessment"
+			return "appraisal"
 		}
 	case scoring.StageExplanation:
-		return "an explanation is required to contest the appraisal"
+		return "explanation"
 	case scoring.StageFinal:
 		prev := scoring.StageAppraisal
 		if _, ok := byStage[prev]; !ok {
 			prev = scoring.StageSelf
 		}
 		if differs(prev) {
-			return "a reason is required when the final points differ from the previous round"
+			return "final"
 		}
 	}
 	return ""

@@ -20,14 +20,14 @@ func (s *Service) Submit(ctx context.Context, user auth.User, period, unit strin
 		return Submission{}, err
 	}
 	if a.Submission.Status == Submitted {
-		return Submission{}, domain.Conflictf("unit %s has already submitted its self-assessment", unit)
+		return Submission{}, domain.Errorf(domain.ErrConflict, "wf.already_submitted", "unit %s has already submitted its self-assessment", unit)
 	}
 	if len(a.Missing) > 0 {
 		codes := make([]string, len(a.Missing))
 		for i, n := range a.Missing {
 			codes[i] = n.Item.Code
 		}
-		return Submission{}, domain.Invalidf("%d items are not ready: %s", len(codes), strings.Join(codes, ", "))
+		return Submission{}, domain.Errorf(domain.ErrInvalid, "wf.not_ready", "%d items are not ready: %s", len(codes), strings.Join(codes, ", "))
 	}
 	sub := a.Submission
 	sub.Status, sub.SubmittedAt, sub.SubmittedBy, sub.Count = Submitted, s.now(), user.Username, sub.Count+1
@@ -45,7 +45,7 @@ func (s *Service) Withdraw(ctx context.Context, user auth.User, period, unit str
 		return Submission{}, err
 	}
 	if a.Submission.Status != Submitted {
-		return Submission{}, domain.Conflictf("unit %s has not submitted its self-assessment", unit)
+		return Submission{}, domain.Errorf(domain.ErrConflict, "wf.not_submitted", "unit %s has not submitted its self-assessment", unit)
 	}
 	sub := a.Submission
 	sub.Status = Draft
@@ -59,7 +59,7 @@ func (s *Service) Withdraw(ctx context.Context, user auth.User, period, unit str
 // unit while the self-assessment phase is open.
 func (s *Service) ownSelfAssessment(ctx context.Context, user auth.User, period, unit string) (*Assessment, error) {
 	if user.Role != auth.Officer {
-		return nil, domain.Forbiddenf("only the unit's officers submit its self-assessment")
+		return nil, domain.Errorf(domain.ErrForbidden, "wf.submit_forbidden", "only the unit's officers submit its self-assessment")
 	}
 	a, err := s.Assessment(ctx, user, period, unit)
 	if err != nil {
@@ -87,10 +87,10 @@ var phaseOrder = func() map[domain.Phase]int {
 // committee's publication (Publish) makes a period published.
 func (s *Service) SetPhase(ctx context.Context, user auth.User, period string, phase domain.Phase) (domain.Period, error) {
 	if user.Role != auth.Admin {
-		return domain.Period{}, domain.Forbiddenf("only the secretariat moves a period between phases")
+		return domain.Period{}, domain.Errorf(domain.ErrForbidden, "wf.phase_forbidden", "only the secretariat moves a period between phases")
 	}
 	if _, ok := phaseOrder[phase]; !ok {
-		return domain.Period{}, domain.Invalidf("phase %q must be one of draft, self_assessment, appraisal, explanation, final_appraisal, published", phase)
+		return domain.Period{}, domain.Errorf(domain.ErrInvalid, "wf.phase_unknown", "phase %q must be one of draft, self_assessment, appraisal, explanation, final_appraisal, published", phase)
 	}
 	p, err := s.Store.Period(ctx, period)
 	if err != nil {
@@ -98,9 +98,9 @@ func (s *Service) SetPhase(ctx context.Context, user auth.User, period string, p
 	}
 	switch {
 	case p.Phase == domain.PhasePublished:
-		return p, domain.Conflictf("period %s is published; its result never changes (a correction is a new publication)", period)
+		return p, domain.Errorf(domain.ErrConflict, "wf.published_frozen", "period %s is published; its result never changes (a correction is a new publication)", period)
 	case phase == domain.PhasePublished:
-		return p, domain.Conflictf("period %s is published by the steering committee's decision (POST /api/v1/periods/%s/publication), not by a phase change", period, period)
+		return p, domain.Errorf(domain.ErrConflict, "wf.publish_by_decision", "period %s is published by the steering committee's decision (POST /api/v1/periods/%s/publication), not by a phase change", period, period)
 	case phase == p.Phase:
 		return p, nil
 	}
@@ -115,13 +115,13 @@ func (s *Service) SetPhase(ctx context.Context, user auth.User, period string, p
 // removes it.
 func (s *Service) SetDeadline(ctx context.Context, user auth.User, period string, phase domain.Phase, at time.Time) error {
 	if user.Role != auth.Admin {
-		return domain.Forbiddenf("only the secretariat sets deadlines")
+		return domain.Errorf(domain.ErrForbidden, "wf.deadline_forbidden", "only the secretariat sets deadlines")
 	}
 	if phase == domain.PhaseDraft || phase == domain.PhasePublished {
-		return domain.Invalidf("the %s phase has no deadline", phase)
+		return domain.Errorf(domain.ErrInvalid, "wf.no_deadline", "the %s phase has no deadline", phase)
 	}
 	if _, ok := phaseOrder[phase]; !ok {
-		return domain.Invalidf("unknown phase %q", phase)
+		return domain.Errorf(domain.ErrInvalid, "wf.phase_unknown_short", "unknown phase %q", phase)
 	}
 	if _, err := s.Store.Period(ctx, period); err != nil {
 		return err
@@ -133,14 +133,14 @@ func (s *Service) SetDeadline(ctx context.Context, user auth.User, period string
 // assessment pages.
 func (s *Service) Remind(ctx context.Context, user auth.User, period string, units []string, message string) (int, error) {
 	if user.Role != auth.Admin {
-		return 0, domain.Forbiddenf("only the secretariat sends reminders")
+		return 0, domain.Errorf(domain.ErrForbidden, "wf.remind_forbidden", "only the secretariat sends reminders")
 	}
 	message = strings.TrimSpace(message)
 	if message == "" || len([]rune(message)) > 2000 {
-		return 0, domain.Invalidf("the reminder must have 1 to 2000 characters")
+		return 0, domain.Errorf(domain.ErrInvalid, "wf.remind_length", "the reminder must have 1 to 2000 characters")
 	}
 	if len(units) == 0 {
-		return 0, domain.Invalidf("choose at least one unit")
+		return 0, domain.Errorf(domain.ErrInvalid, "wf.remind_units", "choose at least one unit")
 	}
 	if _, err := s.Store.Period(ctx, period); err != nil {
 		return 0, err
@@ -185,10 +185,10 @@ func (s *Service) Audit(ctx context.Context, user auth.User, period, unit string
 // secretariat). Units and fields must exist.
 func (s *Service) SetAssignments(ctx context.Context, user auth.User, period string, appraiser auth.User, as []Assignment) error {
 	if user.Role != auth.Admin {
-		return domain.Forbiddenf("only the secretariat assigns appraisers")
+		return domain.Errorf(domain.ErrForbidden, "wf.assign_forbidden", "only the secretariat assigns appraisers")
 	}
 	if appraiser.Role != auth.Appraiser {
-		return domain.Invalidf("%s is not an appraiser", appraiser.Username)
+		return domain.Errorf(domain.ErrInvalid, "wf.not_appraiser", "%s is not an appraiser", appraiser.Username)
 	}
 	if _, err := s.Store.Period(ctx, period); err != nil {
 		return err
