@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,7 +41,7 @@ func (s *Store) RecordInputs(ctx context.Context, rows []domain.Input, author st
 		return nil
 	}
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		_, _, err := s.writeInputs(tx, rows, author, "import", "")
+		_, err := s.writeInputs(tx, rows, author, "import", "")
 		return err
 	})
 	return wrap("record inputs", err)
@@ -50,27 +49,41 @@ func (s *Store) RecordInputs(ctx context.Context, rows []domain.Input, author st
 
 // writeInputs upserts inputs as RecordInputs describes, the change log
 // entries carrying source and reason. It returns how many distinct values
-// the rows hold and how many of them changed.
-func (s *Store) writeInputs(tx *gorm.DB, rows []domain.Input, author, source, reason string) (distinctValues, changed int, err error) {
+// the rows hold.
+func (s *Store) writeInputs(tx *gorm.DB, rows []domain.Input, author, source, reason string) (int, error) {
 	if len(rows) == 0 {
-		return 0, 0, nil
+		return 0, nil
 	}
+	current, err := s.lockInputs(tx, rows)
+	if err != nil {
+		return 0, err
+	}
+	return s.applyInputs(tx, current, rows, author, source, reason)
+}
+
+// lockInputs checks the rows' units, creates missing periods, and loads
+// the units' stored inputs under the same lock as points: a unit's writers
+// wait for each other, so that each logs the value the other wrote as the
+// old one.
+func (s *Store) lockInputs(tx *gorm.DB, rows []domain.Input) (map[inputKey]*inputRow, error) {
 	periods, units := distinct(rows, func(r domain.Input) (string, string) { return r.Period, r.Unit })
 	if err := checkUnits(tx, units); err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	if err := s.ensurePeriods(tx, periods); err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	// The same lock as points: a unit's writers wait for each other, so that
-	// each logs the value the other wrote as the old one.
 	if err := s.lockUnits(tx, periods, units); err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	current, err := storedInputs(tx, periods, units)
-	if err != nil {
-		return 0, 0, err
-	}
+	return storedRows(tx, periods, units, inputRow.key)
+}
+
+// applyInputs writes rows over current, the stored inputs of their units
+// (loaded by lockInputs); current ends up holding the values as written.
+// A value that is new or differs from the stored one gets its version
+// increased and a change log entry; an equal one writes nothing.
+func (s *Store) applyInputs(tx *gorm.DB, current map[inputKey]*inputRow, rows []domain.Input, author, source, reason string) (int, error) {
 	now := s.now()
 	last := map[inputKey]domain.Input{}
 	var order []inputKey
@@ -108,32 +121,13 @@ func (s *Store) writeInputs(tx *gorm.DB, rows []domain.Input, author, source, re
 			DoUpdates: clause.AssignmentColumns([]string{"value", "author", "updated_at", "version"}),
 		}).CreateInBatches(upsert, s.batch).Error
 		if err != nil {
-			return 0, 0, err
+			return 0, err
 		}
 		if err := tx.CreateInBatches(changes, s.batch).Error; err != nil {
-			return 0, 0, err
+			return 0, err
 		}
 	}
-	return len(order), len(changes), nil
-}
-
-// storedInputs loads the stored inputs of the units in the periods.
-func storedInputs(tx *gorm.DB, periods, units []string) (map[inputKey]*inputRow, error) {
-	current := map[inputKey]*inputRow{}
-	for _, p := range periods {
-		err := inBatches(len(units), inListSize, func(lo, hi int) error {
-			var have []inputRow
-			err := tx.Where("period_code = ? AND unit_code IN ?", p, units[lo:hi]).Find(&have).Error
-			for i := range have {
-				current[have[i].key()] = &have[i]
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return current, nil
+	return len(order), nil
 }
 
 // SaveInput writes one measured input and appends the change log in one
@@ -147,23 +141,13 @@ func (s *Store) SaveInput(ctx context.Context, w workflow.InputWrite) (version i
 		return 0, domain.Invalidf("the period, unit and input name must not be empty")
 	}
 	k := inputKey{w.Period, w.Unit, w.Name}
+	rows := []domain.Input{w.Input}
 	err = s.transaction(ctx, func(tx *gorm.DB) error {
-		if err := checkUnits(tx, []string{w.Unit}); err != nil {
+		current, err := s.lockInputs(tx, rows)
+		if err != nil {
 			return err
 		}
-		if err := s.lockUnits(tx, []string{w.Period}, []string{w.Unit}); err != nil {
-			return err
-		}
-		var old inputRow
-		err := tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).
-			Where("period_code = ? AND unit_code = ? AND name = ?", k.period, k.unit, k.name).Take(&old).Error
-		var stored *inputRow
-		switch {
-		case err == nil:
-			stored = &old
-		case !errors.Is(err, gorm.ErrRecordNotFound):
-			return err
-		}
+		stored := current[k]
 		switch {
 		case w.Expect == nil:
 		case stored == nil && *w.Expect != 0:
@@ -172,16 +156,10 @@ func (s *Store) SaveInput(ctx context.Context, w workflow.InputWrite) (version i
 			return domain.Conflictf("input %s of unit %s was changed by %s at %s (version %d); reload and try again",
 				w.Name, w.Unit, stored.Author, stored.UpdatedAt.UTC().Format(time.DateTime+" UTC"), stored.Version)
 		}
-		if _, _, err := s.writeInputs(tx, []domain.Input{w.Input}, w.Author, w.Source, w.Reason); err != nil {
+		if _, err := s.applyInputs(tx, current, rows, w.Author, w.Source, w.Reason); err != nil {
 			return err
 		}
-		version = 1
-		if stored != nil {
-			version = stored.Version
-			if !stored.Value.Equal(w.Value) {
-				version++
-			}
-		}
+		version = current[k].Version
 		return nil
 	})
 	if err != nil {

@@ -233,13 +233,19 @@ func checkUnits(tx *gorm.DB, codes []string) error {
 
 // storedScores loads the stored values of the units in the periods.
 func storedScores(tx *gorm.DB, periods, units []string) (map[scoreKey]*scoreRow, error) {
-	current := map[scoreKey]*scoreRow{}
+	return storedRows(tx, periods, units, scoreRow.key)
+}
+
+// storedRows loads the rows (of a table with period and unit codes) of the
+// units in the periods, by key.
+func storedRows[R any, K comparable](tx *gorm.DB, periods, units []string, key func(R) K) (map[K]*R, error) {
+	current := map[K]*R{}
 	for _, p := range periods {
 		err := inBatches(len(units), inListSize, func(lo, hi int) error {
-			var have []scoreRow
+			var have []R
 			err := tx.Where("period_code = ? AND unit_code IN ?", p, units[lo:hi]).Find(&have).Error
 			for i := range have {
-				current[have[i].key()] = &have[i]
+				current[key(have[i])] = &have[i]
 			}
 			return err
 		})

@@ -80,7 +80,7 @@ func (s *Store) ImportStatistics(ctx context.Context, im StatisticsImport, autho
 				res.SetsInstalled = append(res.SetsInstalled, set.Framework.Period+" "+set.Framework.Group)
 			}
 		}
-		n, _, err := s.writeInputs(tx, im.Inputs, author, "import", "")
+		n, err := s.writeInputs(tx, im.Inputs, author, "import", "")
 		res.Inputs = n
 		return err
 	})
