@@ -281,7 +281,7 @@ func validFilter(f string) string {
 // assessmentView builds the page; overlay holds what a failed save keeps.
 func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay map[string]leafOverlay, topError string) (assessmentPage, error) {
 	ctx, l, u := c.Request().Context(), s.locale(c), currentUser(c)
-	changes, err := s.workflow.Audit(ctx, u, a.Period.Code, a.Unit.Code)
+	log, err := s.workflow.Audit(ctx, u, a.Period.Code, a.Unit.Code)
 	if err != nil {
 		return assessmentPage{}, err
 	}
@@ -353,20 +353,20 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 		p.InputReason = "work.assess.input_reason"
 	}
 
-	inputChanges, err := s.workflow.InputAudit(ctx, u, a.Period.Code, a.Unit.Code)
-	if err != nil {
-		return assessmentPage{}, err
-	}
 	history := map[string][]changeView{}
-	for _, ch := range visibleChanges(changes, stages) {
+	for _, ch := range visibleChanges(log.Points, stages) {
 		history[ch.Item] = append(history[ch.Item], newChangeView(l, ch))
 	}
 	// A computed leaf's history is that of the inputs it reads.
-	for _, ch := range inputChanges {
-		for _, it := range a.Framework.Leaves() {
-			if it.Method.Computed() && slices.Contains(it.Inputs(), ch.Name) {
-				history[it.Code] = append(history[it.Code], newInputChangeView(l, ch))
-			}
+	readers := map[string][]string{} // input → leaves
+	for _, it := range a.Framework.Leaves() {
+		for _, name := range it.Inputs() {
+			readers[name] = append(readers[name], it.Code)
+		}
+	}
+	for _, ch := range log.Inputs {
+		for _, leaf := range readers[ch.Name] {
+			history[leaf] = append(history[leaf], newInputChangeView(l, ch))
 		}
 	}
 	counts := map[string]int{}

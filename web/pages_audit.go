@@ -33,14 +33,11 @@ func (s *server) auditPage(c echo.Context) error {
 	ctx, l, u := c.Request().Context(), s.locale(c), currentUser(c)
 	period, unit := c.Param("period"), c.Param("unit")
 	// Audit checks that the user may see the unit, before anything is read.
-	changes, err := s.workflow.Audit(ctx, u, period, unit)
+	log, err := s.workflow.Audit(ctx, u, period, unit)
 	if err != nil {
 		return err
 	}
-	inputChanges, err := s.workflow.InputAudit(ctx, u, period, unit)
-	if err != nil {
-		return err
-	}
+	changes, inputChanges := log.Points, log.Inputs
 	p, err := s.workflow.Store.Period(ctx, period)
 	if err != nil {
 		return err

@@ -391,15 +391,11 @@ func valueText(v *scoring.Value) string {
 // ?format=csv it is a CSV download.
 func (s *server) apiAudit(c echo.Context) error {
 	ctx, u := c.Request().Context(), currentUser(c)
-	changes, err := s.workflow.Audit(ctx, u, c.Param("period"), c.Param("unit"))
+	log, err := s.workflow.Audit(ctx, u, c.Param("period"), c.Param("unit"))
 	if err != nil {
 		return err
 	}
-	inputs, err := s.workflow.InputAudit(ctx, u, c.Param("period"), c.Param("unit"))
-	if err != nil {
-		return err
-	}
-	entries := mergeAudit(changes, inputs)
+	entries := mergeAudit(log.Points, log.Inputs)
 	if c.QueryParam("format") == "csv" {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)

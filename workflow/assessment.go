@@ -144,7 +144,7 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 			a.Editable = st
 		}
 	}
-	a.InputsEditable = s.inputsOpen(ctx, uc, user) == nil
+	a.InputsEditable = s.inputsOpen(ctx, uc, user, &sub) == nil
 
 	data := scoring.UnitData{Code: unit, Name: uc.unit.Name, Points: map[string]scoring.StageValues{}, Inputs: map[string]scoring.Decimal{},
 		Surveys: ratios}

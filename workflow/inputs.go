@@ -45,8 +45,9 @@ func readers(fw *scoring.Framework, name string) []*scoring.Item {
 }
 
 // inputsOpen checks that the user may type the unit's inputs now: a 403
-// error for a role that never does, a 409 one outside its time.
-func (s *Service) inputsOpen(ctx context.Context, uc *unitCtx, user auth.User) error {
+// error for a role that never does, a 409 one outside its time. sub is the
+// unit's submission when the caller has read it already, else nil.
+func (s *Service) inputsOpen(ctx context.Context, uc *unitCtx, user auth.User, sub *Submission) error {
 	switch user.Role {
 	case auth.Officer:
 		if user.Unit != uc.unit.Code {
@@ -55,9 +56,12 @@ func (s *Service) inputsOpen(ctx context.Context, uc *unitCtx, user auth.User) e
 		if err := s.phaseOpen(ctx, uc, scoring.StageSelf); err != nil {
 			return err
 		}
-		sub, err := s.Store.Submission(ctx, uc.period.Code, uc.unit.Code)
-		if err != nil {
-			return err
+		if sub == nil {
+			read, err := s.Store.Submission(ctx, uc.period.Code, uc.unit.Code)
+			if err != nil {
+				return err
+			}
+			sub = &read
 		}
 		if sub.Status == Submitted {
 			return domain.Errorf(domain.ErrConflict, "wf.input.submitted", "unit %s has submitted its self-assessment; withdraw it to change its inputs", uc.unit.Code)
@@ -87,7 +91,7 @@ func (s *Service) SaveInput(ctx context.Context, user auth.User, req InputReques
 	if len(readers(uc.fw, req.Name)) == 0 {
 		return InputRecord{}, domain.Errorf(domain.ErrNotFound, "wf.input.unknown", "no leaf of the criteria set %q reads an input named %q", uc.fw.Name, req.Name)
 	}
-	if err := s.inputsOpen(ctx, uc, user); err != nil {
+	if err := s.inputsOpen(ctx, uc, user, nil); err != nil {
 		return InputRecord{}, err
 	}
 	switch {
@@ -142,13 +146,4 @@ func (s *Service) SaveInput(ctx context.Context, user auth.User, req InputReques
 		return InputRecord{}, err
 	}
 	return InputRecord{Input: w.Input, Version: version, Author: user.Username, UpdatedAt: s.now()}, nil
-}
-
-// InputAudit returns the change log of a unit's inputs, for anyone who may
-// see the unit's assessment.
-func (s *Service) InputAudit(ctx context.Context, user auth.User, period, unit string) ([]domain.InputChange, error) {
-	if _, err := s.load(ctx, user, period, unit); err != nil {
-		return nil, err
-	}
-	return s.Store.InputChanges(ctx, period, unit)
 }

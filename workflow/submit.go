@@ -158,16 +158,27 @@ func (s *Service) Remind(ctx context.Context, user auth.User, period string, uni
 	return len(units), nil
 }
 
-// Audit returns every change to the unit's points in the period, oldest
-// first, for the staff who may see the unit.
-func (s *Service) Audit(ctx context.Context, user auth.User, period, unit string) ([]domain.Change, error) {
+// AuditLog is a unit's change logs in a period, each oldest first.
+type AuditLog struct {
+	Points []domain.Change
+	Inputs []domain.InputChange
+}
+
+// Audit returns every change to the unit's points and measured inputs in
+// the period, for the staff who may see the unit; a unit's officers do not
+// see the changes of a council round still under way.
+func (s *Service) Audit(ctx context.Context, user auth.User, period, unit string) (AuditLog, error) {
 	uc, err := s.load(ctx, user, period, unit)
 	if err != nil {
-		return nil, err
+		return AuditLog{}, err
 	}
 	changes, err := s.Store.Changes(ctx, period, unit)
 	if err != nil {
-		return nil, err
+		return AuditLog{}, err
+	}
+	inputs, err := s.Store.InputChanges(ctx, period, unit)
+	if err != nil {
+		return AuditLog{}, err
 	}
 	if hidden := hiddenStage(user.Role, uc.period.Phase); hidden != "" {
 		kept := changes[:0]
@@ -178,7 +189,7 @@ func (s *Service) Audit(ctx context.Context, user auth.User, period, unit string
 		}
 		changes = kept
 	}
-	return changes, nil
+	return AuditLog{Points: changes, Inputs: inputs}, nil
 }
 
 // SetAssignments replaces an appraiser's assignments in a period (the
