@@ -95,7 +95,9 @@ const maxDepth = 8
 // WriteWorkbook writes the period's workbook: per group a summary sheet
 // laid out as a published appendix and a chart sheet, a sheet per unit
 // with its criteria tree and every stage's points and comments, the survey
-// sheets and the programme targets sheet.
+// sheets and the programme targets sheet. It drops each unit's recorded
+// values (wd's Group.Data) once the unit's sheet is written, so that a
+// workbook of thousands of units never holds both: wd serves one workbook.
 func WriteWorkbook(w io.Writer, wd *WorkbookData) error {
 	f := excelize.NewFile()
 	defer f.Close()

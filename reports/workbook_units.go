@@ -39,7 +39,7 @@ func writeUnits(st styles, wd *WorkbookData, units []unitSheet) error {
 			for u := range next {
 				if err := writeUnit(u.sw, st, wd, u.g, u.r); err != nil {
 					errs <- err
-					for range next { // drain: the other workers stop too
+					for range next { // take the rest so the feeder never blocks
 					}
 					return
 				}

@@ -98,7 +98,7 @@ func TestInputsWhoAndWhen(t *testing.T) {
 		want  int
 	}{
 		{"the unit's officer in self-assessment", domain.PhaseSelfAssessment, "officer1", "on_time", map[string]any{"value": 95}, 200},
-		{"a decimal comma is not JSON: a string holding a number is accepted", domain.PhaseSelfAssessment, "officer1", "received", map[string]any{"value": "120"}, 200},
+		{"a string holding a number is accepted", domain.PhaseSelfAssessment, "officer1", "received", map[string]any{"value": "120"}, 200},
 		{"another unit's officer", domain.PhaseSelfAssessment, "officer2", "on_time", map[string]any{"value": 1}, 403},
 		{"an appraiser", domain.PhaseSelfAssessment, "appraiser", "on_time", map[string]any{"value": 1, "reason": "x"}, 403},
 		{"the committee", domain.PhaseSelfAssessment, "committee", "on_time", map[string]any{"value": 1, "reason": "x"}, 403},

@@ -70,9 +70,11 @@ func cmdServe(e *env, args []string) error {
 	}
 	// Pages and the API compute results through one cache, checked
 	// against a cheap stamp of the data on every request: a page asked
-	// again for unchanged data is not read and scored again. (The workbook
-	// has its own uncached service: it drops values as it writes them.)
-	published := &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}, Cache: results.NewCache(64)}
+	// again for unchanged data is not read and scored again. Sixteen
+	// groups' results (a period and the one before, for a few groups and
+	// stages) are held; a 200-unit group's take about 13 MB. (The workbook
+	// computes its own: a download need not keep a whole province cached.)
+	published := &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}, Cache: results.NewCache(16)}
 	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure, TrustProxy: *trustProxy}, web.Deps{
 		Catalog: st,
 		// Published periods are computed from their frozen snapshot.
