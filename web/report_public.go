@@ -94,12 +94,16 @@ func (s *server) openData(c echo.Context) (*results.Output, *reports.OpenData, d
 }
 
 func (s *server) openDataCSV(c echo.Context) error {
+	opt, header, err := s.csvDownload(c)
+	if err != nil {
+		return err
+	}
 	out, od, period, err := s.openData(c)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := od.WriteCSV(&buf, out); err != nil {
+	if err := od.WriteCSV(&buf, out, opt, header); err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="chi-so-cchc-`+period.Code+`.csv"`)
