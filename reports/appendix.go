@@ -93,6 +93,9 @@ type AppendixRow struct {
 	Mismatch bool
 }
 
+// blank is a draft's placeholder for what is filled in on signing.
+const blank = "……"
+
 // headingBudget is the most characters a field's heading keeps before it
 // is abbreviated: about six lines of a narrow column.
 const headingBudget = 30
@@ -113,9 +116,11 @@ func NewAppendix(out *results.Output, groupNames map[string]string, pub *workflo
 	}
 	if a.Draft {
 		a.Watermark = label("appendix.watermark")
-		a.Number = label("appendix.number", "        /"+suffix)
+		// Dots mark what is filled in on signing (spaces would not survive
+		// wrapping).
+		a.Number = label("appendix.number", blank+"/"+suffix)
 		a.PlaceDate = placeDate(cfg.Place, time.Time{}, now.Year())
-		a.Attached = label("appendix.attached", "      /"+suffix, fmt.Sprintf("     /     /%d", now.Year()), cfg.IssuerName)
+		a.Attached = label("appendix.attached", blank+"/"+suffix, fmt.Sprintf("%s/%s/%d", blank, blank, now.Year()), cfg.IssuerName)
 	} else {
 		a.Number = label("appendix.number", a.DecisionNo)
 		a.PlaceDate = placeDate(cfg.Place, a.DecisionDate, now.Year())

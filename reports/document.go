@@ -102,7 +102,7 @@ func (c DocumentConfig) Check() error {
 // 05 tháng 02 năm 2026"); a draft leaves the date blank to be filled in.
 func placeDate(place string, d time.Time, draftYear int) string {
 	if d.IsZero() {
-		return fmt.Sprintf("%s, ngày      tháng      năm %d", place, draftYear)
+		return fmt.Sprintf("%s, ngày %s tháng %s năm %d", place, blank, blank, draftYear)
 	}
 	month := fmt.Sprint(int(d.Month()))
 	if d.Month() <= 2 {

@@ -182,7 +182,9 @@ func (p *pdfWriter) newPage() {
 		p.setFont(faceRegular, 13)
 		p.text(marginLeft, 8*mm, p.textWidth(), alignCenter, fmt.Sprint(p.page))
 	}
-	p.y = marginTop
+	// Readers measure a line from the font's full ascent, a little above
+	// the line box: start low enough for it to stay inside the margin.
+	p.y = marginTop + 3
 	if p.onPage != nil && p.err == nil {
 		p.err = p.onPage()
 	}
