@@ -302,3 +302,21 @@ func appendixKey(ag AppendixGroup, f *scoring.Framework, gap scoring.Decimal) []
 	}
 	return key
 }
+
+// RecipientLines are the "Nơi nhận" lines as printed: a dash before each,
+// a semicolon after each but the last, which ends with a full stop.
+func (a *Appendix) RecipientLines() []string {
+	out := make([]string, len(a.Config.Recipients))
+	for i, r := range a.Config.Recipients {
+		end := ";"
+		if i == len(a.Config.Recipients)-1 {
+			end = "."
+		}
+		out[i] = "- " + r + end
+	}
+	return out
+}
+
+// LastIssuerLine reports whether the i-th line of the issuing body is its
+// last, the one printed in bold.
+func (a *Appendix) LastIssuerLine(i int) bool { return i == len(a.Config.Issuer)-1 }

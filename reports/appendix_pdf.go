@@ -120,14 +120,13 @@ func writeSignature(p *pdfWriter, a *Appendix) {
 	p.text(marginLeft, y, leftW, alignLeft, a.RecipientsHeading)
 	y += lineHeight(12)
 	p.setFont(faceRegular, sizeRecipient)
-	for i, r := range a.Config.Recipients {
-		end := ";"
-		if i == len(a.Config.Recipients)-1 {
-			end = "."
+	for _, r := range a.RecipientLines() {
+		for _, line := range p.wrap(r, leftW-10) {
+			p.text(marginLeft, y, leftW-10, alignLeft, line)
+			y += lineHeight(sizeRecipient)
 		}
-		p.text(marginLeft, y, leftW, alignLeft, "- "+r+end)
-		y += lineHeight(sizeRecipient)
 	}
+	recipEnd := y
 	y = p.y
 	p.setFont(faceBold, sizeHeading)
 	for _, line := range a.Config.SignerTitle {
@@ -136,5 +135,5 @@ func writeSignature(p *pdfWriter, a *Appendix) {
 	}
 	y += 70
 	p.text(rightX, y, rightW, alignCenter, a.Config.SignerName)
-	p.y = max(y+lineHeight(sizeHeading), p.y+recipH)
+	p.y = max(y+lineHeight(sizeHeading), recipEnd)
 }
