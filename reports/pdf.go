@@ -1,17 +1,15 @@
 package reports
 
 import (
-	"embed"
 	"fmt"
 	"strings"
 
 	"github.com/signintech/gopdf"
+
+	"github.com/parindex/parindex/internal/fonts"
 )
 
-//go:embed fonts/*.ttf
-var fontFiles embed.FS
-
-// The faces of the documents' font (see fonts/README.md).
+// The faces of the documents' font, by their names in the PDF.
 const (
 	faceRegular    = "serif"
 	faceBold       = "serif-bold"
@@ -21,11 +19,14 @@ const (
 
 // faceFiles are registered in this order, so that the same document
 // always makes the same bytes.
-var faceFiles = []struct{ face, file string }{
-	{faceRegular, "fonts/LiberationSerif-Regular.ttf"},
-	{faceBold, "fonts/LiberationSerif-Bold.ttf"},
-	{faceItalic, "fonts/LiberationSerif-Italic.ttf"},
-	{faceBoldItalic, "fonts/LiberationSerif-BoldItalic.ttf"},
+var faceFiles = []struct {
+	face string
+	file fonts.Face
+}{
+	{faceRegular, fonts.Regular},
+	{faceBold, fonts.Bold},
+	{faceItalic, fonts.Italic},
+	{faceBoldItalic, fonts.BoldItalic},
 }
 
 // Page geometry in points: A4 landscape with the margins of Decree
@@ -57,9 +58,9 @@ func newPDFWriter(watermark string) (*pdfWriter, error) {
 	gp := &gopdf.GoPdf{}
 	gp.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4Landscape, Unit: gopdf.UnitPT})
 	for _, f := range faceFiles {
-		data, err := fontFiles.ReadFile(f.file)
+		data, err := fonts.Data(f.file)
 		if err != nil {
-			return nil, fmt.Errorf("reports: font %s: %w", f.file, err)
+			return nil, fmt.Errorf("reports: %w", err)
 		}
 		if err := gp.AddTTFFontData(f.face, data); err != nil {
 			return nil, fmt.Errorf("reports: font %s: %w", f.file, err)
