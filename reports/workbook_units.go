@@ -212,13 +212,13 @@ func writeUnit(sw *excelize.StreamWriter, st styles, wd *WorkbookData, g *result
 				case v.NA:
 					cells[4+i] = excelize.Cell{StyleID: st.center, Value: na}
 				default:
-					cells[4+i] = excelize.Cell{StyleID: st.two, Value: sg * num(v.Points)}
+					cells[4+i] = excelize.Cell{StyleID: st.two, Value: signedNum(sg, v.Points)}
 				}
 			}
 			if n.NA && !n.Max.IsPositive() {
 				cells[8] = excelize.Cell{StyleID: st.center, Value: na}
 			} else {
-				cells[8] = excelize.Cell{StyleID: twoSt, Value: sg * num(n.Points)}
+				cells[8] = excelize.Cell{StyleID: twoSt, Value: signedNum(sg, n.Points)}
 			}
 			byStageComment := comments[it.Code]
 			lines := max(lineCount(plain, widths[0], it.Code), lineCount(plain, widths[1]-float64(min(depth, maxDepth-1))*1.3, it.Name),
@@ -281,4 +281,13 @@ func total0(widths [len(unitWidths)]float64) float64 {
 		t += w
 	}
 	return t
+}
+
+// signedNum is a published value with a sign; zero stays 0, never −0.
+func signedNum(sg float64, d scoring.Decimal) float64 {
+	v := num(d)
+	if v == 0 {
+		return 0
+	}
+	return sg * v
 }
