@@ -85,8 +85,16 @@ func writeCharts(f *excelize.File, st styles, sheet, summary string, g results.G
 	if n == 0 {
 		return nil
 	}
-	// The ranking starts a page of its own, below the grade chart.
-	at := row + 1 + gradeChartHeight/20 + 2
+	// The ranking starts a page of its own, below the grade chart. The rows
+	// the grade chart covers get an explicit height (15 pt, 20 pixels):
+	// spreadsheets size unset rows from their own default font, and a
+	// chart taller than its rows would cross the page break.
+	at := row + 1 + gradeChartHeight/20 + 3
+	for r := row + 1; r < at; r++ {
+		if err := f.SetRowHeight(sheet, r, 15); err != nil {
+			return err
+		}
+	}
 	if err := f.InsertPageBreak(sheet, cell(1, at)); err != nil {
 		return fmt.Errorf("reports: page break: %w", err)
 	}

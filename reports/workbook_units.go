@@ -221,7 +221,11 @@ func writeUnit(sw *excelize.StreamWriter, st styles, wd *WorkbookData, g *result
 				cells[8] = excelize.Cell{StyleID: twoSt, Value: signedNum(sg, n.Points)}
 			}
 			byStageComment := comments[it.Code]
-			lines := max(lineCount(plain, widths[0], it.Code), lineCount(plain, widths[1]-float64(min(depth, maxDepth-1))*1.3, it.Name),
+			nameFace := plain
+			if !it.IsLeaf() {
+				nameFace = boldPlain
+			}
+			lines := max(lineCount(nameFace, widths[0], it.Code), lineCount(nameFace, widths[1]-float64(min(depth, maxDepth-1))*2, it.Name),
 				lineCount(plain, widths[2], method))
 			for i, stage := range unitStages {
 				// An empty comment is a bordered cell with no value: nil

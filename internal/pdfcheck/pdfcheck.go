@@ -98,14 +98,18 @@ func Pages(t testing.TB, pdf string) int {
 	return n
 }
 
-// Overlaps lists the pairs of words on a page whose boxes overlap by more
-// than a sliver: text printed over other text.
+// Overlaps lists the pairs of words on a page printed over each other:
+// their boxes overlap across more than a sliver and over more than half
+// the height of the smaller one. (The boxes of two lines of one paragraph
+// touch: a reader's box is the font's full height, a little more than the
+// distance between lines.)
 func Overlaps(p Page) []string {
 	var out []string
 	const slack = 0.8
 	for i, a := range p.Words {
 		for _, b := range p.Words[i+1:] {
-			if a.XMin+slack < b.XMax && b.XMin+slack < a.XMax && a.YMin+slack < b.YMax && b.YMin+slack < a.YMax {
+			dy := min(a.YMax, b.YMax) - max(a.YMin, b.YMin)
+			if a.XMin+slack < b.XMax && b.XMin+slack < a.XMax && dy > 0.5*min(a.YMax-a.YMin, b.YMax-b.YMin) {
 				out = append(out, fmt.Sprintf("%q at (%.0f,%.0f) and %q at (%.0f,%.0f)", a.Text, a.XMin, a.YMin, b.Text, b.XMin, b.YMin))
 			}
 		}
