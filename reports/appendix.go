@@ -145,9 +145,9 @@ func periodWords(p string) string {
 	return label("appendix.period", p)
 }
 
-// fieldSign is +1 for a bonus field, −1 for a penalty field, 0 otherwise
-// (a regular field, or extras of both kinds).
-func fieldSign(it *scoring.Item) int {
+// FieldSign is +1 for a bonus field, −1 for a penalty field, 0 otherwise
+// (a regular field, or extras of both kinds): how a field's points count.
+func FieldSign(it *scoring.Item) int {
 	if !it.Extra() {
 		return 0
 	}
@@ -186,7 +186,7 @@ func newAppendixGroup(n int, g results.Group, name string) AppendixGroup {
 		ag.Head.RankChange = label("appendix.col.rank_change", periodLower(g.Previous))
 	}
 	for _, it := range f.Items {
-		fd := AppendixField{Code: it.Code, Name: it.Name, Max: it.Max, Sign: fieldSign(it)}
+		fd := AppendixField{Code: it.Code, Name: it.Name, Max: it.Max, Sign: FieldSign(it)}
 		short, abbr := shortName(it.Name, headingBudget)
 		fd.Heading, fd.Abbreviated = it.Code+". "+short, abbr
 		switch fd.Sign {

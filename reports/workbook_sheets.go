@@ -18,8 +18,13 @@ func writeSurvey(f *excelize.File, st styles, sheet string, sv SurveySheet) erro
 		return fmt.Errorf("reports: stream %s: %w", sheet, err)
 	}
 	last := 6 + len(sv.Elements)
-	_ = sw.SetColWidth(1, 1, 12)
-	_ = sw.SetColWidth(2, 2, 40)
+	codes, names := []string{label("col.code")}, []string{}
+	for _, u := range sv.Units {
+		codes, names = append(codes, u.Unit), append(names, u.Name)
+	}
+	codeW, nameW := fitChars(plain, 8, 24, codes...), fitChars(plain, 24, 44, names...)
+	_ = sw.SetColWidth(1, 1, codeW)
+	_ = sw.SetColWidth(2, 2, nameW)
 	_ = sw.SetColWidth(3, last, 14)
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 3, TopLeftCell: "C4", ActivePane: "bottomRight"}); err != nil {
 		return err
@@ -35,7 +40,18 @@ func writeSurvey(f *excelize.File, st styles, sheet string, sv SurveySheet) erro
 	for i := range sv.Elements {
 		header = append(header, hdr(st, sv.ElementNames[i]))
 	}
-	if err := sw.SetRow("A3", header, excelize.RowOpts{Height: 48}); err != nil {
+	headLines := 1
+	for i, h := range header {
+		w := 14.0
+		switch i {
+		case 0:
+			w = codeW
+		case 1:
+			w = nameW
+		}
+		headLines = max(headLines, lineCount(boldPlain, w, h.(excelize.Cell).Value.(string)))
+	}
+	if err := sw.SetRow("A3", header, excelize.RowOpts{Height: rowHeight(boldPlain, headLines)}); err != nil {
 		return err
 	}
 	row := 4
@@ -50,7 +66,8 @@ func writeSurvey(f *excelize.File, st styles, sheet string, sv SurveySheet) erro
 		for _, e := range u.Elements {
 			vals = append(vals, intervalCells(st, e, false)...)
 		}
-		if err := sw.SetRow(cell(1, row), vals); err != nil {
+		h := rowHeight(plain, max(lineCount(plain, codeW, u.Unit), lineCount(plain, nameW, u.Name)))
+		if err := sw.SetRow(cell(1, row), vals, excelize.RowOpts{Height: h}); err != nil {
 			return err
 		}
 		row++

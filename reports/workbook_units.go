@@ -108,7 +108,7 @@ func unitColumnWidths(fw *scoring.Framework) [len(unitWidths)]float64 {
 // sign is −1 under a penalty (its points are subtracted), +1 otherwise.
 func sign(it *scoring.Item) int {
 	for p := it; p != nil; p = p.Parent {
-		if p.Method == scoring.Penalty || (!p.IsLeaf() && fieldSign(p) < 0) {
+		if p.Method == scoring.Penalty || (!p.IsLeaf() && FieldSign(p) < 0) {
 			return -1
 		}
 	}

@@ -458,6 +458,8 @@ func TestReportWorkbookSurveyMatchesResults(t *testing.T) {
 	const survey = "sipas-2026"
 	want, doc := surveyResults(t, c, survey)
 	sheets := sheetsAsCSV(t, book)
+	// The survey sheets' texts fit their cells too.
+	checkCellsFit(t, book)
 	sheet, ok := sheets["Khảo sát "+survey]
 	if !ok {
 		t.Fatalf("no survey sheet %q; sheets: %v", "Khảo sát "+survey, keys(sheets))
