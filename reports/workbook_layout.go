@@ -66,7 +66,7 @@ func lineCount(f face, chars float64, text string) int {
 	if text == "" {
 		return 1
 	}
-	return len(fonts.Lines(f.font(), f.size, columnPoints(chars)-cellPadding, text))
+	return fonts.LineCount(f.font(), f.size, columnPoints(chars)-cellPadding, text)
 }
 
 // lineHeight is the height of one line of a face in a spreadsheet row.

@@ -28,6 +28,14 @@ type unitSheet struct {
 // against its source; the workbook test runs under the race detector in
 // .ci/run).
 func writeUnits(st styles, wd *WorkbookData, units []unitSheet) error {
+	// Every unit of a group has the same layout: work it out once per
+	// set, before the workers share it (read only).
+	layouts := map[*scoring.Framework]*unitLayout{}
+	for _, u := range units {
+		if layouts[u.g.Framework] == nil {
+			layouts[u.g.Framework] = newUnitLayout(u.g.Framework)
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), len(units))
 	next := make(chan unitSheet)
 	errs := make(chan error, workers)
@@ -37,7 +45,7 @@ func writeUnits(st styles, wd *WorkbookData, units []unitSheet) error {
 		go func() {
 			defer wg.Done()
 			for u := range next {
-				if err := writeUnit(u.sw, st, wd, u.g, u.r); err != nil {
+				if err := writeUnit(u.sw, st, wd, u.g, u.r, layouts[u.g.Framework]); err != nil {
 					errs <- err
 					for range next { // take the rest so the feeder never blocks
 					}
@@ -105,6 +113,35 @@ func unitColumnWidths(fw *scoring.Framework) [len(unitWidths)]float64 {
 	return w
 }
 
+// unitLayout is a criteria set's unit sheet layout: its column widths and
+// how many lines each item's code, name and method take. Every unit of a
+// group has the same, so it is worked out once per set.
+type unitLayout struct {
+	widths [len(unitWidths)]float64
+	lines  map[string]int
+}
+
+func newUnitLayout(fw *scoring.Framework) *unitLayout {
+	l := &unitLayout{widths: unitColumnWidths(fw), lines: map[string]int{}}
+	var walk func([]*scoring.Item, int)
+	walk = func(items []*scoring.Item, depth int) {
+		for _, it := range items {
+			nameFace := plain
+			if !it.IsLeaf() {
+				nameFace = boldPlain
+			}
+			// Each level of the tree indents the name by about two
+			// characters.
+			l.lines[it.Code] = max(lineCount(nameFace, l.widths[0], it.Code),
+				lineCount(nameFace, l.widths[1]-float64(min(depth, maxDepth-1))*2, it.Name),
+				lineCount(plain, l.widths[2], methodLabel(it)))
+			walk(it.Items, depth+1)
+		}
+	}
+	walk(fw.Items, 0)
+	return l
+}
+
 // sign is −1 under a penalty (its points are subtracted), +1 otherwise.
 func sign(it *scoring.Item) int {
 	for p := it; p != nil; p = p.Parent {
@@ -117,9 +154,9 @@ func sign(it *scoring.Item) int {
 
 // writeUnit writes a unit's criteria tree with every stage's recorded
 // points and comments, and the points each item achieved.
-func writeUnit(sw *excelize.StreamWriter, st styles, wd *WorkbookData, g *results.Group, r *scoring.UnitScore) error {
+func writeUnit(sw *excelize.StreamWriter, st styles, wd *WorkbookData, g *results.Group, r *scoring.UnitScore, lay *unitLayout) error {
 	last := len(unitWidths)
-	widths := unitColumnWidths(g.Framework)
+	widths := lay.widths
 	for c := 0; c < last; {
 		// One call per run of equal widths.
 		end := c
@@ -221,12 +258,7 @@ func writeUnit(sw *excelize.StreamWriter, st styles, wd *WorkbookData, g *result
 				cells[8] = excelize.Cell{StyleID: twoSt, Value: signedNum(sg, n.Points)}
 			}
 			byStageComment := comments[it.Code]
-			nameFace := plain
-			if !it.IsLeaf() {
-				nameFace = boldPlain
-			}
-			lines := max(lineCount(nameFace, widths[0], it.Code), lineCount(nameFace, widths[1]-float64(min(depth, maxDepth-1))*2, it.Name),
-				lineCount(plain, widths[2], method))
+			lines := lay.lines[it.Code]
 			for i, stage := range unitStages {
 				// An empty comment is a bordered cell with no value: nil
 				// writes no text element.

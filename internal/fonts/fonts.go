@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/signintech/gopdf/fontmaker/core"
@@ -47,8 +48,28 @@ func Data(f Face) ([]byte, error) {
 // metrics are a face's advance widths in em, by character. Read once and
 // never changed, so any goroutine may measure.
 type metrics struct {
+	// dense holds the advances of the characters below denseEnd (Latin,
+	// Vietnamese, punctuation): an index is faster than a map, and a
+	// workbook measures millions of characters. adv holds the others.
+	dense   []float64
 	adv     map[rune]float64
 	missing float64 // the advance of a character the face lacks
+}
+
+// denseEnd bounds the characters held in metrics.dense: past the general
+// punctuation block (U+2000–U+206F), so that Vietnamese letters
+// (U+1EA0–U+1EF9), dashes and the minus sign's neighbours are there.
+const denseEnd = 0x2300
+
+// advance is a character's advance in em.
+func (m *metrics) advance(r rune) float64 {
+	if r >= 0 && r < denseEnd {
+		return m.dense[r]
+	}
+	if a, ok := m.adv[r]; ok {
+		return a
+	}
+	return m.missing
 }
 
 var loaded sync.Map // Face → func() (*metrics, error)
@@ -74,6 +95,13 @@ func metricsOf(f Face) (*metrics, error) {
 		if len(widths) > 0 {
 			m.missing = float64(widths[0]) / upem
 		}
+		m.dense = make([]float64, denseEnd)
+		for r := range m.dense {
+			m.dense[r] = m.missing
+			if a, ok := m.adv[rune(r)]; ok {
+				m.dense[r] = a
+			}
+		}
 		return m, nil
 	}))
 	return load.(func() (*metrics, error))()
@@ -89,13 +117,69 @@ func Width(f Face, size float64, s string) float64 {
 	}
 	w := 0.0
 	for _, r := range s {
-		a, ok := m.adv[r]
-		if !ok {
-			a = m.missing
-		}
-		w += a
+		w += m.advance(r)
 	}
 	return w * size
+}
+
+// LineCount is how many lines a text prints on in a box width points
+// wide: the length of Lines, counted in one pass without building the
+// lines (the workbook sizes hundreds of thousands of rows with it).
+func LineCount(f Face, size, width float64, s string) int {
+	m, err := metricsOf(f)
+	if err != nil || width <= 0 {
+		return len(Lines(f, size, width, s))
+	}
+	space := m.advance(' ') * size
+	n := 1
+	line := -1.0 // the current line's width; -1 before its first word
+	word := func(w float64, text string) {
+		switch {
+		case line < 0 && w <= width:
+			line = w
+		case line >= 0 && line+space+w <= width:
+			line += space + w
+		case w <= width:
+			n++
+			line = w
+		default:
+			// A word wider than the box is broken between characters.
+			if line >= 0 {
+				n++
+			}
+			line = 0
+			for _, r := range text {
+				a := m.advance(r) * size
+				if line > 0 && line+a > width {
+					n++
+					line = 0
+				}
+				line += a
+			}
+		}
+	}
+	start, w := -1, 0.0
+	for i, r := range s {
+		if r == '\n' || unicode.IsSpace(r) {
+			if start >= 0 {
+				word(w, s[start:i])
+				start, w = -1, 0
+			}
+			if r == '\n' {
+				n++
+				line = -1
+			}
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		w += m.advance(r) * size
+	}
+	if start >= 0 {
+		word(w, s[start:])
+	}
+	return n
 }
 
 // Lines breaks a text into the lines it prints on in a box width points

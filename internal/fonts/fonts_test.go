@@ -35,4 +35,13 @@ func TestWidths(t *testing.T) {
 	if got := fonts.Lines(fonts.Regular, 11, 30, "X-NGUYENVIETKHAI"); len(got) < 2 {
 		t.Errorf("a long code is not broken: %q", got)
 	}
+	// LineCount counts what Lines builds.
+	for _, text := range []string{"", "Sở Nội vụ", "Công tác chỉ đạo, điều hành cải cách hành chính", "X-NGUYENVIETKHAI rà soát",
+		"Lý do: thiếu tài liệu <kiểm chứng> & biên bản\nDòng hai", "a  b   c"} {
+		for _, w := range []float64{20, 45, 60, 120, 400} {
+			if got, want := fonts.LineCount(fonts.Bold, 11, w, text), len(fonts.Lines(fonts.Bold, 11, w, text)); got != want {
+				t.Errorf("LineCount(%q, %.0f) = %d, Lines gives %d", text, w, got, want)
+			}
+		}
+	}
 }
