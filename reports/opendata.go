@@ -1,15 +1,14 @@
 package reports
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 
+	"github.com/parindex/parindex/internal/csvout"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/workflow"
 )
@@ -67,34 +66,35 @@ func (od *OpenData) WriteJSON(w io.Writer) error {
 	return enc.Encode(od)
 }
 
+// CSVColumns are the open data's columns: those of `score --format csv`,
+// then the criteria set's name and version and the publication.
+func (od *OpenData) CSVColumns(out *results.Output) []string {
+	return append(out.CSVColumns(), "criteria_set", "criteria_set_version", "publication", "decision_no")
+}
+
 // WriteCSV writes the results with the columns of `score --format csv`,
 // then the criteria set's name and version and the decision, on every row.
-func (od *OpenData) WriteCSV(w io.Writer, out *results.Output) error {
-	var buf bytes.Buffer
-	if err := out.WriteCSV(&buf); err != nil {
-		return err
+// header, when not nil, names each column (given its contract name) for
+// people.
+func (od *OpenData) WriteCSV(w io.Writer, out *results.Output, opt csvout.Options, header func(col string) string) error {
+	cw := csvout.NewWriter(w, opt)
+	cols := od.CSVColumns(out)
+	if header != nil {
+		for i, c := range cols {
+			cols[i] = header(c)
+		}
 	}
-	r := csv.NewReader(&buf)
-	recs, err := r.ReadAll()
-	if err != nil {
-		return fmt.Errorf("reports: open data: %w", err)
-	}
-	cw := csv.NewWriter(w)
+	_ = cw.Header(cols...)
 	decision, number := "", ""
 	if od.Publication != nil {
 		decision, number = od.Publication.DecisionNo, strconv.Itoa(od.Publication.Number)
 	}
-	for i, rec := range recs {
-		if i == 0 {
-			rec = append(rec, "criteria_set", "criteria_set_version", "publication", "decision_no")
-		} else {
-			cs := od.CriteriaSets[rec[1]]
-			rec = append(rec, cs.Name, cs.Version, number, decision)
-		}
+	for _, rec := range out.CSVRows() {
+		cs := od.CriteriaSets[rec[1].Value]
+		rec = append(rec, csvout.Text(cs.Name), csvout.Text(cs.Version), csvout.Number(number), csvout.Text(decision))
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

@@ -2,10 +2,12 @@ package reports
 
 import (
 	"context"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"time"
 
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/results"
@@ -14,14 +16,30 @@ import (
 	"github.com/parindex/parindex/workflow"
 )
 
-//go:embed workbook.vi.json
-var workbookLabels []byte
+//go:embed *.vi.json
+var labelFiles embed.FS
 
-// labels are the workbook's texts: a published appendix is in Vietnamese.
+// labels are the documents' texts: a published appendix and its workbook
+// are in Vietnamese. Each document keeps its texts in a file of its own
+// (workbook.vi.json, appendix.vi.json…); a key defined twice is an error.
 var labels = func() map[string]string {
 	m := map[string]string{}
-	if err := json.Unmarshal(workbookLabels, &m); err != nil {
-		panic(err)
+	files, _ := fs.Glob(labelFiles, "*.vi.json")
+	for _, name := range files {
+		data, err := labelFiles.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		var part map[string]string
+		if err := json.Unmarshal(data, &part); err != nil {
+			panic(fmt.Errorf("reports: %s: %w", name, err))
+		}
+		for k, v := range part {
+			if _, dup := m[k]; dup {
+				panic(fmt.Errorf("reports: %s: key %q defined twice", name, k))
+			}
+			m[k] = v
+		}
 	}
 	return m
 }()
@@ -62,6 +80,73 @@ type Sources struct {
 		Report(ctx context.Context, period string) (*targets.Report, error)
 	}
 	Surveys SurveySource
+	// Documents heads and signs the appendix and the workbook's summary
+	// sheets; the zero value is DefaultDocumentConfig("").
+	Documents *DocumentConfig
+	// Now dates a draft; nil: the clock.
+	Now func() time.Time
+}
+
+func (s Sources) documents() DocumentConfig {
+	if s.Documents != nil {
+		return *s.Documents
+	}
+	return DefaultDocumentConfig("")
+}
+
+func (s Sources) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// latestPublication is the period's latest publication without its
+// snapshot, or nil before the first.
+func (s Sources) latestPublication(ctx context.Context, period string) (*workflow.Publication, error) {
+	if s.Publications == nil {
+		return nil, nil
+	}
+	pubs, err := s.Publications.PublicationHeads(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("reports: publications: %w", err)
+	}
+	if len(pubs) == 0 {
+		return nil, nil
+	}
+	return &pubs[len(pubs)-1], nil
+}
+
+// groupNames maps group codes to names.
+func (s Sources) groupNames(ctx context.Context) (map[string]string, error) {
+	groups, err := s.Groups.Groups(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reports: groups: %w", err)
+	}
+	names := map[string]string{}
+	for _, g := range groups {
+		names[g.Code] = g.Name
+	}
+	return names, nil
+}
+
+// Appendix assembles a period's decision appendix: its final results (a
+// published period's from its latest publication's snapshot), the groups'
+// names and that publication — a draft when there is none yet.
+func (s Sources) Appendix(ctx context.Context, period string) (*Appendix, error) {
+	out, err := s.Results.Compute(ctx, period, "", scoring.StageFinal)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.groupNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := s.latestPublication(ctx, period)
+	if err != nil {
+		return nil, err
+	}
+	return NewAppendix(out, names, pub, s.documents(), s.now()), nil
 }
 
 // WorkbookData is everything one period's workbook shows.
@@ -76,6 +161,8 @@ type WorkbookData struct {
 	Comments map[string]map[string]map[scoring.Stage]string
 	Surveys  []SurveySheet
 	Targets  *targets.Report
+	// Appendix heads and signs the summary sheets like the PDF.
+	Appendix *Appendix
 }
 
 // Workbook gathers a period's workbook data.
@@ -112,23 +199,18 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 			r.Nodes = fields
 		}
 	}
-	wd := &WorkbookData{Period: period, Output: out, GroupNames: map[string]string{}, Comments: cr.m}
-	groups, err := s.Groups.Groups(ctx)
+	wd := &WorkbookData{Period: period, Output: out, Comments: cr.m}
+	if wd.GroupNames, err = s.groupNames(ctx); err != nil {
+		return nil, err
+	}
+	pub, err := s.latestPublication(ctx, period)
 	if err != nil {
-		return nil, fmt.Errorf("reports: groups: %w", err)
+		return nil, err
 	}
-	for _, g := range groups {
-		wd.GroupNames[g.Code] = g.Name
+	if pub != nil {
+		wd.Decision = DecisionText(*pub)
 	}
-	if s.Publications != nil {
-		pubs, err := s.Publications.PublicationHeads(ctx, period)
-		if err != nil {
-			return nil, fmt.Errorf("reports: publications: %w", err)
-		}
-		if len(pubs) > 0 {
-			wd.Decision = DecisionText(pubs[len(pubs)-1])
-		}
-	}
+	wd.Appendix = NewAppendix(out, wd.GroupNames, pub, s.documents(), s.now())
 	if s.Targets != nil {
 		rep, err := s.Targets.Report(ctx, period)
 		if err != nil && !errors.Is(err, domain.ErrNotFound) {

@@ -11,20 +11,23 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/parindex/parindex/results"
-	"github.com/parindex/parindex/scoring"
 )
 
 // Number formats of the workbook.
 const (
-	fmtTwo    = "0.00"
-	fmtInt    = "0"
-	a4        = 9 // excelize's paper size code of A4
-	firstData = 6 // the first data row of a summary sheet
+	fmtTwo = "0.00"
+	fmtInt = "0"
+	a4     = 9 // excelize's paper size code of A4
 )
 
 // styles are the workbook's cell styles.
 type styles struct {
 	title, subtitle, header, colNo, text, two, integer, center, bold, boldTwo int
+	// The summary sheets' document styles: the heading as in the PDF
+	// appendix, signed bonus and penalty, a total marked when its rounded
+	// parts do not add up, the key and the signature block.
+	issuer, issuerBold, dateLine, attached, groupHead, summaryLine, key, keyHead int
+	recipHead, recip, signer, bonus, starred, signedInt, signedTwo               int
 	// names are the criteria names' styles by depth in the tree: [0] plain
 	// (leaves), [1] bold (groups), indented one level per depth.
 	names [2][]int
@@ -50,15 +53,43 @@ func newStyles(f *excelize.File) (styles, error) {
 			Alignment: &excelize.Alignment{Horizontal: "center"}}},
 		{&s.text, &excelize.Style{Font: &excelize.Font{Family: "Times New Roman"}, Border: border,
 			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&s.two, &excelize.Style{Font: &excelize.Font{Family: "Times New Roman"}, Border: border, CustomNumFmt: &two}},
+		{&s.two, &excelize.Style{Font: &excelize.Font{Family: "Times New Roman"}, Border: border, CustomNumFmt: &two,
+			Alignment: &excelize.Alignment{Vertical: "center"}}},
 		{&s.integer, &excelize.Style{Font: &excelize.Font{Family: "Times New Roman"}, Border: border, CustomNumFmt: &integer,
-			Alignment: &excelize.Alignment{Horizontal: "center"}}},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&s.center, &excelize.Style{Font: &excelize.Font{Family: "Times New Roman"}, Border: border,
-			Alignment: &excelize.Alignment{Horizontal: "center"}}},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
 		{&s.bold, &excelize.Style{Font: &excelize.Font{Bold: true, Family: "Times New Roman"}, Border: border,
 			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&s.boldTwo, &excelize.Style{Font: &excelize.Font{Bold: true, Family: "Times New Roman"}, Border: border, CustomNumFmt: &two}},
+		{&s.boldTwo, &excelize.Style{Font: &excelize.Font{Bold: true, Family: "Times New Roman"}, Border: border, CustomNumFmt: &two,
+			Alignment: &excelize.Alignment{Vertical: "center"}}},
 	}
+	tnr := func(bold, italic bool, size float64) *excelize.Font {
+		return &excelize.Font{Bold: bold, Italic: italic, Size: size, Family: "Times New Roman"}
+	}
+	centre := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
+	left := &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}
+	signed2, signed0, starred := "+0.00;-0.00;0.00", "+0;-0;0", `0.00"*"`
+	defs = append(defs, []struct {
+		dst *int
+		st  *excelize.Style
+	}{
+		{&s.issuer, &excelize.Style{Font: tnr(false, false, 13), Alignment: centre}},
+		{&s.issuerBold, &excelize.Style{Font: tnr(true, false, 13), Alignment: centre}},
+		{&s.dateLine, &excelize.Style{Font: tnr(false, true, 14), Alignment: centre}},
+		{&s.attached, &excelize.Style{Font: tnr(false, true, 14), Alignment: centre}},
+		{&s.groupHead, &excelize.Style{Font: tnr(true, false, 13), Alignment: left}},
+		{&s.summaryLine, &excelize.Style{Font: tnr(false, true, 11), Alignment: left}},
+		{&s.key, &excelize.Style{Font: tnr(false, false, 11), Alignment: left}},
+		{&s.keyHead, &excelize.Style{Font: tnr(true, true, 11), Alignment: left}},
+		{&s.recipHead, &excelize.Style{Font: tnr(true, true, 12), Alignment: left}},
+		{&s.recip, &excelize.Style{Font: tnr(false, false, 11), Alignment: left}},
+		{&s.signer, &excelize.Style{Font: tnr(true, false, 13), Alignment: centre}},
+		{&s.bonus, &excelize.Style{Font: tnr(false, false, 11), Border: border, CustomNumFmt: &signed2, Alignment: &excelize.Alignment{Vertical: "center"}}},
+		{&s.starred, &excelize.Style{Font: tnr(true, false, 11), Border: border, CustomNumFmt: &starred, Alignment: &excelize.Alignment{Vertical: "center"}}},
+		{&s.signedInt, &excelize.Style{Font: tnr(false, false, 11), Border: border, CustomNumFmt: &signed0, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
+		{&s.signedTwo, &excelize.Style{Font: tnr(false, false, 11), Border: border, CustomNumFmt: &signed2, Alignment: &excelize.Alignment{Vertical: "center"}}},
+	}...)
 	for _, d := range defs {
 		id, err := f.NewStyle(d.st)
 		if err != nil {
@@ -127,19 +158,24 @@ func WriteWorkbook(w io.Writer, wd *WorkbookData) error {
 		_, err := f.NewSheet(name)
 		return name, err
 	}
+	if wd.Appendix == nil {
+		// Data assembled without Sources: a heading from the defaults.
+		wd.Appendix = NewAppendix(wd.Output, wd.GroupNames, nil, DefaultDocumentConfig(""), timeNow())
+	}
+	lay := summaryLayoutOf(wd.Appendix)
 	type chartJob struct {
 		summary string
 		g       results.Group
 		gname   string
 	}
 	var jobs []chartJob
-	for _, g := range wd.Output.Groups {
+	for gi, g := range wd.Output.Groups {
 		gname := nameOr(wd.GroupNames[g.Code], g.Code)
-		name, err := sheet(label("summary.sheet", g.Code), "$4:$5")
+		name, err := sheet(label("summary.sheet", g.Code), lay.PrintTitles())
 		if err != nil {
 			return fmt.Errorf("reports: sheet: %w", err)
 		}
-		if err := writeSummary(f, st, name, wd, g, gname); err != nil {
+		if err := writeSummary(f, st, name, wd, g, &wd.Appendix.Groups[gi]); err != nil {
 			return err
 		}
 		jobs = append(jobs, chartJob{name, g, gname})
@@ -149,7 +185,7 @@ func WriteWorkbook(w io.Writer, wd *WorkbookData) error {
 		if err != nil {
 			return fmt.Errorf("reports: sheet: %w", err)
 		}
-		if err := writeCharts(f, st, name, j.summary, j.g, j.gname); err != nil {
+		if err := writeCharts(f, st, name, j.summary, j.g, j.gname, lay); err != nil {
 			return err
 		}
 	}
@@ -293,6 +329,17 @@ func pageSetup(f *excelize.File, sheet string) error {
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return fmt.Errorf("reports: sheet props: %w", err)
 	}
+	return pageFooter(f, sheet)
+}
+
+// pageFooter prints the sheet's name and the page number at the foot of
+// every page, so that a printed workbook's pages can be told apart.
+func pageFooter(f *excelize.File, sheet string) error {
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddFooter: `&L&"Times New Roman,Italic"&9&A&R&"Times New Roman,Regular"&9` + label("footer.page") + ` &P`,
+	}); err != nil {
+		return fmt.Errorf("reports: footer: %w", err)
+	}
 	return nil
 }
 
@@ -326,185 +373,6 @@ func setPrintTitles(f *excelize.File, titles []printTitle) error {
 		d.LocalSheetID = &t.index
 		d.Data = quoted(t.sheet) + "!" + t.rows
 		names.DefinedName = append(names.DefinedName, d)
-	}
-	return nil
-}
-
-// summaryColumns are the columns of a group's summary sheet.
-type summaryColumns struct {
-	fields                                           []*scoring.Item
-	points, max, index, rank, grade, rankCh, indexCh int
-	last                                             int
-}
-
-func columnsOf(fw *scoring.Framework) summaryColumns {
-	c := summaryColumns{fields: fw.Items}
-	next := 4 + len(fw.Items)
-	c.points, c.max, c.index, c.rank, c.grade, c.rankCh, c.indexCh = next, next+1, next+2, next+3, next+4, next+5, next+6
-	c.last = c.indexCh
-	return c
-}
-
-func writeSummary(f *excelize.File, st styles, sheet string, wd *WorkbookData, g results.Group, gname string) error {
-	if err := pageSetup(f, sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return fmt.Errorf("reports: stream %s: %w", sheet, err)
-	}
-	cols := columnsOf(g.Framework)
-	widths := map[int]float64{1: 6, 2: 12, 3: 40}
-	for i := 4; i <= cols.last; i++ {
-		widths[i] = 12
-	}
-	for c := 1; c <= cols.last; c++ {
-		if err := sw.SetColWidth(c, c, widths[c]); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 3, YSplit: firstData - 1,
-		TopLeftCell: cell(4, firstData), ActivePane: "bottomRight"}); err != nil {
-		return err
-	}
-	third := label("summary.period", wd.Period)
-	if wd.Decision != "" {
-		third = label("summary.decision", wd.Decision)
-	}
-	titles := []struct {
-		text  string
-		style int
-	}{
-		{label("summary.title", wd.Period), st.title},
-		{label("summary.group", gname, g.Framework.Name), st.subtitle},
-		{third, st.subtitle},
-	}
-	for i, t := range titles {
-		row := i + 1
-		if err := sw.SetRow(cell(1, row), []any{excelize.Cell{StyleID: t.style, Value: t.text}},
-			excelize.RowOpts{Height: 22}); err != nil {
-			return err
-		}
-		if err := sw.MergeCell(cell(1, row), cell(cols.last, row)); err != nil {
-			return err
-		}
-	}
-	header := []any{hdr(st, label("col.stt")), hdr(st, label("col.code")), hdr(st, label("col.unit"))}
-	for _, it := range cols.fields {
-		header = append(header, hdr(st, label("col.field", it.Code, it.Name, scoring.FormatPublished(it.Max))))
-	}
-	for _, k := range []string{"col.points", "col.max", "col.index", "col.rank", "col.grade", "col.rank_change", "col.index_change"} {
-		header = append(header, hdr(st, label(k)))
-	}
-	if err := sw.SetRow(cell(1, 4), header, excelize.RowOpts{Height: 60}); err != nil {
-		return err
-	}
-	numbers := make([]any, cols.last)
-	for i := range numbers {
-		numbers[i] = excelize.Cell{StyleID: st.colNo, Value: fmt.Sprintf("(%d)", i+1)}
-	}
-	if err := sw.SetRow(cell(1, 5), numbers); err != nil {
-		return err
-	}
-	row := firstData
-	for i := range g.Results {
-		r := &g.Results[i]
-		vals := []any{
-			excelize.Cell{StyleID: st.integer, Value: i + 1},
-			excelize.Cell{StyleID: st.text, Value: r.Unit},
-			excelize.Cell{StyleID: st.text, Value: nameOr(r.UnitName, r.Unit)},
-		}
-		for _, it := range cols.fields {
-			vals = append(vals, excelize.Cell{StyleID: st.two, Value: num(r.Nodes[it.Code].Points)})
-		}
-		vals = append(vals,
-			excelize.Cell{StyleID: st.boldTwo, Value: num(r.Points)},
-			excelize.Cell{StyleID: st.two, Value: num(r.Max)},
-			excelize.Cell{StyleID: st.boldTwo, Value: num(r.Index)},
-			excelize.Cell{StyleID: st.integer, Value: r.Rank},
-			excelize.Cell{StyleID: st.center, Value: r.Grade.Code},
-		)
-		if r.RankChange != nil {
-			vals = append(vals, excelize.Cell{StyleID: st.integer, Value: *r.RankChange})
-		} else {
-			vals = append(vals, excelize.Cell{StyleID: st.integer})
-		}
-		if r.IndexChange != nil {
-			vals = append(vals, excelize.Cell{StyleID: st.two, Value: num(*r.IndexChange)})
-		} else {
-			vals = append(vals, excelize.Cell{StyleID: st.two})
-		}
-		if err := sw.SetRow(cell(1, row), vals); err != nil {
-			return err
-		}
-		row++
-	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("reports: flush %s: %w", sheet, err)
-	}
-	return nil
-}
-
-func hdr(st styles, text string) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: text} }
-
-// writeCharts writes a group's grade table and its native charts: the
-// ranking (from the summary sheet) and the grade distribution.
-func writeCharts(f *excelize.File, st styles, sheet, summary string, g results.Group, gname string) error {
-	if err := f.SetCellValue(sheet, "A1", label("charts.grades", gname)); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(sheet, "A1", "A1", st.title); err != nil {
-		return err
-	}
-	if err := f.MergeCell(sheet, "A1", "H1"); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(sheet, "A", "A", 24); err != nil {
-		return err
-	}
-	_ = f.SetCellValue(sheet, "A3", label("charts.grade"))
-	_ = f.SetCellValue(sheet, "B3", label("charts.count"))
-	_ = f.SetCellStyle(sheet, "A3", "B3", st.header)
-	row := 4
-	for _, gr := range g.Framework.Grades {
-		_ = f.SetCellValue(sheet, cell(1, row), gr.Name)
-		_ = f.SetCellValue(sheet, cell(2, row), g.Summary.Grades[gr.Code])
-		_ = f.SetCellStyle(sheet, cell(1, row), cell(1, row), st.text)
-		_ = f.SetCellStyle(sheet, cell(2, row), cell(2, row), st.integer)
-		row++
-	}
-	last := row - 1
-	if last >= 4 {
-		if err := f.AddChart(sheet, "D3", &excelize.Chart{
-			Type:   excelize.Col,
-			Series: []excelize.ChartSeries{{Name: quoted(sheet) + "!$B$3", Categories: fmt.Sprintf("%s!$A$4:$A$%d", quoted(sheet), last), Values: fmt.Sprintf("%s!$B$4:$B$%d", quoted(sheet), last)}},
-			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: label("charts.grades", gname)}}},
-			Legend: excelize.ChartLegend{Position: "none"},
-			Format: excelize.GraphicOptions{ScaleX: 1, ScaleY: 1},
-		}); err != nil {
-			return fmt.Errorf("reports: grade chart: %w", err)
-		}
-	}
-	n := len(g.Results)
-	if n == 0 {
-		return nil
-	}
-	cols := columnsOf(g.Framework)
-	end := firstData + n - 1
-	height := min(max(320, 18*n+80), 4000)
-	if err := f.AddChart(sheet, "D20", &excelize.Chart{
-		Type: excelize.Bar,
-		Series: []excelize.ChartSeries{{
-			Name:       fmt.Sprintf("%s!$%s$4", quoted(summary), colName(cols.index)),
-			Categories: fmt.Sprintf("%s!$C$%d:$C$%d", quoted(summary), firstData, end),
-			Values:     fmt.Sprintf("%s!$%s$%d:$%s$%d", quoted(summary), colName(cols.index), firstData, colName(cols.index), end),
-		}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: label("charts.ranking", gname)}}},
-		Legend:    excelize.ChartLegend{Position: "none"},
-		Dimension: excelize.ChartDimension{Width: 720, Height: uint(height)},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true},
-	}); err != nil {
-		return fmt.Errorf("reports: ranking chart: %w", err)
 	}
 	return nil
 }

@@ -167,7 +167,9 @@ func TestWorkbookUnitSheets(t *testing.T) {
 		case strings.HasPrefix(sh, "Biểu đồ"):
 			want = ""
 		case strings.HasPrefix(sh, "Tổng hợp"):
-			want = "'" + sh + "'!$4:$5"
+			// Below the appendix's heading: two header rows and the
+			// column numbers.
+			want = "'" + sh + "'!$11:$13"
 		}
 		if titles[sh] != want {
 			t.Errorf("sheet %s prints %q as its header rows, want %q", sh, titles[sh], want)
@@ -198,6 +200,14 @@ func TestWorkbookUnitSheets(t *testing.T) {
 			}
 			if r[1] != it.Name {
 				t.Errorf("unit %s item %s: name %q, want %q", u.Code, it.Code, r[1], it.Name)
+			}
+			// Methods in Vietnamese, the code beside for analysts.
+			wantMethod := map[scoring.Method]string{scoring.Manual: "Chấm điểm (manual)", scoring.Ratio: "Tỷ lệ (ratio)", scoring.Bonus: "Điểm thưởng (bonus)"}[it.Method]
+			if !it.IsLeaf() {
+				wantMethod = ""
+			}
+			if r[2] != wantMethod {
+				t.Errorf("unit %s item %s: method %q, want %q", u.Code, it.Code, r[2], wantMethod)
 			}
 			n := want.Nodes[it.Code]
 			result := num(n.Points)

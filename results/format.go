@@ -1,7 +1,6 @@
 package results
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/parindex/parindex/internal/csvout"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -127,34 +127,64 @@ func (o *Output) itemCodes() []string {
 // CSVHeader is the fixed part of the CSV header of contract.md.
 var CSVHeader = []string{"period", "group", "unit", "unit_name", "points", "max", "index", "rank", "grade", "rank_change", "index_change"}
 
-// WriteCSV writes one row per unit with the contract's columns, then one
-// item:CODE column per top-level item (empty where the unit's set lacks it).
-func (o *Output) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+// CSVColumns lists the CSV columns of the output: the contract's fixed
+// columns, then one item:CODE per top-level item.
+func (o *Output) CSVColumns() []string {
+	cols := append([]string{}, CSVHeader...)
+	for _, c := range o.itemCodes() {
+		cols = append(cols, "item:"+c)
+	}
+	return cols
+}
+
+// CSVRows are the rows of CSVColumns, one per unit ordered by group then
+// rank, each cell marked as text or number (an item the unit's set lacks is
+// an empty number).
+func (o *Output) CSVRows() [][]csvout.Cell {
 	codes := o.itemCodes()
-	header := append([]string{}, CSVHeader...)
-	for _, c := range codes {
-		header = append(header, "item:"+c)
-	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
+	var out [][]csvout.Cell
 	for _, r := range o.Rows() {
-		rec := []string{r.Period, r.Group, r.Unit, r.UnitName, r.Points.String(), r.Max.String(),
-			r.Index.String(), strconv.Itoa(r.Rank), r.Grade, optInt(r.RankChange), optFixed(r.IndexChange)}
+		rec := []csvout.Cell{csvout.Text(r.Period), csvout.Text(r.Group), csvout.Text(r.Unit), csvout.Text(r.UnitName),
+			csvout.Number(r.Points.String()), csvout.Number(r.Max.String()), csvout.Number(r.Index.String()),
+			csvout.Number(strconv.Itoa(r.Rank)), csvout.Text(r.Grade), csvout.Number(optInt(r.RankChange)),
+			csvout.Number(optFixed(r.IndexChange))}
 		for _, c := range codes {
-			if v, ok := r.Items[c]; ok {
-				rec = append(rec, v.String())
-			} else {
-				rec = append(rec, "")
+			v := ""
+			if f, ok := r.Items[c]; ok {
+				v = f.String()
 			}
+			rec = append(rec, csvout.Number(v))
 		}
+		out = append(out, rec)
+	}
+	return out
+}
+
+// WriteCSV writes one row per unit with the contract's columns, then one
+// item:CODE column per top-level item (empty where the unit's set lacks it):
+// no byte-order mark, English column names, text escaped against formulas
+// (see package csvout).
+func (o *Output) WriteCSV(w io.Writer) error {
+	return o.WriteCSVWith(w, csvout.Options{}, nil)
+}
+
+// WriteCSVWith writes the CSV with options; header, when not nil, names
+// each column (given its contract name) for people, e.g. in Vietnamese.
+func (o *Output) WriteCSVWith(w io.Writer, opt csvout.Options, header func(col string) string) error {
+	cw := csvout.NewWriter(w, opt)
+	cols := o.CSVColumns()
+	if header != nil {
+		for i, c := range cols {
+			cols[i] = header(c)
+		}
+	}
+	_ = cw.Header(cols...)
+	for _, rec := range o.CSVRows() {
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 func optInt(p *int) string {

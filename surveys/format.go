@@ -1,13 +1,13 @@
 package surveys
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strconv"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/parindex/parindex/internal/csvout"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -20,22 +20,40 @@ func percentFloat(v float64) string {
 	return scoring.FormatPublished(decimal.NewFromFloat(v).Shift(2))
 }
 
+// CSVColumns are the columns of WriteCSV.
+var CSVColumns = []string{"unit", "responses", "satisfaction", "ci_low", "ci_high"}
+
 // WriteCSV writes one row per unit of the campaign, by code:
 // unit,responses,satisfaction,ci_low,ci_high — the main index in percent
 // over valid responses with its Wilson 95 % interval; the three are empty
-// for a unit without answers.
+// for a unit without answers. No byte-order mark, the contract's column
+// names.
 func WriteCSV(w io.Writer, c *Campaign, r *Results) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"unit", "responses", "satisfaction", "ci_low", "ci_high"})
-	for _, u := range r.Units {
-		row := []string{u.Code, strconv.Itoa(u.Responses), "", "", ""}
-		if ix := u.Main(); ix != nil && ix.Defined {
-			row[2], row[3], row[4] = Percent(ix.Value), percentFloat(ix.Low), percentFloat(ix.High)
+	return WriteCSVWith(w, c, r, csvout.Options{}, nil)
+}
+
+// WriteCSVWith is WriteCSV with options; header, when not nil, names each
+// column (given its name in CSVColumns) for people.
+func WriteCSVWith(w io.Writer, c *Campaign, r *Results, opt csvout.Options, header func(col string) string) error {
+	cw := csvout.NewWriter(w, opt)
+	cols := append([]string{}, CSVColumns...)
+	if header != nil {
+		for i, col := range cols {
+			cols[i] = header(col)
 		}
-		_ = cw.Write(row)
 	}
-	cw.Flush()
-	return cw.Error()
+	_ = cw.Header(cols...)
+	for _, u := range r.Units {
+		row := []csvout.Cell{csvout.Text(u.Code), csvout.Number(strconv.Itoa(u.Responses)),
+			csvout.Number(""), csvout.Number(""), csvout.Number("")}
+		if ix := u.Main(); ix != nil && ix.Defined {
+			row[2], row[3], row[4] = csvout.Number(Percent(ix.Value)), csvout.Number(percentFloat(ix.Low)), csvout.Number(percentFloat(ix.High))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
 }
 
 type jsonStat struct {

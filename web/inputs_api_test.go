@@ -263,7 +263,9 @@ func TestInputsAudit(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	code, body = officer.json(http.MethodGet, "/api/v1/periods/2025/units/U1/audit?format=csv", nil)
+	// bom=0: the file for machines, without the byte-order mark of the
+	// spreadsheet download.
+	code, body = officer.json(http.MethodGet, "/api/v1/periods/2025/units/U1/audit?format=csv&bom=0", nil)
 	p.wantStatus("audit csv", code, body, 200)
 	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if err != nil {

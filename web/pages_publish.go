@@ -26,12 +26,15 @@ type publishPage struct {
 	Groups       []groupSection
 	Publications []publicationView
 	PublicURL    string
-	DecisionNo   string
-	DecisionDate string
-	Notice       string
-	Error        string
-	CSRF         string
-	Action       string
+	// PrintURL and AppendixURL show the decision appendix: the draft the
+	// committee signs before publication, the published one after.
+	PrintURL, AppendixURL string
+	DecisionNo            string
+	DecisionDate          string
+	Notice                string
+	Error                 string
+	CSRF                  string
+	Action                string
 }
 
 // publicationView is a publication as shown.
@@ -81,7 +84,8 @@ func (s *server) publishView(c echo.Context, errMsg, no, date string) (publishPa
 		PhaseName: l.T("work.phase." + string(p.Phase)), Committee: u.Role == auth.Committee,
 		Published: p.Phase == domain.PhasePublished, PublicURL: periodURL(p.Code),
 		DecisionNo: no, DecisionDate: date, Error: errMsg, CSRF: csrfToken(c),
-		Action: workPeriodURL(p.Code) + "/publish",
+		Action:   workPeriodURL(p.Code) + "/publish",
+		PrintURL: reportURL(p.Code) + "/print", AppendixURL: reportURL(p.Code) + "/appendix.pdf",
 	}
 	page.Scripts = []string{"work.js"}
 	page.CanPublish = page.Committee && p.Phase == domain.PhaseFinalAppraisal

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 )
@@ -45,7 +46,7 @@ type fieldHead struct {
 type rankingRow struct {
 	Rank               int
 	Unit, Name, URL    string
-	Items              []scoring.Decimal
+	Items              []fieldPoints
 	Points, Max, Index scoring.Decimal
 	Grade              badge
 	RankChange         *int
@@ -128,9 +129,26 @@ func newGroupSection(period, name string, g results.Group) groupSection {
 			RankChange: r.RankChange, IndexChange: r.IndexChange,
 		}
 		for _, it := range f.Items {
-			row.Items = append(row.Items, r.Nodes[it.Code].Points)
+			row.Items = append(row.Items, newFieldPoints(it, r.Nodes[it.Code].Points))
 		}
 		sec.Rows = append(sec.Rows, row)
 	}
 	return sec
+}
+
+// fieldPoints are a unit's points in a field as they count: penalty
+// points negative, bonus points with their plus sign ("Điểm trừ" shown
+// positive and subtracted out of sight made rows that did not add up).
+type fieldPoints struct {
+	Points scoring.Decimal
+	// Sign is +1 for a bonus field, −1 for a penalty field, 0 otherwise.
+	Sign int
+}
+
+func newFieldPoints(it *scoring.Item, points scoring.Decimal) fieldPoints {
+	sign := reports.FieldSign(it)
+	if sign < 0 {
+		points = points.Neg()
+	}
+	return fieldPoints{Points: points, Sign: sign}
 }

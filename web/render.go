@@ -78,6 +78,16 @@ func funcs(l *locale, a *assets) template.FuncMap {
 		// decimals shown: gaining that much is always enough.
 		"needed": func(d scoring.Decimal) string { return l.Number(d.RoundCeil(2)) },
 		"asset":  a.url,
+		// fieldPoints shows a field's points as they count: a bonus with
+		// its plus, a penalty negative.
+		"fieldPoints": func(f fieldPoints) string {
+			if f.Sign > 0 {
+				return l.Signed(f.Points)
+			}
+			return l.Number(f.Points)
+		},
+		// csvLink asks a CSV download for the page language's headers.
+		"csvLink": func(u string) string { return csvLink(l, u) },
 		// signed shows a change of index: +1,25 / −0,50, or – without a
 		// previous result.
 		"signed": func(d *scoring.Decimal) string {

@@ -45,7 +45,8 @@ func (s *server) reportRoutes(e *echo.Echo) {
 	// Public: published periods only.
 	e.GET("/periods/:period/charts", s.publicOverview)
 	e.GET("/periods/:period/units/:unit/scorecard", s.publicScorecard)
-	e.GET("/periods/:period/print", s.printRanking)
+	e.GET("/periods/:period/print", s.publicPrint)
+	e.GET("/periods/:period/appendix.pdf", s.publicAppendixPDF)
 	e.GET("/periods/:period/results.csv", s.openDataCSV)
 	e.GET("/periods/:period/results.json", s.openDataJSON)
 	if s.auth == nil {
@@ -56,6 +57,10 @@ func (s *server) reportRoutes(e *echo.Echo) {
 	e.GET("/reports/:period", s.staffOverview, board)
 	e.GET("/reports/:period/surveys", s.surveyDashboard, board)
 	e.GET("/reports/:period/workbook.xlsx", s.downloadWorkbook, board)
+	// The appendix of any period: a draft marked "DỰ THẢO" until the
+	// committee publishes it.
+	e.GET("/reports/:period/print", s.staffPrint, board)
+	e.GET("/reports/:period/appendix.pdf", s.staffAppendixPDF, board)
 	e.GET("/reports/:period/units/:unit", s.staffScorecard, requireRole())
 }
 

@@ -20,9 +20,13 @@ type overviewPage struct {
 	Staff      bool
 	// Links to the other outputs of the period.
 	RankingURL, PrintURL, CSVURL, JSONURL, WorkbookURL, SurveysURL string
-	Overview                                                       *reports.Overview
-	Means                                                          chartView
-	Groups                                                         []groupCharts
+	// AppendixURL downloads the decision appendix (PDF); Draft marks the
+	// appendix and print page of a period not yet published.
+	AppendixURL string
+	Draft       bool
+	Overview    *reports.Overview
+	Means       chartView
+	Groups      []groupCharts
 }
 
 // groupCharts is one group's part of the overview.
@@ -71,6 +75,7 @@ func (s *server) overview(c echo.Context, period domain.Period, staff bool) erro
 	if period.Phase == domain.PhasePublished {
 		page.RankingURL, page.PrintURL = periodURL(period.Code), periodURL(period.Code)+"/print"
 		page.CSVURL, page.JSONURL = periodURL(period.Code)+"/results.csv", periodURL(period.Code)+"/results.json"
+		page.AppendixURL = periodURL(period.Code) + "/appendix.pdf"
 		published, err := s.publishedPeriods(ctx)
 		if err != nil {
 			return err
@@ -78,6 +83,9 @@ func (s *server) overview(c echo.Context, period domain.Period, staff bool) erro
 		if !staff {
 			page.Periods = periodLinks(published, period.Code)
 		}
+	}
+	if staff && period.Phase != domain.PhasePublished {
+		page.PrintURL, page.AppendixURL, page.Draft = reportURL(period.Code)+"/print", reportURL(period.Code)+"/appendix.pdf", true
 	}
 	if staff {
 		if s.reports != nil {

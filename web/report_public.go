@@ -14,60 +14,6 @@ import (
 	"github.com/parindex/parindex/workflow"
 )
 
-// printPage is the published ranking laid out for A4, to attach to the
-// decision.
-type printPage struct {
-	chrome
-	PeriodName string
-	Decision   *publicationView
-	Groups     []printGroup
-}
-
-// printGroup is a group's table on the printed page; rows carry their
-// running number (STT).
-type printGroup struct {
-	groupSection
-	Rows []printRow
-}
-
-type printRow struct {
-	No int
-	rankingRow
-}
-
-func (s *server) printRanking(c echo.Context) error {
-	ctx := c.Request().Context()
-	period, err := s.publishedPeriod(ctx, c.Param("period"))
-	if err != nil {
-		return err
-	}
-	out, err := s.results.Compute(ctx, period.Code, "", scoring.StageFinal)
-	if err != nil {
-		return resultsError(err, period.Code, "")
-	}
-	names, err := s.groupNames(ctx)
-	if err != nil {
-		return err
-	}
-	l := s.locale(c)
-	page := printPage{chrome: s.chrome(c, l, l.T("reports.print.title", periodName(period))), PeriodName: periodName(period)}
-	pubs, err := s.publications(ctx, l, period.Code)
-	if err != nil {
-		return err
-	}
-	if len(pubs) > 0 {
-		page.Decision = &pubs[0]
-	}
-	for _, g := range out.Groups {
-		pg := printGroup{groupSection: newGroupSection(period.Code, nameOr(names[g.Code], g.Code), g)}
-		for i, r := range pg.groupSection.Rows {
-			pg.Rows = append(pg.Rows, printRow{No: i + 1, rankingRow: r})
-		}
-		page.Groups = append(page.Groups, pg)
-	}
-	return s.render(c, http.StatusOK, "report_print", page)
-}
-
 // openData computes a published period's open data.
 func (s *server) openData(c echo.Context) (*results.Output, *reports.OpenData, domain.Period, error) {
 	ctx := c.Request().Context()
@@ -94,12 +40,16 @@ func (s *server) openData(c echo.Context) (*results.Output, *reports.OpenData, d
 }
 
 func (s *server) openDataCSV(c echo.Context) error {
+	opt, header, err := s.csvDownload(c)
+	if err != nil {
+		return err
+	}
 	out, od, period, err := s.openData(c)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := od.WriteCSV(&buf, out); err != nil {
+	if err := od.WriteCSV(&buf, out, opt, header); err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="chi-so-cchc-`+period.Code+`.csv"`)

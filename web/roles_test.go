@@ -61,6 +61,13 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"GET", "/api/v1/users", nil, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"PATCH", "/api/v1/users/officer2", map[string]any{"name": "Nguyễn Văn B"}, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"POST", "/api/v1/periods/2025/publication", map[string]string{"decision_no": "12/QĐ-UBND", "decision_date": "2026-02-01"}, false, want{"": 401, "admin": 403, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 409}},
+		// The decision appendix: the public only once published; the board
+		// (secretariat, appraisers, committee) reads the draft before.
+		{"GET", "/periods/2025/appendix.pdf", nil, false, want{"": 404, "admin": 404, "officer1": 404, "officer2": 404, "appraiser": 404, "appraiser2": 404, "committee": 404}},
+		{"GET", "/periods/2025/print", nil, false, want{"": 404, "admin": 404, "officer1": 404, "officer2": 404, "appraiser": 404, "appraiser2": 404, "committee": 404}},
+		{"GET", "/reports/2025/appendix.pdf", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 200, "appraiser2": 200, "committee": 200}},
+		{"GET", "/reports/2025/print", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 200, "appraiser2": 200, "committee": 200}},
+		{"GET", "/periods/2025/results.csv", nil, false, want{"": 404, "admin": 404, "officer1": 404, "officer2": 404, "appraiser": 404, "appraiser2": 404, "committee": 404}},
 	}
 	for _, r := range routes {
 		for _, role := range roles {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/internal/csvout"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/surveys"
 )
@@ -197,8 +199,19 @@ func (s *server) adminImportTemplate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	opt, _, err := s.csvDownload(c)
+	if err != nil {
+		return err
+	}
+	// The import reads these column names back, so they are never
+	// translated; the byte-order mark (which the import skips) lets a
+	// spreadsheet open the file filled in Vietnamese.
+	var buf bytes.Buffer
+	cw := csvout.NewWriter(&buf, opt)
+	_ = cw.Header(surveys.ImportHeader(camp.Instrument)...)
+	_ = cw.Flush()
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.csv"`, camp.Code))
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(strings.Join(surveys.ImportHeader(camp.Instrument), ",")+"\n"))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // adminReviewPage lists flagged responses and the decisions taken.
@@ -306,10 +319,16 @@ func (s *server) adminResults(c echo.Context) error {
 		page.Measures[ix.Measure] = ix.Name.In(l.code)
 	}
 	if c.QueryParam("format") == "csv" {
+		opt, header, err := s.csvDownload(c)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := surveys.WriteCSVWith(&buf, camp, res, opt, header); err != nil {
+			return err
+		}
 		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-results.csv"`, camp.Code))
-		c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-		c.Response().WriteHeader(http.StatusOK)
-		return surveys.WriteCSV(c.Response(), camp, res)
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	}
 	return s.render(c, http.StatusOK, "survey_admin_results", page)
 }

@@ -61,6 +61,9 @@ type Config struct {
 	// connection's address is used, so clients cannot choose their own
 	// address to escape the login and survey rate limits.
 	TrustProxy bool
+	// Documents heads and signs the decision appendix (PDF and print
+	// page); nil derives it from Province (reports.DefaultDocumentConfig).
+	Documents *reports.DocumentConfig
 }
 
 // Deps are the services the server calls. Catalog and Results are required;
@@ -98,6 +101,7 @@ type server struct {
 	surveys       *surveyServer    // nil without Deps.Surveys
 	targets       Targets          // nil without Deps.Targets
 	reports       *reports.Sources // nil without Deps.Reports
+	documents     reports.DocumentConfig
 }
 
 // New builds the HTTP handler: routes, middleware and the central error
@@ -127,6 +131,10 @@ func New(cfg Config, deps Deps) *echo.Echo {
 	}
 
 	s.reports = deps.Reports
+	s.documents = reports.DefaultDocumentConfig(cfg.Province)
+	if cfg.Documents != nil {
+		s.documents = *cfg.Documents
+	}
 	s.surveys = newSurveyServer(s, deps.Surveys)
 
 	e := echo.New()

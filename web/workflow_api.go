@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -397,23 +396,12 @@ func (s *server) apiAudit(c echo.Context) error {
 	}
 	entries := mergeAudit(log.Points, log.Inputs)
 	if c.QueryParam("format") == "csv" {
-		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
-		_ = w.Write([]string{"id", "at", "period", "unit", "item", "stage", "old", "new", "reason", "author", "source", "kind", "input"})
-		for _, e := range entries {
-			if ch := e.point; ch != nil {
-				_ = w.Write([]string{strconv.FormatInt(ch.ID, 10), ch.At.UTC().Format(time.RFC3339), ch.Period, ch.Unit, ch.Item,
-					string(ch.Stage), valueText(ch.Old), valueText(ch.New), ch.Reason, ch.Author, ch.Source, "points", ""})
-				continue
-			}
-			ch, old := e.input, ""
-			if ch.Old != nil {
-				old = ch.Old.String()
-			}
-			_ = w.Write([]string{strconv.FormatInt(ch.ID, 10), ch.At.UTC().Format(time.RFC3339), ch.Period, ch.Unit, "", "",
-				old, ch.New.String(), ch.Reason, ch.Author, ch.Source, "input", ch.Name})
+		opt, header, err := s.csvDownload(c)
+		if err != nil {
+			return err
 		}
-		w.Flush()
+		var buf bytes.Buffer
+		writeAuditCSV(&buf, entries, opt, header)
 		name := fmt.Sprintf("audit-%s-%s.csv", c.Param("period"), c.Param("unit"))
 		c.Response().Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())

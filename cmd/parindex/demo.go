@@ -53,6 +53,8 @@ func cmdDemo(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, "demo province loaded. Start the server with: parindex serve --db", f.db)
 	printDemoLogins(e.stdout)
+	fmt.Fprintf(e.stdout, "the decision appendix of 2025, as the committee signs it:\n  parindex --db %s report --period 2025 --out phu-luc-2025.pdf --province %q --signer-name %q\n",
+		f.db, demoProvince, demoSigner)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -20,11 +21,13 @@ import (
 // Being soft, the limit lets larger workbooks grow past it.
 const reportMemoryLimit = 256 << 20
 
-// cmdReport writes a period's Excel workbook.
+// cmdReport writes a period's Excel workbook (FILE.xlsx) or its decision
+// appendix (FILE.pdf).
 func cmdReport(e *env, args []string) error {
 	f := newFlags(e, "report")
 	period := f.String("period", "", "the period (required)")
-	out := f.String("out", "", "the workbook to write, FILE.xlsx (required)")
+	out := f.String("out", "", "the file to write: FILE.xlsx (the workbook) or FILE.pdf (the decision appendix) (required)")
+	docs := addDocumentFlags(f, e, nil)
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -36,8 +39,15 @@ func cmdReport(e *env, args []string) error {
 		return usagef("--period is required")
 	case *out == "":
 		return usagef("--out is required")
-	case filepath.Ext(*out) != ".xlsx":
-		return usagef("--out %q must name an .xlsx file", *out)
+	case filepath.Ext(*out) != ".xlsx" && filepath.Ext(*out) != ".pdf":
+		return usagef("--out %q must name an .xlsx or a .pdf file", *out)
+	}
+	cfg, err := docs.config(false)
+	if err != nil {
+		return err
+	}
+	if filepath.Ext(*out) == ".pdf" {
+		return writeAppendix(e, f, *period, *out, cfg)
 	}
 	// A workbook is built in memory (excelize keeps every sheet until the
 	// file is written): a soft limit keeps the Go heap near what the data
@@ -51,13 +61,48 @@ func cmdReport(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	wd, err := reportSources(st).Workbook(e.ctx, *period)
+	src := reportSources(st)
+	src.Documents = &cfg
+	wd, err := src.Workbook(e.ctx, *period)
 	if err != nil {
 		return err
 	}
-	// Write beside the target and rename, so that a failure never leaves a
-	// half-written workbook under the requested name.
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".parindex-report-*.xlsx")
+	if err := writeAtomically(*out, func(w io.Writer) error { return reports.WriteWorkbook(w, wd) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s\n", *out)
+	return nil
+}
+
+// writeAppendix writes a period's decision appendix as PDF: the published
+// ranking, or a draft marked "DỰ THẢO" before publication.
+func writeAppendix(e *env, f *flags, period, out string, cfg reports.DocumentConfig) error {
+	st, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	src := reportSources(st)
+	src.Documents = &cfg
+	a, err := src.Appendix(e.ctx, period)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomically(out, func(w io.Writer) error { return reports.WriteAppendixPDF(w, a) }); err != nil {
+		return err
+	}
+	if a.Draft {
+		fmt.Fprintf(e.stdout, "wrote %s (a draft: period %s is not published)\n", out, period)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (decision %s)\n", out, a.DecisionNo)
+	return nil
+}
+
+// writeAtomically writes a file beside its target and renames it, so that
+// a failure never leaves a half-written file under the requested name.
+func writeAtomically(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".parindex-report-*"+filepath.Ext(path))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -66,17 +111,16 @@ func cmdReport(e *env, args []string) error {
 		tmp.Close()
 		return fmt.Errorf("report: %w", err)
 	}
-	if err := reports.WriteWorkbook(tmp, wd); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "wrote %s\n", *out)
 	return nil
 }
 

@@ -126,35 +126,78 @@ func TestReportWorkbookMatchesScoreCSV(t *testing.T) {
 	if len(byGroup) != 2 {
 		t.Fatalf("groups in score output: %d", len(byGroup))
 	}
+	sets := map[string]*scoring.Framework{"SO": demoSet(t, "SO", "2025"), "XA": demoSet(t, "XA", "2025")}
 	for group, want := range byGroup {
 		sheet, ok := sheets["Tổng hợp "+group]
 		if !ok {
 			t.Fatalf("no summary sheet for %s; sheets: %v", group, keys(sheets))
 		}
-		if !strings.HasPrefix(sheet[0][0], "KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025") {
-			t.Errorf("%s title: %q", group, sheet[0][0])
+		head := -1
+		var text []string
+		for i, r := range sheet {
+			text = append(text, strings.Join(r, " "))
+			if len(r) > 0 && r[0] == "STT" && head < 0 {
+				head = i
+			}
 		}
-		if !strings.Contains(sheet[2][0], "312/QĐ-UBND") {
-			t.Errorf("%s decision line: %q", group, sheet[2][0])
+		all := strings.Join(text, "\n")
+		for _, w := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHỤ LỤC", "KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025",
+			"(Kèm theo Quyết định số 312/QĐ-UBND ngày 25/03/2026", "Số: 312/QĐ-UBND", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH"} {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s lacks %q", group, w)
+			}
 		}
-		rows := sheet[5:]
-		for len(rows) > 0 && strings.Join(rows[len(rows)-1], "") == "" {
-			rows = rows[:len(rows)-1]
+		if head < 0 {
+			t.Fatalf("%s: no header row", group)
+		}
+		// Two header rows, the column numbers, then the units.
+		var rows [][]string
+		for _, r := range sheet[head+3:] {
+			if len(r) == 0 || r[0] == "" {
+				break
+			}
+			rows = append(rows, r)
 		}
 		if len(rows) != len(want) {
 			t.Fatalf("%s: %d rows in the workbook, %d in score", group, len(rows), len(want))
 		}
+		fw := sets[group]
 		for i, w := range want {
 			got := rows[i]
-			// stt, unit, name, one column per top-level item, then points,
-			// max, index, rank, grade, rank change, index change.
+			// stt, unit, name, one column per top-level item (bonus with
+			// its +, penalty negative), then points (* when the rounded
+			// fields do not add up), max, index, rank, grade, changes.
 			exp := []string{itoa(i + 1), w[col["unit"]], w[col["unit_name"]]}
-			for _, it := range items {
-				exp = append(exp, w[col[it]])
+			sum := scoring.NewInt(0)
+			for _, it := range fw.Items {
+				v := w[col["item:"+it.Code]]
+				d, _ := scoring.ParseDecimal(v)
+				switch {
+				case it.Method == scoring.Penalty && !d.IsZero():
+					d, v = d.Neg(), "-"+v
+				case it.Method == scoring.Bonus && d.IsPositive():
+					v = "+" + v
+				}
+				sum = sum.Add(d)
+				exp = append(exp, v)
 			}
-			for _, k := range []string{"points", "max", "index", "rank", "grade", "rank_change", "index_change"} {
-				exp = append(exp, w[col[k]])
+			points := w[col["points"]]
+			if p, _ := scoring.ParseDecimal(points); !p.Equal(sum) {
+				points += "*"
 			}
+			grade := ""
+			for _, g := range fw.Grades {
+				if g.Code == w[col["grade"]] {
+					grade = g.Name
+				}
+			}
+			signed := func(s string) string {
+				if s == "" || strings.HasPrefix(s, "-") || strings.Trim(s, "0.") == "" {
+					return s
+				}
+				return "+" + s
+			}
+			exp = append(exp, points, w[col["max"]], w[col["index"]], w[col["rank"]], grade, signed(w[col["rank_change"]]), signed(w[col["index_change"]]))
 			if strings.Join(got[:len(exp)], "|") != strings.Join(exp, "|") {
 				t.Errorf("%s row %d:\n got %v\nwant %v", group, i+1, got[:len(exp)], exp)
 			}
@@ -174,7 +217,11 @@ func TestReportWorkbookMatchesScoreCSV(t *testing.T) {
 	}
 	for _, it := range items {
 		code := strings.TrimPrefix(it, "item:")
-		if fields[code] != first[col[it]] {
+		want := first[col[it]]
+		if code == "10" && strings.Trim(want, "0.") != "" { // the penalty, shown negative
+			want = "-" + want
+		}
+		if fields[code] != want {
 			t.Errorf("unit sheet %s field %s: %q, score prints %q", first[col["unit"]], code, fields[code], first[col[it]])
 		}
 	}
@@ -212,19 +259,24 @@ func TestReportWorkbookLayout(t *testing.T) {
 	for _, m := range merges {
 		ranges = append(ranges, m.GetStartAxis()+":"+m.GetEndAxis())
 	}
-	// 10 top-level items: columns A..T.
-	for _, want := range []string{"A1:T1", "A2:T2", "A3:T3"} {
-		if !strings.Contains(strings.Join(ranges, " "), want) {
+	// 10 top-level items: columns A..T. The heading's blocks side by
+	// side, the title across, the headings of the fixed columns over both
+	// header rows and "Điểm đạt theo lĩnh vực" over the fields.
+	for _, want := range []string{"A1:C1", "D1:T1", "A2:C2", "D2:T2", "A7:T7", "A8:T8", "A11:A12", "C11:C12", "D11:M11", "N11:N12", "T11:T12"} {
+		if !strings.Contains(" "+strings.Join(ranges, " ")+" ", " "+want+" ") {
 			t.Errorf("merges %v lack %s", ranges, want)
 		}
 	}
-	if v, _ := f.GetCellValue(sheet, "A4"); v != "STT" {
-		t.Errorf("A4 = %q, want STT", v)
+	for ref, want := range map[string]string{"A1": "ỦY BAN NHÂN DÂN", "D1": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "A11": "STT",
+		"P11": "Chỉ số CCHC (%)", "D11": "Điểm đạt theo lĩnh vực", "D12": "1. Chỉ đạo, điều hành CCHC\n(tối đa 8)", "A14": "1", "B14": "VPUB"} {
+		if v, _ := f.GetCellValue(sheet, ref); v != want {
+			t.Errorf("%s = %q, want %q", ref, v, want)
+		}
 	}
-	if v, _ := f.GetCellValue(sheet, "P4"); v != "Chỉ số (%)" {
-		t.Errorf("P4 = %q", v)
-	}
-	for _, ref := range []string{"D6", "M6", "N6", "P6", "T6"} {
+	// Number formats: two decimals; the bonus with its sign; the total of
+	// VPUB, whose rounded fields add to 91.73, marked; the changes signed.
+	for ref, want := range map[string]string{"D14": "0.00", "M14": "0.00", "O14": "0.00", "P14": "0.00",
+		"L14": "+0.00;-0.00;0.00", "N14": `0.00"*"`, "N15": "0.00", "S14": "+0;-0;0", "T14": "+0.00;-0.00;0.00"} {
 		id, err := f.GetCellStyle(sheet, ref)
 		if err != nil {
 			t.Fatal(err)
@@ -233,16 +285,19 @@ func TestReportWorkbookLayout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.CustomNumFmt == nil || *st.CustomNumFmt != "0.00" {
-			t.Errorf("%s number format = %v, want 0.00", ref, st.CustomNumFmt)
+		if st.CustomNumFmt == nil || *st.CustomNumFmt != want {
+			t.Errorf("%s number format = %v, want %s", ref, st.CustomNumFmt, want)
 		}
+	}
+	if v, _ := f.GetCellValue(sheet, "M18", excelize.Options{RawCellValue: true}); v != "-1" {
+		t.Errorf("M18 (Sở Nội vụ's penalty) = %q, want -1", v)
 	}
 	panes, err := f.GetPanes(sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !panes.Freeze || panes.XSplit != 3 || panes.YSplit != 5 {
-		t.Errorf("panes = %+v, want frozen at D6", panes)
+	if !panes.Freeze || panes.XSplit != 3 || panes.YSplit != 13 {
+		t.Errorf("panes = %+v, want frozen at D14", panes)
 	}
 	pl, err := f.GetPageLayout(sheet)
 	if err != nil {
@@ -253,7 +308,7 @@ func TestReportWorkbookLayout(t *testing.T) {
 	}
 	var titles bool
 	for _, dn := range f.GetDefinedName() {
-		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == sheet && strings.HasSuffix(dn.RefersTo, "!$4:$5") {
+		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == sheet && strings.HasSuffix(dn.RefersTo, "!$11:$13") {
 			titles = true
 		}
 	}
@@ -403,6 +458,8 @@ func TestReportWorkbookSurveyMatchesResults(t *testing.T) {
 	const survey = "sipas-2026"
 	want, doc := surveyResults(t, c, survey)
 	sheets := sheetsAsCSV(t, book)
+	// The survey sheets' texts fit their cells too.
+	checkCellsFit(t, book)
 	sheet, ok := sheets["Khảo sát "+survey]
 	if !ok {
 		t.Fatalf("no survey sheet %q; sheets: %v", "Khảo sát "+survey, keys(sheets))

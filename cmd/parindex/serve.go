@@ -35,6 +35,7 @@ func cmdServe(e *env, args []string) error {
 	surveyRate := f.Int("survey-rate", envInt(e, "PARINDEX_SURVEY_RATE", 10), "public survey submissions a client may send a minute (negative: no limit)")
 	trustProxy := f.Bool("trust-proxy", e.getenv("PARINDEX_TRUST_PROXY") == "true", "take clients' addresses from X-Forwarded-For (behind a reverse proxy)")
 	publicURL := f.String("public-url", e.getenv("PARINDEX_PUBLIC_URL"), "the address printed in survey QR codes, e.g. https://khaosat.example.gov.vn")
+	docs := addDocumentFlags(f, e, province)
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -61,6 +62,10 @@ func cmdServe(e *env, args []string) error {
 			*province = demoProvince
 		}
 	}
+	documents, err := docs.config(*withDemo)
+	if err != nil {
+		return err
+	}
 	if *filesDir == "" {
 		*filesDir = defaultFilesDir(f.db)
 	}
@@ -75,14 +80,17 @@ func cmdServe(e *env, args []string) error {
 	// stages) are held; a 200-unit group's take about 13 MB. (The workbook
 	// computes its own: a download need not keep a whole province cached.)
 	published := &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}, Cache: results.NewCache(16)}
-	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure, TrustProxy: *trustProxy}, web.Deps{
+	reportSrc := reportSourcesPtr(st)
+	reportSrc.Documents = &documents
+	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure, TrustProxy: *trustProxy,
+		Documents: &documents}, web.Deps{
 		Catalog: st,
 		// Published periods are computed from their frozen snapshot.
 		Results:  published,
 		Auth:     auth.NewService(st, nil),
 		Workflow: &workflow.Service{Store: st, Files: files, MaxUpload: int64(*maxUploadMB) << 20},
 		Targets:  &targets.Service{Store: st, Results: published},
-		Reports:  reportSourcesPtr(st),
+		Reports:  reportSrc,
 		Surveys: &web.SurveyDeps{Service: surveys.NewService(st), RequireSecretariat: web.SecretariatOnly(),
 			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
 	})
