@@ -84,8 +84,8 @@ func (m *memStore) SessionByHash(_ context.Context, h string) (auth.Session, err
 }
 
 func (m *memStore) TouchSession(context.Context, string, time.Time, time.Time) error { return nil }
-func (m *memStore) DeleteSession(context.Context, string) error                       { return nil }
-func (m *memStore) DeleteUserSessions(context.Context, int64, string) error           { return nil }
+func (m *memStore) DeleteSession(context.Context, string) error                      { return nil }
+func (m *memStore) DeleteUserSessions(context.Context, int64, string) error          { return nil }
 
 // clock is a settable clock.
 type clock struct {
