@@ -269,3 +269,17 @@ func TestService(t *testing.T) {
 		t.Errorf("no programme: %+v, %v", empty, err)
 	}
 }
+
+// TestTargetsAliasBomb: a targets file is decoded with the aliases'
+// expansion bounded, like every YAML input (issue 11, item 2).
+func TestTargetsAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("code: CM\nname: x\ntargets:\n  - &t {code: a, name: &n " + strings.Repeat("dài ", 5000) + ", unit: \"%\", measure: {source: external}, years: {\"2025\": 1}}\n")
+	for range 2000 {
+		b.WriteString("  - *t\n")
+	}
+	_, err := targets.Parse(strings.NewReader(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "through its aliases") {
+		t.Errorf("got %.200v, want the file refused for its aliases", err)
+	}
+}
