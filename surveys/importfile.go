@@ -10,9 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/internal/xlsxread"
 )
 
 // TableRow is one row of a data file and the line it stands on.
@@ -25,25 +24,32 @@ type TableRow struct {
 const MaxImportRows = 200_000
 
 // ReadTable reads a CSV (UTF-8, comma-separated) or Excel (.xlsx, first
-// sheet) file into its header and rows. Empty rows are skipped.
-func ReadTable(name string, data []byte) ([]string, []TableRow, error) {
+// sheet) file into its header and rows. Empty rows are skipped. A workbook
+// is read under xlsxread's limits (at most two at once in the process; ctx
+// bounds the wait).
+func ReadTable(ctx context.Context, name string, data []byte) ([]string, []TableRow, error) {
 	var rows []TableRow
 	if strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
+		// Unzip limits, a temporary folder removed on every path, rows
+		// streamed with the row cap enforced while reading.
+		f, err := xlsxread.Open(ctx, data, xlsxread.Default)
+		if xlsxread.IsLimit(err) {
+			return nil, nil, domain.Invalidf("%s: %v", name, err)
+		}
 		if err != nil {
 			return nil, nil, domain.Invalidf("%s: not a readable Excel file: %v", name, err)
 		}
 		defer f.Close()
-		sheets := f.GetSheetList()
+		sheets := f.Sheets()
 		if len(sheets) == 0 {
 			return nil, nil, domain.Invalidf("%s: the workbook has no sheet", name)
 		}
-		all, err := f.GetRows(sheets[0])
+		err = f.Rows(sheets[0], false, func(line int, cells []string) error {
+			rows = append(rows, TableRow{Line: line, Cells: cells})
+			return nil
+		})
 		if err != nil {
-			return nil, nil, domain.Invalidf("%s: sheet %s: %v", name, sheets[0], err)
-		}
-		for i, cells := range all {
-			rows = append(rows, TableRow{Line: i + 1, Cells: cells})
+			return nil, nil, domain.Invalidf("%s: %v", name, err)
 		}
 	} else {
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -116,7 +122,7 @@ func (s *Service) Import(ctx context.Context, campaign, name string, data []byte
 	if c.State == Draft {
 		return 0, domain.Conflictf("survey %s is still a draft; open it first", c.Code)
 	}
-	header, rows, err := ReadTable(name, data)
+	header, rows, err := ReadTable(ctx, name, data)
 	if err != nil {
 		return 0, err
 	}
