@@ -60,7 +60,7 @@ func statusOf(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, auth.ErrTooManyTries):
 		return http.StatusTooManyRequests
-	case errors.Is(err, auth.ErrBusy):
+	case errors.Is(err, auth.ErrBusy), errors.Is(err, domain.ErrUnavailable):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
@@ -87,10 +87,23 @@ func (s *server) handleError(err error, c echo.Context) {
 	if errors.As(err, &tooMany) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(tooMany.RetryAfter()))
 	}
-	if errors.Is(err, auth.ErrBusy) {
+	switch {
+	case errors.Is(err, auth.ErrBusy):
 		// A flood of logins, not a fault: say so, and do not log it as one.
 		c.Response().Header().Set("Retry-After", "5")
 		err = &msgError{kind: echo.NewHTTPError(status), key: "security.busy"}
+	case errors.Is(err, domain.ErrUnavailable):
+		// The database's connection was lost: the store already retried a
+		// read; a write was not saved. Say so, and log it once as a warning.
+		s.log.LogAttrs(c.Request().Context(), slog.LevelWarn, "database unavailable",
+			slog.String("method", c.Request().Method), slog.String("uri", c.Request().RequestURI),
+			slog.String("error", err.Error()))
+		c.Response().Header().Set("Retry-After", "5")
+		key := "security.db_unavailable_read"
+		if unsafeMethod(c.Request().Method) {
+			key = "security.db_unavailable_write"
+		}
+		err = &msgError{kind: echo.NewHTTPError(status), key: key}
 	}
 	var (
 		msg     string // for the API
