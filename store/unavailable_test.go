@@ -52,7 +52,9 @@ type faultConn struct {
 
 func (c *faultConn) Prepare(string) (driver.Stmt, error) { return nil, errors.New("not supported") }
 func (c *faultConn) Close() error                        { return nil }
-func (c *faultConn) Begin() (driver.Tx, error)           { return c.BeginTx(context.Background(), driver.TxOptions{}) }
+func (c *faultConn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
 
 // IsValid makes database/sql discard a connection that failed, as pgx's does.
 func (c *faultConn) IsValid() bool { return !c.broken }
