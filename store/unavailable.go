@@ -25,10 +25,12 @@ import (
 // answered 500 before recovery. Here
 //
 //   - a read outside a transaction (a SELECT) that fails because its
-//     connection was lost is run once more, on a fresh connection; so is a
-//     BEGIN, which had not started anything;
-//   - the idle connections are dropped at the first loss, so that the retry
-//     and the next requests do not pick another dead one;
+//     connection was lost is run again, on a fresh connection; so is a
+//     BEGIN, which had not started anything. Again means up to twice: a
+//     connection checked out when the others were dropped may come back to
+//     the pool dead, and be handed to the retry;
+//   - the idle connections are dropped at each loss, so that the retry and
+//     the next requests do not pick another dead one;
 //   - any other failure from a lost connection (a write, a statement inside
 //     a transaction) is an error of kind domain.ErrUnavailable, which the web
 //     answers with 503 and a message saying nothing was saved, instead of a
@@ -122,20 +124,24 @@ func (p *retryPool) again(ctx context.Context, err error, retryable bool) bool {
 	return retryable && ctx.Err() == nil
 }
 
-// QueryContext runs a query; a read is run once more after a lost connection.
+// retries is how many times a read or a BEGIN is sent again after lost
+// connections.
+const retries = 2
+
+// QueryContext runs a query; a read is run again after a lost connection.
 func (p *retryPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	rows, err := p.db.QueryContext(ctx, query, args...)
-	if p.again(ctx, err, isRead(query)) {
+	for i := 0; i < retries && p.again(ctx, err, isRead(query)); i++ {
 		rows, err = p.db.QueryContext(ctx, query, args...)
 	}
 	return rows, err
 }
 
-// QueryRowContext runs a query for one row; a read is run once more after a
+// QueryRowContext runs a query for one row; a read is run again after a
 // lost connection (Row.Err tells the failure without consuming the row).
 func (p *retryPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	row := p.db.QueryRowContext(ctx, query, args...)
-	if p.again(ctx, row.Err(), isRead(query)) {
+	for i := 0; i < retries && p.again(ctx, row.Err(), isRead(query)); i++ {
 		row = p.db.QueryRowContext(ctx, query, args...)
 	}
 	return row
@@ -152,17 +158,17 @@ func (p *retryPool) ExecContext(ctx context.Context, query string, args ...any) 
 // PrepareContext prepares a statement.
 func (p *retryPool) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
 	st, err := p.db.PrepareContext(ctx, query)
-	if p.again(ctx, err, true) {
+	for i := 0; i < retries && p.again(ctx, err, true); i++ {
 		st, err = p.db.PrepareContext(ctx, query)
 	}
 	return st, err
 }
 
 // BeginTx starts a transaction; a BEGIN that failed on a lost connection
-// started nothing and is sent once more.
+// started nothing and is sent again.
 func (p *retryPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
 	tx, err := p.db.BeginTx(ctx, opts)
-	if p.again(ctx, err, true) {
+	for i := 0; i < retries && p.again(ctx, err, true); i++ {
 		tx, err = p.db.BeginTx(ctx, opts)
 	}
 	return tx, err

@@ -157,10 +157,16 @@ func TestRetryPool(t *testing.T) {
 		t.Errorf("a WITH that deletes was retried: %v, sent %d times", err, len(d.seen))
 	}
 
-	// Two losses in a row: the read gives up with the error.
+	// Two losses in a row (another dead connection came back to the
+	// pool): still read. Three: the read gives up with the error.
 	d.fails = 2
-	if err := p.QueryRowContext(ctx, "SELECT 1").Scan(&n); !connectionLost(err) {
+	if err := p.QueryRowContext(ctx, "SELECT 1").Scan(&n); err != nil {
 		t.Errorf("two lost connections: %v", err)
+	}
+	d.fails = 3
+	err = p.QueryRowContext(ctx, "SELECT 1").Scan(&n)
+	if !connectionLost(err) {
+		t.Errorf("three lost connections: %v", err)
 	}
 	if err := wrap("read", err); !errors.Is(err, domain.ErrUnavailable) {
 		t.Errorf("wrap: %v", err)

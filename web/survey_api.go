@@ -156,10 +156,15 @@ func (s *server) apiSubmitResponse(c echo.Context) error {
 	if len(problems) > 0 {
 		return domain.Invalidf("%s", strings.Join(problems, "\n"))
 	}
+	adm, err := s.admitSubmission(c, c.Param("survey"), req.Code, nil)
+	if adm == nil {
+		return err
+	}
 	r, err := s.surveys.svc.Submit(c.Request().Context(), surveys.Submission{
 		Campaign: c.Param("survey"), Unit: strings.TrimSpace(req.Unit), Code: req.Code, Answers: answers,
 		Channel: surveys.API, Client: s.clientIP(c), Shown: s.surveys.shownAt(req.FormToken), Honeypot: req.Website,
 	})
+	adm.done(err)
 	if err != nil {
 		return err
 	}
