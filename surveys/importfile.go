@@ -9,6 +9,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/internal/xlsxread"
@@ -73,6 +74,12 @@ func ReadTable(ctx context.Context, name string, data []byte) ([]string, []Table
 	}
 	var out []TableRow
 	for _, row := range rows {
+		for _, c := range row.Cells {
+			if !utf8.ValidString(c) || strings.ContainsRune(c, 0) {
+				// PostgreSQL refuses such text and SQLite would keep it raw.
+				return nil, nil, domain.Invalidf("%s:%d: the row holds text that is not UTF-8 (save the file as CSV UTF-8)", name, row.Line)
+			}
+		}
 		empty := true
 		for _, c := range row.Cells {
 			if strings.TrimSpace(c) != "" {

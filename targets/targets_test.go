@@ -283,3 +283,18 @@ func TestTargetsAliasBomb(t *testing.T) {
 		t.Errorf("got %.200v, want the file refused for its aliases", err)
 	}
 }
+
+// FuzzParse: no targets file makes Parse panic (`.ci/run` runs it for a
+// bounded time; failing inputs are kept in testdata/fuzz/).
+func FuzzParse(f *testing.F) {
+	demo, err := os.ReadFile("../demo/data/targets.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(demo))
+	f.Add(programme)
+	f.Add("code: x\nname: y\ntargets: [&t {code: a, name: b, measure: {source: external}, years: {\"2025\": 1}}, *t]\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		_, _ = targets.Parse(strings.NewReader(src))
+	})
+}
