@@ -206,3 +206,35 @@ func TestRegisteredKiosk(t *testing.T) {
 		t.Errorf("the cookie %q is not the link's token %q", cookie.Value, m[1])
 	}
 }
+
+// TestOneCodeFiftyClients: a one-time code sent by 50 clients at once is
+// stored once; the others are told it was used (409). It held in issue 11's
+// review and stays a regression test.
+func TestOneCodeFiftyClients(t *testing.T) {
+	e := newSurveyEnv(t, surveyOpts{rate: 10, rules: &surveys.Rules{}})
+	codes, err := e.svc.NewCodes(t.Context(), "khao-sat", "S1", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 50 {
+		wg.Go(func() {
+			<-start
+			res, _ := e.do(req{method: http.MethodPost, url: "/api/v1/surveys/khao-sat/responses", body: codedBody(codes[0]), remote: fmt.Sprintf("192.0.2.%d", i+1)})
+			mu.Lock()
+			statuses[res.StatusCode]++
+			mu.Unlock()
+		})
+	}
+	close(start)
+	wg.Wait()
+	if statuses[201] != 1 || statuses[409] != 49 {
+		t.Errorf("one code from 50 clients at once: %v, want one 201 and 49 × 409", statuses)
+	}
+	if n := e.count(nil); n != 1 {
+		t.Errorf("%d responses stored", n)
+	}
+}
