@@ -43,6 +43,7 @@ type TooManyError struct {
 	Wait time.Duration
 }
 
+// Error says the attempt was refused, as ErrTooManyTries does.
 func (e *TooManyError) Error() string { return ErrTooManyTries.Error() }
 
 // Is makes errors.Is(err, ErrTooManyTries) hold.

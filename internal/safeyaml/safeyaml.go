@@ -44,6 +44,7 @@ type Error struct {
 	Msg string
 }
 
+// Error returns the message.
 func (e *Error) Error() string { return e.Msg }
 
 // ReadAll reads at most lim.MaxBytes from r; a longer input is an *Error.

@@ -68,6 +68,7 @@ type LimitError struct {
 	Msg string
 }
 
+// Error returns the message.
 func (e *LimitError) Error() string { return e.Msg }
 
 // IsLimit reports whether err is a refusal by the limits.
