@@ -15,8 +15,12 @@ import (
 )
 
 // maxCheckedJSON bounds a JSON body read whole to check its text; every
-// JSON endpoint takes far less (submissions 64 KB).
-const maxCheckedJSON = 1 << 20
+// JSON endpoint takes far less (submissions 64 KB). multipartMemory is how
+// much of a multipart form's files is kept in memory while it is checked.
+const (
+	maxCheckedJSON  = 1 << 20
+	multipartMemory = 1 << 20
+)
 
 // rejectBadText answers 400 before any handler when a request's path, query,
 // form fields (names, values, file names) or JSON body carry bytes that are
@@ -38,7 +42,9 @@ func rejectBadText(next echo.HandlerFunc) echo.HandlerFunc {
 		if name, ok := badField(query); ok {
 			return badText("security.utf8.query", name)
 		}
-		if !unsafeMethod(r.Method) || r.Body == nil || r.Body == http.NoBody {
+		// Bodies are read only for routes that exist: a post to an unknown
+		// path gets its 404 without being parsed.
+		if !unsafeMethod(r.Method) || r.Body == nil || r.Body == http.NoBody || c.Path() == "" {
 			return next(c)
 		}
 		ctype, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
@@ -51,9 +57,10 @@ func rejectBadText(next echo.HandlerFunc) echo.HandlerFunc {
 				return badText("security.utf8.form", name)
 			}
 		case echo.MIMEMultipartForm:
-			// The same parse FormValue would do later (echo keeps 32 MB in
-			// memory); net/http removes its temporary files at the end.
-			if err := r.ParseMultipartForm(32 << 20); err != nil {
+			// The parse FormValue and FormFile would do later (they reuse
+			// it), but keeping at most 1 MB of files in memory: the rest
+			// goes to temporary files, which net/http removes at the end.
+			if err := r.ParseMultipartForm(multipartMemory); err != nil {
 				return next(c) // the handler reports a broken form as it always did
 			}
 			if name, ok := badField(r.MultipartForm.Value); ok {
@@ -61,7 +68,9 @@ func rejectBadText(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			for field, files := range r.MultipartForm.File {
 				for _, fh := range files {
-					if !validText(fh.Filename) {
+					// Both the name Go keeps and the one the client sent
+					// (with any directories, which handlers refuse).
+					if !validText(fh.Filename) || !validText(rawFileName(fh)) {
 						return badText("security.utf8.filename", shown(field))
 					}
 				}

@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -40,6 +43,19 @@ func TestInvalidUTF8IsRefusedBeforeAnyHandler(t *testing.T) {
 			}
 		})
 	}
+	// The public form sent as multipart (FormValue would read it too).
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("q_Q1", "4")
+	_ = mw.WriteField("q_T", "g\xf3p \xfd")
+	_ = mw.Close()
+	hr := httptest.NewRequest(http.MethodPost, "/s/khao-sat/S1", &buf)
+	hr.Header.Set("Content-Type", mw.FormDataContentType())
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, hr)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "q_T") {
+		t.Errorf("multipart form with bad bytes: %d\n%s", rec.Code, clip(rec.Body.String()))
+	}
 	if n := e.count(nil); n != 0 {
 		t.Errorf("%d responses were stored", n)
 	}
@@ -66,6 +82,12 @@ func TestInvalidUTF8AtLogin(t *testing.T) {
 	res, body = officer.post("/work/periods/2026/units/SNV/fields/1", fieldForm("self", map[string]leafTyped{"1.2": {points: "5", comment: "ghi chú \xfe"}}))
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "comment.1.2") {
 		t.Errorf("a comment with bad bytes: %d\n%s", res.StatusCode, clip(body))
+	}
+	// An evidence file whose name is not UTF-8.
+	res, body = officer.postMultipart("/work/periods/2026/units/SNV/fields/1", fieldForm("self", map[string]leafTyped{"1.1": {points: "10"}}),
+		upload{field: "file.1.1", name: "k\xe9-ho\xe1ch.pdf", content: tinyPDF("x")})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Tên tệp trong trường file.1.1") {
+		t.Errorf("a file name with bad bytes: %d\n%s", res.StatusCode, clip(body))
 	}
 	changes, err := p.st.Changes(t.Context(), "2026", "SNV")
 	if err != nil {
