@@ -114,6 +114,9 @@ func (s *server) loginSubmit(c echo.Context) error {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(tooMany.RetryAfter()))
 		}
 		return s.renderLogin(c, http.StatusTooManyRequests, loginPage{Next: next, Username: username, Error: l.T("work.login.too_many")})
+	case errors.Is(err, auth.ErrBusy):
+		c.Response().Header().Set("Retry-After", "5")
+		return s.renderLogin(c, http.StatusServiceUnavailable, loginPage{Next: next, Username: username, Error: l.T("security.busy")})
 	case err != nil:
 		return err
 	}
