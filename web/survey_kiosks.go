@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -67,6 +69,19 @@ func (s *server) kioskDevice(c echo.Context, camp *surveys.Campaign, unit string
 		return nil, nil
 	}
 	return s.surveys.svc.DeviceFor(c.Request().Context(), camp, unit, ck.Value)
+}
+
+// deviceParam matches a kiosk link's token in a request URI.
+var deviceParam = regexp.MustCompile(`([?&]device=)[^&#]*`)
+
+// redactURI hides a kiosk link's device token from the request log: the log
+// is read by more people than the secretariat, and the token is a kiosk's
+// credential.
+func redactURI(uri string) string {
+	if !strings.Contains(uri, "device=") {
+		return uri
+	}
+	return deviceParam.ReplaceAllString(uri, "${1}…")
 }
 
 // submissionClient is who a submission's integrity rules group it under: a
