@@ -60,18 +60,19 @@ type Service struct {
 	// session this long after login.
 	IdleTimeout time.Duration
 	Lifetime    time.Duration
-	Limiter     *Limiter
+	// Guard limits every check of a password: logins and password changes.
+	Guard *Guard
 }
 
 // NewService returns a service with the default session lengths (8 hours
-// idle, 7 days at most) and login limit (5 failures per 15 minutes per user
-// name and per address).
+// idle, 7 days at most) and the default Guard (5 failures per user name and
+// address, 20 per address, then locks of 15 minutes that double).
 func NewService(st Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	return &Service{Store: st, Now: now, IdleTimeout: 8 * time.Hour, Lifetime: 7 * 24 * time.Hour,
-		Limiter: NewLimiter(5, 15*time.Minute, now)}
+		Guard: NewGuard(now)}
 }
 
 func randomToken() (string, error) {
@@ -89,28 +90,31 @@ func HashToken(token string) string {
 }
 
 // Login checks a user name and password and opens a session. It returns the
-// session token for the cookie. Failed attempts count against the user name
-// and the client address; past the limit ErrTooManyTries is returned before
-// the password is checked.
+// session token for the cookie. The check goes through the Guard: failed
+// attempts count against the user name from the client address and against
+// the address; past a limit a *TooManyError (ErrTooManyTries) is returned
+// before the password is hashed.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (string, Session, User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
-	keys := []string{"user:" + username, "ip:" + ip}
-	if !s.Limiter.Allow(keys...) {
-		return "", Session{}, User{}, ErrTooManyTries
-	}
-	u, err := s.Store.UserByUsername(ctx, username)
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+	var u User
+	err := s.Guard.Check(ctx, username, ip, func() (bool, error) {
+		var err error
+		u, err = s.Store.UserByUsername(ctx, username)
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return false, err
+		}
+		// An unknown or disabled user costs the same hashing as a wrong
+		// password, so the time taken tells nothing.
+		known := err == nil && !u.Disabled
+		hash := u.PasswordHash
+		if !known {
+			hash = dummyHash
+		}
+		return VerifyPassword(hash, password) && known, nil
+	})
+	if err != nil {
 		return "", Session{}, User{}, err
 	}
-	hash := u.PasswordHash
-	if err != nil || u.Disabled {
-		hash = dummyHash
-	}
-	if !VerifyPassword(hash, password) || err != nil || u.Disabled {
-		s.Limiter.Fail(keys...)
-		return "", Session{}, User{}, ErrBadCredentials
-	}
-	s.Limiter.Reset("user:" + username)
 	token, err := randomToken()
 	if err != nil {
 		return "", Session{}, User{}, err
@@ -201,15 +205,29 @@ func (s *Service) CreateUser(ctx context.Context, u User, password string) (User
 	return s.Store.CreateUser(ctx, u)
 }
 
+// ErrWrongCurrentPassword is returned by ChangePassword when the current
+// password given is wrong.
+var ErrWrongCurrentPassword = domain.Invalidf("the current password is wrong")
+
 // ChangePassword sets a new password after checking the current one, and
-// ends the user's other sessions.
-func (s *Service) ChangePassword(ctx context.Context, u User, current, next, keepSession string) error {
-	fresh, err := s.Store.UserByID(ctx, u.ID)
+// ends the user's other sessions. The check goes through the same Guard as
+// the login, keyed on the user name and the client address ip: a stolen
+// session cannot guess the password without limit, and its guesses count
+// towards the login's limit too.
+func (s *Service) ChangePassword(ctx context.Context, u User, current, next, keepSession, ip string) error {
+	var fresh User
+	err := s.Guard.Check(ctx, u.Username, ip, func() (bool, error) {
+		var err error
+		if fresh, err = s.Store.UserByID(ctx, u.ID); err != nil {
+			return false, err
+		}
+		return VerifyPassword(fresh.PasswordHash, current), nil
+	})
+	if errors.Is(err, ErrBadCredentials) {
+		return ErrWrongCurrentPassword
+	}
 	if err != nil {
 		return err
-	}
-	if !VerifyPassword(fresh.PasswordHash, current) {
-		return domain.Invalidf("the current password is wrong")
 	}
 	return s.setPassword(ctx, fresh, next, keepSession)
 }

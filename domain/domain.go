@@ -118,6 +118,9 @@ var (
 	// limit, or of a type that is not allowed.
 	ErrTooLarge    = errors.New("too large")
 	ErrUnsupported = errors.New("unsupported type")
+	// ErrUnavailable is a failure of the database's connection, not of the
+	// request: the web answers 503 (try again), never a bare 500.
+	ErrUnavailable = errors.New("database unavailable")
 )
 
 // kindError is an error of one kind whose text is the message alone, so that

@@ -95,6 +95,11 @@ func readCSV(file string, r io.Reader, required, optional []string) ([]record, e
 		ps.add(0, "", "the file is not UTF-8 text (save it as CSV UTF-8)")
 		return nil, ps.err()
 	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		// Valid UTF-8, but no database keeps it in text (PostgreSQL refuses it).
+		ps.add(bytes.Count(data[:i], []byte("\n"))+1, "", "holds a NUL character, which text cannot")
+		return nil, ps.err()
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()

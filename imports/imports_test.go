@@ -25,7 +25,7 @@ func (f fakeLookup) Framework(_ context.Context, period, group string) (*scoring
 	return nil, domain.NotFoundf("no set")
 }
 
-func lookup(t *testing.T) fakeLookup {
+func lookup(t testing.TB) fakeLookup {
 	t.Helper()
 	fw, err := scoring.ParseFramework(strings.NewReader(`
 period: "2025"

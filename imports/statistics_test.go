@@ -50,7 +50,7 @@ items:
   - {code: "4", name: Hài lòng, max: 5, method: survey, survey: sipas}
 `
 
-func newStatsLookup(t *testing.T, stored ...domain.Input) statsLookup {
+func newStatsLookup(t testing.TB, stored ...domain.Input) statsLookup {
 	t.Helper()
 	fw, err := scoring.ParseFramework(strings.NewReader(statsSet))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/internal/xlsxread"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -201,13 +202,29 @@ func InputsXLSX(ctx context.Context, lookup Lookup, file string, r io.Reader) ([
 		}
 		return s
 	}
-	f, err := excelize.OpenReader(r)
+	data, err := io.ReadAll(io.LimitReader(r, maxWorkbook+1))
+	if err != nil {
+		return nil, fmt.Errorf("imports: %s: %w", file, err)
+	}
+	if len(data) > maxWorkbook {
+		ps.add(0, "", "the workbook is larger than %d MB", maxWorkbook>>20)
+		return nil, ps.err()
+	}
+	// Unzip limits, a temporary folder removed on every path, rows streamed
+	// with their caps: a few megabytes of zip cannot become gigabytes here.
+	lim := xlsxread.Default
+	lim.MaxRows = maxWorkbookRows
+	f, err := xlsxread.Open(ctx, data, lim)
+	if xlsxread.IsLimit(err) {
+		ps.add(0, "", "%v", err)
+		return nil, ps.err()
+	}
 	if err != nil {
 		ps.add(0, "", "is not an Excel workbook (.xlsx): %v", err)
 		return nil, ps.err()
 	}
 	defer f.Close()
-	sheets := f.GetSheetList()
+	sheets := f.Sheets()
 	for _, want := range []string{DataSheet, InfoSheet} {
 		if !slices.Contains(sheets, want) {
 			ps.add(0, "", "the workbook has no sheet %q (it has %s); start from `parindex template inputs`", want, quoteAll(sheets))
@@ -217,7 +234,11 @@ func InputsXLSX(ctx context.Context, lookup Lookup, file string, r io.Reader) ([
 		return nil, ps.err()
 	}
 	period, group := "", ""
-	info, err := f.GetRows(InfoSheet, excelize.Options{RawCellValue: true})
+	info, err := sheetRows(f, InfoSheet)
+	if xlsxread.IsLimit(err) {
+		ps.add(0, "", "%v", err)
+		return nil, ps.err()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("imports: %s: %w", file, err)
 	}
@@ -236,7 +257,11 @@ func InputsXLSX(ctx context.Context, lookup Lookup, file string, r io.Reader) ([
 		return nil, ps.err()
 	}
 	checkCode(ps, 0, fmt.Sprintf("sheet %q, period", InfoSheet), period)
-	rows, err := f.GetRows(DataSheet, excelize.Options{RawCellValue: true})
+	rows, err := sheetRows(f, DataSheet)
+	if xlsxread.IsLimit(err) {
+		ps.add(0, "", "%v", err)
+		return nil, ps.err()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("imports: %s: %w", file, err)
 	}
@@ -380,6 +405,28 @@ func InputsXLSX(ctx context.Context, lookup Lookup, file string, r io.Reader) ([
 		return nil, err
 	}
 	return out, ps.err()
+}
+
+// maxWorkbook bounds a statistics workbook's file (zipped); maxWorkbookRows
+// its rows: one a unit, 10,000 units (twice a national group) and the two
+// header rows.
+const (
+	maxWorkbook     = 32 << 20
+	maxWorkbookRows = 10_002
+)
+
+// sheetRows reads a sheet's stored values as GetRows does (row i at index
+// i-1, empty rows nil), streamed under the workbook's row and cell caps.
+func sheetRows(f *xlsxread.Book, sheet string) ([][]string, error) {
+	var out [][]string
+	err := f.Rows(sheet, true, func(line int, cells []string) error {
+		for len(out) < line-1 {
+			out = append(out, nil)
+		}
+		out = append(out, cells)
+		return nil
+	})
+	return out, err
 }
 
 // cellNumber reads a cell's raw value. Excel stores numbers as binary

@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/parindex/parindex/internal/safeyaml"
 )
 
 // Problem is one thing wrong with a criteria set file.
@@ -156,14 +157,18 @@ var inputName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // format of contract.md. On any problem it returns a *ValidationError listing
 // every problem found, each naming the item code and line where known.
 func ParseFramework(r io.Reader) (*Framework, error) {
-	data, err := io.ReadAll(r)
+	data, err := safeyaml.ReadAll(r, safeyaml.Default)
+	if safeyaml.IsLimit(err) {
+		return nil, &ValidationError{Problems: []Problem{{Msg: err.Error()}}}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("scoring: read criteria set: %w", err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
+	// Decoded once, with the aliases' expansion bounded before any value is
+	// built: rawItem's UnmarshalYAML would otherwise reset yaml.v3's alias
+	// budget at every item.
 	var raw rawFramework
-	if err := dec.Decode(&raw); err != nil {
+	if err := safeyaml.Decode(data, &raw, true, safeyaml.Default); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, &ValidationError{Problems: []Problem{{Msg: "the file is empty"}}}
 		}

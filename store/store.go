@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -83,10 +85,19 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		s.clock = time.Now
 	}
 	var dialector gorm.Dialector
+	var pool *retryPool
 	if IsPostgresURL(url) {
 		s.dialect = DialectPostgres
 		s.batch = 500 // 500 rows × ~13 columns, far below PostgreSQL's 65535 parameters
-		dialector = postgres.Open(url)
+		cfg, err := pgx.ParseConfig(url)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres database: %w", err)
+		}
+		// The pool retries reads and BEGIN once after a lost connection;
+		// the dialector marks other losses domain.ErrUnavailable (see
+		// unavailable.go).
+		pool = &retryPool{db: stdlib.OpenDB(*cfg), idle: poolSize}
+		dialector = pgDialector{postgres.New(postgres.Config{Conn: pool}).(*postgres.Dialector)}
 	} else {
 		if url == "" {
 			return nil, errors.New("store: open: the SQLite file path is empty")
@@ -109,6 +120,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		}),
 	})
 	if err != nil {
+		if pool != nil {
+			pool.db.Close()
+		}
 		return nil, fmt.Errorf("store: open %s database: %w", s.dialect, err)
 	}
 	if s.sqlDB, err = db.DB(); err != nil {
@@ -182,7 +196,9 @@ func wrap(what string, err error) error {
 	if err == nil || isDomain(err) {
 		return err
 	}
-	return fmt.Errorf("store: %s: %w", what, err)
+	// A lost connection that reached here without passing through gorm's
+	// translation (Row().Scan) is still marked for a 503.
+	return fmt.Errorf("store: %s: %w", what, unavailable(err))
 }
 
 func isDomain(err error) bool {

@@ -8,4 +8,5 @@ type (
 	SurveyResponseRow     = surveyResponseRow
 	SurveyCodeRow         = surveyCodeRow
 	SurveyReviewRow       = surveyReviewRow
+	SurveyDeviceRow       = surveyDeviceRow
 )

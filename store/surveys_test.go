@@ -497,6 +497,8 @@ func TestSurveyRowsRoundTrip(t *testing.T) {
 			func() any { return &store.SurveyCodeRow{} }},
 		{"review", &store.SurveyReviewRow{ResponseID: 1, OldStatus: "flagged", NewStatus: "valid", Reason: "Người nhà", Author: "thư ký", At: at},
 			func() any { return &store.SurveyReviewRow{} }},
+		{"device", &store.SurveyDeviceRow{CampaignID: 1, UnitCode: "S2", Name: "Quầy số 3", TokenHash: "abc", CreatedBy: "thư ký", CreatedAt: at, RevokedAt: &at},
+			func() any { return &store.SurveyDeviceRow{} }},
 	}
 	for _, tc := range rows {
 		t.Run(tc.name, func(t *testing.T) {

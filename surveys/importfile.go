@@ -9,10 +9,10 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
+	"unicode/utf8"
 
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/internal/xlsxread"
 )
 
 // TableRow is one row of a data file and the line it stands on.
@@ -25,25 +25,32 @@ type TableRow struct {
 const MaxImportRows = 200_000
 
 // ReadTable reads a CSV (UTF-8, comma-separated) or Excel (.xlsx, first
-// sheet) file into its header and rows. Empty rows are skipped.
-func ReadTable(name string, data []byte) ([]string, []TableRow, error) {
+// sheet) file into its header and rows. Empty rows are skipped. A workbook
+// is read under xlsxread's limits (at most two at once in the process; ctx
+// bounds the wait).
+func ReadTable(ctx context.Context, name string, data []byte) ([]string, []TableRow, error) {
 	var rows []TableRow
 	if strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
+		// Unzip limits, a temporary folder removed on every path, rows
+		// streamed with the row cap enforced while reading.
+		f, err := xlsxread.Open(ctx, data, xlsxread.Default)
+		if xlsxread.IsLimit(err) {
+			return nil, nil, domain.Invalidf("%s: %v", name, err)
+		}
 		if err != nil {
 			return nil, nil, domain.Invalidf("%s: not a readable Excel file: %v", name, err)
 		}
 		defer f.Close()
-		sheets := f.GetSheetList()
+		sheets := f.Sheets()
 		if len(sheets) == 0 {
 			return nil, nil, domain.Invalidf("%s: the workbook has no sheet", name)
 		}
-		all, err := f.GetRows(sheets[0])
+		err = f.Rows(sheets[0], false, func(line int, cells []string) error {
+			rows = append(rows, TableRow{Line: line, Cells: cells})
+			return nil
+		})
 		if err != nil {
-			return nil, nil, domain.Invalidf("%s: sheet %s: %v", name, sheets[0], err)
-		}
-		for i, cells := range all {
-			rows = append(rows, TableRow{Line: i + 1, Cells: cells})
+			return nil, nil, domain.Invalidf("%s: %v", name, err)
 		}
 	} else {
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -67,6 +74,12 @@ func ReadTable(name string, data []byte) ([]string, []TableRow, error) {
 	}
 	var out []TableRow
 	for _, row := range rows {
+		for _, c := range row.Cells {
+			if !utf8.ValidString(c) || strings.ContainsRune(c, 0) {
+				// PostgreSQL refuses such text and SQLite would keep it raw.
+				return nil, nil, domain.Invalidf("%s:%d: the row holds text that is not UTF-8 (save the file as CSV UTF-8)", name, row.Line)
+			}
+		}
 		empty := true
 		for _, c := range row.Cells {
 			if strings.TrimSpace(c) != "" {
@@ -116,7 +129,7 @@ func (s *Service) Import(ctx context.Context, campaign, name string, data []byte
 	if c.State == Draft {
 		return 0, domain.Conflictf("survey %s is still a draft; open it first", c.Code)
 	}
-	header, rows, err := ReadTable(name, data)
+	header, rows, err := ReadTable(ctx, name, data)
 	if err != nil {
 		return 0, err
 	}

@@ -133,6 +133,40 @@ func NewLimiter(perMinute, burst int) *Limiter {
 	return &Limiter{rate: float64(perMinute) / 60, burst: float64(max(burst, 1)), buckets: map[string]*bucket{}}
 }
 
+// NewLimiterEvery allows each client one request per interval on average
+// and bursts of burst requests: for rates slower than one a minute.
+func NewLimiterEvery(interval time.Duration, burst int) *Limiter {
+	if interval <= 0 {
+		return nil
+	}
+	return &Limiter{rate: 1 / interval.Seconds(), burst: float64(max(burst, 1)), buckets: map[string]*bucket{}}
+}
+
+// Refund gives back a token that Allow took, when what it was taken for
+// turned out not to count.
+func (l *Limiter) Refund(client string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.buckets[client]; b != nil {
+		b.tokens = math.Min(l.burst, b.tokens+1)
+	}
+}
+
+// Full reports whether the client's bucket is full at now: it used none of
+// its burst lately.
+func (l *Limiter) Full(client string, now time.Time) bool {
+	if l == nil {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[client]
+	return b == nil || b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst
+}
+
 // Allow takes a token for the client at now. When none is left it returns
 // false and how long until the next one.
 func (l *Limiter) Allow(client string, now time.Time) (bool, time.Duration) {

@@ -1,7 +1,6 @@
 package surveys
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/internal/safeyaml"
 )
 
 // Problem is one thing wrong with an instrument file or an import.
@@ -220,13 +220,18 @@ const (
 // checks it. Every problem is reported, with its line, in a
 // *ValidationError.
 func ParseInstrument(r io.Reader) (*Instrument, error) {
-	data, err := io.ReadAll(r)
+	data, err := safeyaml.ReadAll(r, safeyaml.Default)
+	if safeyaml.IsLimit(err) {
+		return nil, &ValidationError{Problems: []Problem{{Msg: err.Error()}}}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("surveys: read instrument: %w", err)
 	}
+	// Decoded once, with the aliases' expansion bounded before any value is
+	// built: the raw types' UnmarshalYAML would otherwise reset yaml.v3's
+	// alias budget at every section and question.
 	var raw rawInstrument
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&raw); err != nil {
+	if err := safeyaml.Decode(data, &raw, false, safeyaml.Default); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, &ValidationError{Problems: []Problem{{Msg: "the file is empty"}}}
 		}

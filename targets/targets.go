@@ -12,7 +12,6 @@
 package targets
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +22,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/parindex/parindex/internal/safeyaml"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -143,14 +143,17 @@ var (
 // Parse reads and checks a targets file (YAML). Every problem is reported
 // at once, one a line, naming the line and the target's code.
 func Parse(r io.Reader) (*Programme, error) {
-	data, err := io.ReadAll(r)
+	data, err := safeyaml.ReadAll(r, safeyaml.Default)
+	if safeyaml.IsLimit(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("targets: read: %w", err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
+	// Decoded once, with the aliases' expansion bounded before any value is
+	// built (rawTarget's UnmarshalYAML resets yaml.v3's own alias budget).
 	var raw rawProgramme
-	if err := dec.Decode(&raw); err != nil {
+	if err := safeyaml.Decode(data, &raw, true, safeyaml.Default); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("the file is empty")
 		}

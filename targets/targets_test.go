@@ -269,3 +269,32 @@ func TestService(t *testing.T) {
 		t.Errorf("no programme: %+v, %v", empty, err)
 	}
 }
+
+// TestTargetsAliasBomb: a targets file is decoded with the aliases'
+// expansion bounded, like every YAML input (issue 11, item 2).
+func TestTargetsAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("code: CM\nname: x\ntargets:\n  - &t {code: a, name: &n " + strings.Repeat("dài ", 5000) + ", unit: \"%\", measure: {source: external}, years: {\"2025\": 1}}\n")
+	for range 2000 {
+		b.WriteString("  - *t\n")
+	}
+	_, err := targets.Parse(strings.NewReader(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "through its aliases") {
+		t.Errorf("got %.200v, want the file refused for its aliases", err)
+	}
+}
+
+// FuzzParse: no targets file makes Parse panic (`.ci/run` runs it for a
+// bounded time; failing inputs are kept in testdata/fuzz/).
+func FuzzParse(f *testing.F) {
+	demo, err := os.ReadFile("../demo/data/targets.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(demo))
+	f.Add(programme)
+	f.Add("code: x\nname: y\ntargets: [&t {code: a, name: b, measure: {source: external}, years: {\"2025\": 1}}, *t]\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		_, _ = targets.Parse(strings.NewReader(src))
+	})
+}

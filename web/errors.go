@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -59,6 +60,8 @@ func statusOf(err error) int {
 		return http.StatusUnauthorized
 	case errors.Is(err, auth.ErrTooManyTries):
 		return http.StatusTooManyRequests
+	case errors.Is(err, auth.ErrBusy), errors.Is(err, domain.ErrUnavailable):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -80,6 +83,28 @@ func (s *server) handleError(err error, c echo.Context) {
 	}
 	l := s.locale(c)
 	status := statusOf(err)
+	var tooMany *auth.TooManyError
+	if errors.As(err, &tooMany) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(tooMany.RetryAfter()))
+	}
+	switch {
+	case errors.Is(err, auth.ErrBusy):
+		// A flood of logins, not a fault: say so, and do not log it as one.
+		c.Response().Header().Set("Retry-After", "5")
+		err = &msgError{kind: echo.NewHTTPError(status), key: "security.busy"}
+	case errors.Is(err, domain.ErrUnavailable):
+		// The database's connection was lost: the store already retried a
+		// read; a write was not saved. Say so, and log it once as a warning.
+		s.log.LogAttrs(c.Request().Context(), slog.LevelWarn, "database unavailable",
+			slog.String("method", c.Request().Method), slog.String("uri", c.Request().RequestURI),
+			slog.String("error", err.Error()))
+		c.Response().Header().Set("Retry-After", "5")
+		key := "security.db_unavailable_read"
+		if unsafeMethod(c.Request().Method) {
+			key = "security.db_unavailable_write"
+		}
+		err = &msgError{kind: echo.NewHTTPError(status), key: key}
+	}
 	var (
 		msg     string // for the API
 		pageMsg string // for people
@@ -87,7 +112,7 @@ func (s *server) handleError(err error, c echo.Context) {
 		he      *echo.HTTPError
 	)
 	switch {
-	case status >= 500:
+	case status >= 500 && !errors.As(err, &me):
 		s.log.LogAttrs(c.Request().Context(), slog.LevelError, "server error",
 			slog.String("method", c.Request().Method),
 			slog.String("uri", c.Request().RequestURI),

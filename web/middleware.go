@@ -26,7 +26,7 @@ func (s *server) logRequests() echo.MiddlewareFunc {
 			// The cause of a server error is logged once, by handleError.
 			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 				slog.String("method", v.Method),
-				slog.String("uri", v.URI),
+				slog.String("uri", redactURI(v.URI)),
 				slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency),
 				slog.String("remote_ip", v.RemoteIP),

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -108,7 +109,14 @@ func (s *server) loginSubmit(c echo.Context) error {
 	case errors.Is(err, auth.ErrBadCredentials):
 		return s.renderLogin(c, http.StatusUnauthorized, loginPage{Next: next, Username: username, Error: l.T("work.login.bad")})
 	case errors.Is(err, auth.ErrTooManyTries):
+		var tooMany *auth.TooManyError
+		if errors.As(err, &tooMany) {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(tooMany.RetryAfter()))
+		}
 		return s.renderLogin(c, http.StatusTooManyRequests, loginPage{Next: next, Username: username, Error: l.T("work.login.too_many")})
+	case errors.Is(err, auth.ErrBusy):
+		c.Response().Header().Set("Retry-After", "5")
+		return s.renderLogin(c, http.StatusServiceUnavailable, loginPage{Next: next, Username: username, Error: l.T("security.busy")})
 	case err != nil:
 		return err
 	}
@@ -166,12 +174,16 @@ func (s *server) passwordSubmit(c echo.Context) error {
 		return s.renderPassword(c, http.StatusUnprocessableEntity, l.T("work.password.weak", auth.MinPasswordLen))
 	}
 	sess, _ := currentSession(c)
-	err := s.auth.ChangePassword(c.Request().Context(), u, current, next, sess.TokenHash)
-	if errors.Is(err, domain.ErrInvalid) {
+	err := s.auth.ChangePassword(c.Request().Context(), u, current, next, sess.TokenHash, c.RealIP())
+	var tooMany *auth.TooManyError
+	switch {
+	case errors.As(err, &tooMany):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(tooMany.RetryAfter()))
+		return s.renderPassword(c, http.StatusTooManyRequests, l.T("security.password.too_many"))
+	case errors.Is(err, domain.ErrInvalid):
 		// The new password passed the policy above: the current one is wrong.
 		return s.renderPassword(c, http.StatusUnprocessableEntity, l.T("work.password.wrong_current"))
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/account/password?done=password_changed")

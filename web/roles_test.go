@@ -3,11 +3,20 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/results"
+	"github.com/parindex/parindex/surveys"
+	"github.com/parindex/parindex/web"
+	"github.com/parindex/parindex/workflow"
 )
 
 // roles are the clients of the matrix: the public, and one account per
@@ -147,4 +156,79 @@ func TestUnassignedAppraiserCannotAppraise(t *testing.T) {
 	p.wantStatus("appraiser2 on U1", code, body, 403)
 	code, body = p.as("appraiser2").json(http.MethodPut, "/api/v1/periods/2025/units/U2/items/1.2/appraisal", map[string]any{"points": 5, "comment": "x"})
 	p.wantStatus("appraiser2 on U2", code, body, 200)
+}
+
+// TestKioskRoutesByRole adds the kiosk routes of issue 11 to the matrix:
+// with staff logged in through the real session, only the secretariat may
+// list, register and revoke kiosks; the public kiosk form answers anyone.
+func TestKioskRoutesByRole(t *testing.T) {
+	p := newProvince(t)
+	ctx := t.Context()
+	svc := surveys.NewService(p.st)
+	if _, err := svc.SaveInstrument(ctx, "2025", []byte(surveyYAML)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateCampaign(ctx, surveys.CampaignSpec{Code: "ks", Name: "Khảo sát", Period: "2025", Instrument: "small",
+		Units: []surveys.CampaignUnit{{Code: "U1"}, {Code: "U2"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetState(ctx, "ks", surveys.Open); err != nil {
+		t.Fatal(err)
+	}
+	_, dev, err := svc.RegisterDevice(ctx, "ks", "U1", "Quầy 1", "thuongtruc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same store and sessions, with the survey area wired as `serve` does.
+	srv := web.New(web.Config{Logger: slog.New(slog.DiscardHandler)}, web.Deps{
+		Catalog: p.st, Results: &results.Service{Store: p.st}, Auth: auth.NewService(p.st, p.clock.Now),
+		Workflow: &workflow.Service{Store: p.st, Now: p.clock.Now},
+		Surveys: &web.SurveyDeps{Service: svc, RequireSecretariat: web.SecretariatOnly(), Actor: web.SessionActor,
+			CSRFToken: web.SessionCSRF, RatePerMinute: -1},
+	})
+	send := func(role, method, path string, form url.Values) int {
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req := httptest.NewRequest(method, path, body)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if c := p.as(role); c.cookie != nil {
+			req.AddCookie(c.cookie)
+			req.Header.Set("X-CSRF-Token", c.csrf)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	type want map[string]int
+	for _, r := range []struct {
+		method, path string
+		form         url.Values
+		want         want
+	}{
+		{"GET", "/admin/surveys/campaigns/ks/kiosks", nil,
+			want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"POST", "/admin/surveys/campaigns/ks/kiosks", url.Values{"unit": {"U2"}, "name": {"Quầy 2"}},
+			want{"": 401, "admin": 201, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"POST", fmt.Sprintf("/admin/surveys/campaigns/ks/kiosks/%d/revoke", dev.ID), nil,
+			want{"": 401, "admin": 303, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"GET", "/k/ks/U1?device=khong-co", nil,
+			want{"": 200, "admin": 200, "officer1": 200, "officer2": 200, "appraiser": 200, "appraiser2": 200, "committee": 200}},
+	} {
+		for _, role := range roles {
+			if got, w := send(role, r.method, r.path, r.form), r.want[role]; got != w {
+				t.Errorf("%s %s as %q: %d, want %d", r.method, r.path, role, got, w)
+			}
+		}
+	}
+	_, list, err := svc.Devices(ctx, "ks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 {
+		t.Errorf("%d kiosks, want the first and the secretariat's", len(list))
+	}
 }

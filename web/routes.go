@@ -17,9 +17,10 @@ func (s *server) routes(e *echo.Echo) {
 	// headers, and the language is known before any page renders.
 	e.Use(s.logRequests(), s.recoverPanics(), securityHeaders, s.negotiateLanguage)
 	// Then the session, and the cross-site defences for state-changing
-	// requests: the origin check, a body limit (before any form is parsed)
-	// and the CSRF token.
-	e.Use(s.loadSession, checkOrigin, middleware.BodyLimit(fmt.Sprintf("%dB", s.maxUpload()+1<<20)), requireCSRF)
+	// requests: the origin check, a body limit (before any form is parsed),
+	// the refusal of text that is not UTF-8 (path, query, form, JSON) and
+	// the CSRF token.
+	e.Use(s.loadSession, checkOrigin, middleware.BodyLimit(fmt.Sprintf("%dB", s.maxUpload()+1<<20)), rejectBadText, requireCSRF)
 
 	// Public pages: only published periods.
 	e.GET("/", s.home)

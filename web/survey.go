@@ -31,9 +31,15 @@ type SurveyDeps struct {
 	Actor func(echo.Context) string
 	// CSRFToken is the token the secretariat's forms must carry, if any.
 	CSRFToken func(echo.Context) string
-	// RatePerMinute and RateBurst limit public submissions per client
-	// (default 10 a minute, bursts of 5); a negative rate disables the limit.
+	// RatePerMinute and RateBurst limit public submissions without a code
+	// per client address (default 10 a minute, bursts of 5); a negative
+	// rate disables the limit. Coded submissions are not limited by rate:
+	// their failed codes are (surveys.CodeGuard).
 	RatePerMinute, RateBurst int
+	// KioskRatePerMinute limits the submissions of each kiosk registered
+	// by the secretariat, as a device rather than by its address (default
+	// 30 a minute, bursts of as many); negative disables it.
+	KioskRatePerMinute int
 	// TrustProxy takes the client's address from X-Forwarded-For /
 	// X-Real-IP (behind a reverse proxy); otherwise from the connection.
 	TrustProxy bool
@@ -50,8 +56,10 @@ type SurveyDeps struct {
 type surveyServer struct {
 	deps    SurveyDeps
 	svc     *surveys.Service
-	limiter *surveys.Limiter
-	key     []byte // signs the time a form was shown
+	limiter *surveys.Limiter   // submissions without a code, per address
+	kiosks  *surveys.Limiter   // submissions of registered kiosks, per device
+	codes   *surveys.CodeGuard // failed codes, per client and per survey
+	key     []byte             // signs the time a form was shown
 	pages   map[string]map[string]*template.Template
 }
 
@@ -71,6 +79,12 @@ func newSurveyServer(s *server, d *SurveyDeps) *surveyServer {
 		burst = 5
 	}
 	ss.limiter = surveys.NewLimiter(rate, burst)
+	kiosk := d.KioskRatePerMinute
+	if kiosk == 0 {
+		kiosk = 30
+	}
+	ss.kiosks = surveys.NewLimiter(kiosk, kiosk)
+	ss.codes = surveys.NewCodeGuard()
 	if ss.deps.KioskReset <= 0 {
 		ss.deps.KioskReset = 8 * time.Second
 	}
@@ -92,24 +106,23 @@ func (s *server) surveyRoutes(e *echo.Echo, api *echo.Group) {
 	if ss == nil {
 		return
 	}
-	limit := s.limitSubmissions
-
 	// The public form: a short link per unit, the kiosk at the desk, and
-	// the QR code that points to the form.
+	// the QR code that points to the form. Submissions are admitted by
+	// admitSubmission, once the handler knows whether they carry a code.
 	e.GET("/s/:survey", s.surveyUnits)
 	e.GET("/s/:survey/:unit", s.surveyForm)
-	e.POST("/s/:survey/:unit", s.surveySubmitForm, limit)
+	e.POST("/s/:survey/:unit", s.surveySubmitForm)
 	e.GET("/s/:survey/:unit/thanks", s.surveyThanks)
 	e.GET("/s/:survey/:unit/qr.svg", s.surveyQRSVG)
 	e.GET("/s/:survey/:unit/qr.png", s.surveyQRPNG)
 	e.GET("/s/:survey/:unit/poster", s.surveyPoster)
-	e.GET("/k/:survey/:unit", s.surveyForm)
-	e.POST("/k/:survey/:unit", s.surveySubmitForm, limit)
+	e.GET("/k/:survey/:unit", s.kioskForm)
+	e.POST("/k/:survey/:unit", s.surveySubmitForm)
 	e.GET("/k/:survey/:unit/thanks", s.surveyThanks)
 
 	api.GET("/surveys", s.apiSurveys)
 	api.GET("/surveys/:survey", s.apiSurvey)
-	api.POST("/surveys/:survey/responses", s.apiSubmitResponse, limit)
+	api.POST("/surveys/:survey/responses", s.apiSubmitResponse)
 
 	if ss.deps.RequireSecretariat == nil {
 		return
@@ -137,6 +150,9 @@ func (s *server) surveyRoutes(e *echo.Echo, api *echo.Group) {
 	admin.GET("/campaigns/:survey/review", s.adminReview)
 	admin.POST("/campaigns/:survey/responses/:id/review", s.adminReviewSave)
 	admin.GET("/campaigns/:survey/results", s.adminResults)
+	admin.GET("/campaigns/:survey/kiosks", s.adminKiosks)
+	admin.POST("/campaigns/:survey/kiosks", s.adminKioskRegister)
+	admin.POST("/campaigns/:survey/kiosks/:id/revoke", s.adminKioskRevoke)
 }
 
 // clientIP is the address the rate limits and burst rules key on.
@@ -157,20 +173,61 @@ var errTooMany = &msgError{kind: errTooManyKind, key: "survey.too_many"}
 // errTooManyKind makes statusOf answer 429.
 var errTooManyKind = echo.NewHTTPError(http.StatusTooManyRequests)
 
-// limitSubmissions refuses a client's submissions past its rate, with 429
-// and Retry-After.
-func (s *server) limitSubmissions(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		ok, wait := s.surveys.limiter.Allow(s.clientIP(c), time.Now())
-		if !ok {
-			c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second).Seconds())))
-			if isAPI(c) {
-				return errTooMany
-			}
-			return s.surveyTooMany(c)
-		}
-		return next(c)
+// admission is a public submission let through by admitSubmission; done
+// must be called with the submission's outcome.
+type admission struct {
+	ss     *surveyServer
+	ticket surveys.Ticket
+	coded  bool
+}
+
+// done counts a refused code against the client and the survey, or gives
+// the code check's slots back.
+func (a *admission) done(err error) {
+	if a.coded {
+		a.ss.codes.Settle(a.ticket, surveys.CodeFailed(err))
 	}
+}
+
+// admitSubmission decides, before anything is checked or stored, whether a
+// public submission may go on. A submission with a code is limited only by
+// the client's and the survey's failed codes (the code is the control, so
+// a desk or a centre behind one address may send as many as it has codes);
+// one from a registered kiosk by the kiosk's rate; any other by its
+// address's rate. A refusal returns a nil admission: the 429 with
+// Retry-After is written (the form's page) or is the error (the API's), and
+// the handler returns the error as it is.
+func (s *server) admitSubmission(c echo.Context, survey, code string, device *surveys.Device) (*admission, error) {
+	ss, now := s.surveys, time.Now()
+	client := s.clientIP(c)
+	if device != nil {
+		client = "kiosk:" + strconv.FormatInt(device.ID, 10)
+	}
+	if surveys.NormalizeCode(code) != "" {
+		t, ok, wait := ss.codes.Reserve(client, survey, now)
+		if !ok {
+			return nil, s.refuseSubmission(c, wait)
+		}
+		return &admission{ss: ss, ticket: t, coded: true}, nil
+	}
+	limiter := ss.limiter
+	if device != nil {
+		limiter = ss.kiosks
+	}
+	if ok, wait := limiter.Allow(client, now); !ok {
+		return nil, s.refuseSubmission(c, wait)
+	}
+	return &admission{ss: ss}, nil
+}
+
+// refuseSubmission answers 429 with Retry-After: the API's JSON error, or
+// the form's page.
+func (s *server) refuseSubmission(c echo.Context, wait time.Duration) error {
+	c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second).Seconds()))))
+	if isAPI(c) {
+		return errTooMany
+	}
+	return s.surveyTooMany(c)
 }
 
 func isAPI(c echo.Context) bool {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -136,12 +138,34 @@ const maxResponseBody = 64 << 10
 // committed; 409 for a used code or a survey that is not open, 422 for
 // invalid answers, a unit the survey does not cover or a bad code.
 func (s *server) apiSubmitResponse(c echo.Context) error {
-	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxResponseBody)
+	req, answers, err := decodeSubmission(http.MaxBytesReader(c.Response(), c.Request().Body, maxResponseBody))
+	if err != nil {
+		return err
+	}
+	adm, err := s.admitSubmission(c, c.Param("survey"), req.Code, nil)
+	if adm == nil {
+		return err
+	}
+	r, err := s.surveys.svc.Submit(c.Request().Context(), surveys.Submission{
+		Campaign: c.Param("survey"), Unit: strings.TrimSpace(req.Unit), Code: req.Code, Answers: answers,
+		Channel: surveys.API, Client: s.clientIP(c), Shown: s.surveys.shownAt(req.FormToken), Honeypot: req.Website,
+	})
+	adm.done(err)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, apiResponseCreated{ID: r.ID, Survey: c.Param("survey"), Unit: r.Unit})
+}
+
+// decodeSubmission reads a submission's JSON body and its answers as the
+// form would send them: 400 for a body that is not the object, 422 naming
+// each answer that is not a number, a text or null.
+func decodeSubmission(body io.Reader) (apiResponseRequest, map[string]string, error) {
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	var req apiResponseRequest
 	if err := dec.Decode(&req); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the body must be a JSON object {\"unit\", \"code\", \"answers\"}: %v", err))
+		return req, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the body must be a JSON object {\"unit\", \"code\", \"answers\"}: %v", err))
 	}
 	answers := make(map[string]string, len(req.Answers))
 	var problems []string
@@ -154,16 +178,10 @@ func (s *server) apiSubmitResponse(c echo.Context) error {
 		answers[code] = v
 	}
 	if len(problems) > 0 {
-		return domain.Invalidf("%s", strings.Join(problems, "\n"))
+		sort.Strings(problems)
+		return req, nil, domain.Invalidf("%s", strings.Join(problems, "\n"))
 	}
-	r, err := s.surveys.svc.Submit(c.Request().Context(), surveys.Submission{
-		Campaign: c.Param("survey"), Unit: strings.TrimSpace(req.Unit), Code: req.Code, Answers: answers,
-		Channel: surveys.API, Client: s.clientIP(c), Shown: s.surveys.shownAt(req.FormToken), Honeypot: req.Website,
-	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, apiResponseCreated{ID: r.ID, Survey: c.Param("survey"), Unit: r.Unit})
+	return req, answers, nil
 }
 
 // answerValue reads an answer: a number, a string, or null for none.

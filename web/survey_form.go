@@ -199,10 +199,21 @@ func (s *server) surveySubmitForm(c echo.Context) error {
 		channel = surveys.Kiosk
 	}
 	code := c.FormValue("code")
+	var device *surveys.Device
+	if kiosk {
+		if device, err = s.kioskDevice(c, camp, u.Code); err != nil {
+			return err
+		}
+	}
+	adm, err := s.admitSubmission(c, camp.Code, code, device)
+	if adm == nil {
+		return err
+	}
 	_, err = s.surveys.svc.Submit(ctx, surveys.Submission{
 		Campaign: camp.Code, Unit: u.Code, Code: code, Answers: values, Channel: channel,
-		Client: s.clientIP(c), Shown: s.surveys.shownAt(c.FormValue("t")), Honeypot: c.FormValue("website"),
+		Client: submissionClient(s.clientIP(c), device), Shown: s.surveys.shownAt(c.FormValue("t")), Honeypot: c.FormValue("website"),
 	})
+	adm.done(err)
 	l := s.locale(c)
 	switch {
 	case err == nil:

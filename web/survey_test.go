@@ -81,12 +81,21 @@ type surveyOpts struct {
 	requireCode bool
 	yaml        string
 	rules       *surveys.Rules
+	dbURL       string // a database of storetest.URL to use, for tests that reach it from outside
 }
 
 func newSurveyEnv(t *testing.T, o surveyOpts) *surveyEnv {
 	t.Helper()
 	ctx := t.Context()
-	st := storetest.Open(t)
+	var st *store.Store
+	if o.dbURL != "" {
+		st = storetest.OpenURL(t, o.dbURL)
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		st = storetest.Open(t)
+	}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

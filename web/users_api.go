@@ -129,7 +129,7 @@ func (s *server) apiChangeOwnPassword(c echo.Context) error {
 		return domain.Invalidf("the body must be JSON: {\"current_password\", \"new_password\"}")
 	}
 	sess, _ := currentSession(c)
-	if err := s.auth.ChangePassword(c.Request().Context(), currentUser(c), req.Current, req.New, sess.TokenHash); err != nil {
+	if err := s.auth.ChangePassword(c.Request().Context(), currentUser(c), req.Current, req.New, sess.TokenHash, c.RealIP()); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -693,13 +693,14 @@ func TestUnitDoesNotSeeRunningRound(t *testing.T) {
 // client's address is the connection's, whatever X-Forwarded-For says.
 func TestForwardedForCannotDodgeLoginLimit(t *testing.T) {
 	p := newProvince(t)
-	for i := 0; i < 6; i++ {
-		// A different user name each time, so only the address limit applies.
+	for i := 0; i <= auth.AddressFailures; i++ {
+		// A different user name each time, so only the address limit
+		// (20 failures across user names) applies.
 		res, _ := p.do(nil, http.MethodPost, "/api/v1/login", "application/json",
 			strings.NewReader(fmt.Sprintf(`{"username":"guess%d","password":"x"}`, i)),
 			map[string]string{"X-Forwarded-For": fmt.Sprintf("10.0.0.%d", i)})
 		want := http.StatusUnauthorized
-		if i == 5 {
+		if i == auth.AddressFailures {
 			want = http.StatusTooManyRequests
 		}
 		if res.StatusCode != want {

@@ -32,7 +32,8 @@ func cmdServe(e *env, args []string) error {
 	filesDir := f.String("files", e.getenv("PARINDEX_FILES_DIR"), "folder of the evidence documents (default: beside the SQLite file, or ./parindex-files)")
 	maxUploadMB := f.Int("max-upload", envInt(e, "PARINDEX_MAX_UPLOAD_MB", 20), "largest evidence file accepted, in MB")
 	secure := f.Bool("secure-cookies", e.getenv("PARINDEX_SECURE_COOKIES") == "true", "mark cookies Secure (behind an HTTPS proxy)")
-	surveyRate := f.Int("survey-rate", envInt(e, "PARINDEX_SURVEY_RATE", 10), "public survey submissions a client may send a minute (negative: no limit)")
+	surveyRate := f.Int("survey-rate", envInt(e, "PARINDEX_SURVEY_RATE", 10), "public survey submissions without a code a client address may send a minute (negative: no limit)")
+	kioskRate := f.Int("kiosk-rate", envInt(e, "PARINDEX_KIOSK_RATE", 30), "survey submissions a registered kiosk may send a minute (negative: no limit)")
 	trustProxy := f.Bool("trust-proxy", e.getenv("PARINDEX_TRUST_PROXY") == "true", "take clients' addresses from X-Forwarded-For (behind a reverse proxy)")
 	publicURL := f.String("public-url", e.getenv("PARINDEX_PUBLIC_URL"), "the address printed in survey QR codes, e.g. https://khaosat.example.gov.vn")
 	docs := addDocumentFlags(f, e, province)
@@ -92,7 +93,7 @@ func cmdServe(e *env, args []string) error {
 		Targets:  &targets.Service{Store: st, Results: published},
 		Reports:  reportSrc,
 		Surveys: &web.SurveyDeps{Service: surveys.NewService(st), RequireSecretariat: web.SecretariatOnly(),
-			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
+			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, KioskRatePerMinute: *kioskRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
 	})
 	srv := &http.Server{
 		Addr:              *addr,

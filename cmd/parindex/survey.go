@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -198,7 +199,7 @@ func cmdSurvey(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		tx, err := readTransactions(file)
+		tx, err := readTransactions(ctx, file)
 		if err != nil {
 			return err
 		}
@@ -307,12 +308,12 @@ func surveyUnits(e *env, st *store.Store, groups, units string) ([]surveys.Campa
 }
 
 // readTransactions reads unit,transactions rows.
-func readTransactions(file string) (map[string]int64, error) {
+func readTransactions(ctx context.Context, file string) (map[string]int64, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, errors.Unwrap(err))
 	}
-	header, rows, err := surveys.ReadTable(file, data)
+	header, rows, err := surveys.ReadTable(ctx, file, data)
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +374,7 @@ func loadDemoSurveys(e *env, st *store.Store, progress io.Writer) error {
 			return err
 		}
 	}
-	_, rows, err := surveys.ReadTable("survey-transactions.csv", txData)
+	_, rows, err := surveys.ReadTable(ctx, "survey-transactions.csv", txData)
 	if err != nil {
 		return err
 	}
