@@ -11,7 +11,6 @@ import (
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/targets"
-	"github.com/parindex/parindex/workflow"
 )
 
 //go:embed workbook.vi.json
@@ -56,7 +55,7 @@ type Sources struct {
 	Publications interface {
 		// PublicationHeads lists the period's publications without their
 		// snapshots: the workbook shows only the decision.
-		PublicationHeads(ctx context.Context, period string) ([]workflow.Publication, error)
+		PublicationHeads(ctx context.Context, period string) ([]domain.Publication, error)
 	}
 	Targets interface {
 		Report(ctx context.Context, period string) (*targets.Report, error)
@@ -76,6 +75,9 @@ type WorkbookData struct {
 	Comments map[string]map[string]map[scoring.Stage]string
 	Surveys  []SurveySheet
 	Targets  *targets.Report
+	// HiddenUnits are units ranked in the summary whose own sheet (every
+	// round's values and comments) the reader may not see.
+	HiddenUnits map[string]bool
 }
 
 // Workbook gathers a period's workbook data.
@@ -148,6 +150,6 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 }
 
 // DecisionText names a publication's decision the way an appendix cites it.
-func DecisionText(p workflow.Publication) string {
+func DecisionText(p domain.Publication) string {
 	return label("decision", p.DecisionNo, p.DecisionDate.Format("02/01/2006"))
 }

@@ -111,7 +111,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 		typeInto(`input[name="points.1.2"]`, "8"),
 		chromedp.SetUploadFiles(`input[name="file.1.1"]`, []string{plan}, chromedp.ByQuery),
 	)
-	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
+	after(chromedp.Click(`#field-1 .form-actions button`, chromedp.ByQuery))
 	expect("field 1 saved", ".flash.ok", "Đã lưu các thay đổi.")
 	expect("field 1 saved", `[id="leaf-1.1"] .files`, "ke-hoach-cchc-2026.pdf")
 	// Field 2: the computed leaf's count from the one-stop register (95 of
@@ -124,7 +124,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 		typeInto(`input[name="points.2.2"]`, "36"),
 	)
 	b.Screenshot("01b-officer-inputs")
-	after(chromedp.Click(`#form-2 .form-actions button`, chromedp.ByQuery))
+	after(chromedp.Click(`#field-2 .form-actions button`, chromedp.ByQuery))
 	expect("inputs saved", `[id="leaf-2.1"]`, "38,00 / 40,00", "canbo")
 	expect("scored", ".status-panel", "92,00", "XS")
 	expect("scored", ".submit-panel", "Tất cả các tiêu chí đã hoàn thành.")
@@ -153,7 +153,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 		typeInto(`input[name="points.1.1"]`, "5"),
 		chromedp.SendKeys(`textarea[name="comment.1.1"]`, "Kế hoạch ban hành chậm (ngày 15/01/2026)", chromedp.ByQuery),
 	)
-	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
+	after(chromedp.Click(`#field-1 .form-actions button`, chromedp.ByQuery))
 	expect("appraised", ".flash.ok", "Đã lưu các thay đổi.")
 	expect("appraised", `[id="leaf-1.1"]`, "Điểm thay đổi", "Kế hoạch ban hành chậm")
 	expect("appraised", ".status-panel", "Điểm sau thẩm định", "87,00")
@@ -187,7 +187,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 		typeInto(`input[name="points.1.1"]`, "10"),
 		chromedp.SendKeys(`textarea[name="comment.1.1"]`, "Chấp nhận giải trình", chromedp.ByQuery),
 	)
-	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
+	after(chromedp.Click(`#field-1 .form-actions button`, chromedp.ByQuery))
 	expect("final", ".status-panel", "Điểm sau thẩm định", "92,00")
 	b.Screenshot("07-final-accepts")
 	logout()
@@ -196,20 +196,24 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 	login("bcd")
 	after(chromedp.Click(`a[href="/work/periods/2026/publish"]`, chromedp.ByQuery))
 	expect("publish preview", "table.ranking tbody tr", "1", "Sở Nội vụ", "92,00", "XS")
+	// Only SNV went through the rounds: the page says the period is not
+	// ready, and the committee publishes with the reason.
+	expect("readiness", ".readiness", "Chưa sẵn sàng", "1 / 3")
 	b.Run(
 		chromedp.SendKeys(`#decision_no`, "45/QĐ-UBND", chromedp.ByQuery),
-		chromedp.SetValue(`#decision_date`, "2027-03-15", chromedp.ByQuery),
+		chromedp.SetValue(`#decision_date`, "2026-03-15", chromedp.ByQuery),
+		chromedp.SendKeys(`#override`, "Sở Tư pháp và Sở Y tế thí điểm, không qua thẩm định", chromedp.ByQuery),
 	)
 	b.Screenshot("08-committee-preview")
 	after(chromedp.Click(`form[action$="/publish"] button[type=submit]`, chromedp.ByQuery))
 	expect("published", ".flash.ok", "Đã phê duyệt và công bố kết quả.")
-	expect("published", ".decision", "45/QĐ-UBND", "15/03/2027")
+	expect("published", ".decision", "45/QĐ-UBND", "15/03/2026", "Sở Tư pháp và Sở Y tế thí điểm")
 	b.Screenshot("09-committee-published")
 	logout()
 
 	// 7. The public ranking shows the unit's rank and grade.
 	b.Run(chromedp.Navigate(srv.URL + "/periods/2026"))
-	expect("public ranking", "main", "Kết quả được công bố theo Quyết định số 45/QĐ-UBND ngày 15/03/2027.")
+	expect("public ranking", "main", "Kết quả được công bố theo Quyết định số 45/QĐ-UBND ngày 15/03/2026.")
 	expect("public ranking", "table.ranking tbody tr", "1", "Sở Nội vụ", "92,00", "XS")
 	expect("public ranking", "table.ranking tbody tr:nth-child(2)", "2", "Sở Tư pháp", "50,00", "TB")
 	b.Screenshot("10-public-ranking")

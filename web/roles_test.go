@@ -60,7 +60,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"PUT", "/api/v1/periods/2025/assignments/appraiser2", []map[string]string{{"unit": "U2"}}, false, want{"": 401, "admin": 204, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"GET", "/api/v1/users", nil, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"PATCH", "/api/v1/users/officer2", map[string]any{"name": "Nguyễn Văn B"}, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
-		{"POST", "/api/v1/periods/2025/publication", map[string]string{"decision_no": "12/QĐ-UBND", "decision_date": "2026-02-01"}, false, want{"": 401, "admin": 403, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 409}},
+		{"POST", "/api/v1/periods/2025/publication", map[string]string{"decision_no": "12/QĐ-UBND", "decision_date": "2025-11-28"}, false, want{"": 401, "admin": 403, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 409}},
 	}
 	for _, r := range routes {
 		for _, role := range roles {
