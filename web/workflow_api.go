@@ -562,13 +562,27 @@ func (s *server) apiSetDeadline(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// apiRemind sends a reminder to units.
+// maxRemindBody bounds a reminder's request: the service takes at most
+// workflow.MaxReminderUnits units, so a longer body is refused before it
+// is decoded.
+const maxRemindBody = 256 << 10
+
+// apiRemind sends a reminder to units: 201 {"sent": n}; a unit named twice
+// is reminded once; too many units, or a body over 256 KB, are refused
+// and nothing is sent.
 func (s *server) apiRemind(c echo.Context) error {
 	var req struct {
 		Units   []string `json:"units"`
 		Message string   `json:"message"`
 	}
-	if err := c.Bind(&req); err != nil {
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxRemindBody+1))
+	if err != nil {
+		return domain.Invalidf("the body could not be read: %v", err)
+	}
+	if len(body) > maxRemindBody {
+		return domain.TooLargef("a reminder's request is at most %d KB (at most %d units)", maxRemindBody>>10, workflow.MaxReminderUnits)
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
 		return domain.Invalidf("the body must be JSON: {\"units\": […], \"message\": …}")
 	}
 	n, err := s.workflow.Remind(c.Request().Context(), currentUser(c), c.Param("period"), req.Units, req.Message)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/store"
@@ -137,6 +138,7 @@ func newProvince(t testing.TB) *province {
 		Results:  res,
 		Auth:     authSvc,
 		Workflow: wf,
+		Reports:  &reports.Sources{Results: res, Groups: st, Comments: st, Publications: res},
 	})
 	return &province{t: t, st: st, srv: srv, files: filepath.Join(dir, "files"), clock: clock, sessions: map[string]*client{}}
 }
