@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/parindex/parindex/internal/browsertest"
@@ -23,16 +22,9 @@ import (
 // is checked on the page and saved as a screenshot.
 func TestBrowserAssessmentCycle(t *testing.T) {
 	p := newWorkProvince(t)
-	srv := httptest.NewServer(p.handler)
-	defer srv.Close()
-	b := browsertest.New(t, 1366, 900, 3*time.Minute)
-	// Accept the confirmation dialogs of irreversible actions (submit, phase
-	// moves, publication), as the user would.
-	chromedp.ListenTarget(b.Ctx, func(ev any) {
-		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
-			go func() { _ = chromedp.Run(b.Ctx, page.HandleJavaScriptDialog(true)) }()
-		}
-	})
+	f := newFlow(t, p, 3*time.Minute)
+	b, srv := f.b, struct{ URL string }{f.base}
+	after, expect, login, logout := f.after, f.expect, f.login, f.logout
 	dir := t.TempDir()
 	writePDF := func(name, title string) string {
 		path := filepath.Join(dir, name)
@@ -43,53 +35,6 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 	}
 	plan, decision := writePDF("ke-hoach-cchc-2026.pdf", "ke hoach"), writePDF("quyet-dinh-ban-hanh.pdf", "quyet dinh")
 
-	// after runs actions that load a new page and waits until it has.
-	after := func(actions ...chromedp.Action) {
-		t.Helper()
-		b.Run(chromedp.Evaluate(`window.__stale = true`, nil))
-		b.Run(actions...)
-		// Evaluating fails while the old page's context goes away: retry.
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-			var loaded bool
-			err := chromedp.Run(b.Ctx, chromedp.Evaluate(`!window.__stale && document.readyState === "complete"`, &loaded))
-			if err == nil && loaded {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the next page did not load (%v)", err)
-			}
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		var s string
-		b.Run(chromedp.Evaluate(`(function(){var e=document.querySelector(`+jsString(sel)+`);return e?e.textContent.replace(/\s+/g," "):""})()`, &s))
-		return s
-	}
-	expect := func(step, sel string, want ...string) {
-		t.Helper()
-		got := text(sel)
-		for _, w := range want {
-			if !strings.Contains(got, w) {
-				t.Errorf("%s: %s lacks %q; it shows:\n%s", step, sel, w, got)
-			}
-		}
-	}
-	login := func(user string) {
-		t.Helper()
-		b.Run(chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(`#username`, chromedp.ByQuery))
-		after(chromedp.SendKeys(`#username`, user, chromedp.ByQuery), chromedp.SendKeys(`#password`, testPassword, chromedp.ByQuery),
-			chromedp.Click(`form[action="/login"] button[type=submit]`, chromedp.ByQuery))
-		expect("login "+user, "header", "Đăng xuất")
-	}
-	logout := func() {
-		t.Helper()
-		after(chromedp.Click(`form.logout button`, chromedp.ByQuery))
-		expect("logout", "main", "Bạn đã đăng xuất.")
-	}
-	typeInto := func(sel, value string) chromedp.Action {
-		return chromedp.Tasks{chromedp.SetValue(sel, "", chromedp.ByQuery), chromedp.SendKeys(sel, value, chromedp.ByQuery)}
-	}
 	movePhase := func(phase, label string) {
 		t.Helper()
 		login("thuongtruc")
