@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -10,7 +12,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/internal/browsertest"
+	"github.com/parindex/parindex/workflow"
 )
 
 // TestBrowserAssessmentCycle walks a whole period in headless Chromium, as
@@ -174,23 +178,45 @@ func TestBrowserWorkPagesOnAPhone(t *testing.T) {
 	srv := httptest.NewServer(p.handler)
 	defer srv.Close()
 	b := browsertest.New(t, 390, 844, time.Minute)
+	look := func(path, shot string) {
+		t.Helper()
+		b.Run(chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))
+		var overflow bool
+		b.Run(chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
+		if overflow {
+			t.Errorf("%s: the page is wider than a phone's screen", path)
+		}
+		b.Screenshot("phone-" + shot)
+	}
 	for _, step := range []struct{ user, path, shot string }{
 		{"canbo", "/work/periods/2026/units/SNV", "assessment"},
 		{"thuongtruc", "/work/periods/2026/dashboard", "dashboard"},
+		{"bcd", "/work/periods/2026/publish", "publish"},
 	} {
 		b.Run(chromedp.Navigate(srv.URL+"/login"),
 			chromedp.SendKeys(`#username`, step.user, chromedp.ByQuery), chromedp.SendKeys(`#password`, testPassword, chromedp.ByQuery),
 			chromedp.Click(`form[action="/login"] button[type=submit]`, chromedp.ByQuery),
-			chromedp.WaitVisible(`form.logout`, chromedp.ByQuery),
-			chromedp.Navigate(srv.URL+step.path), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))
-		var overflow bool
-		b.Run(chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
-		if overflow {
-			t.Errorf("%s: the page is wider than a phone's screen", step.path)
-		}
-		b.Screenshot("phone-" + step.shot)
+			chromedp.WaitVisible(`form.logout`, chromedp.ByQuery))
+		look(step.path, step.shot)
 		b.Run(chromedp.Click(`form.logout button`, chromedp.ByQuery), chromedp.WaitVisible(`#username`, chromedp.ByQuery))
 	}
+	// A corrected publication's public pages.
+	ctx := context.Background()
+	for i, reason := range []string{"", "Đính chính điểm của Sở Tư pháp"} {
+		phase := domain.PhaseFinalAppraisal
+		if i > 0 {
+			phase = domain.PhaseCorrection
+		}
+		if _, err := p.wf.SetPhase(ctx, p.users["thuongtruc"], "2026", phase, "Sở Tư pháp bổ sung hồ sơ"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.wf.Publish(ctx, p.users["bcd"], workflow.PublishRequest{Period: "2026", DecisionNo: fmt.Sprintf("%d/QĐ-UBND", 45+i),
+			DecisionDate: time.Date(2026, 3, 15+i, 0, 0, 0, 0, time.UTC), Reason: reason, Override: "Thí điểm"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	look("/periods/2026", "public-ranking")
+	look("/periods/2026/publications/2", "publication-2")
 }
 
 // jsString quotes a string for a JavaScript expression.

@@ -65,19 +65,9 @@ type publicationView struct {
 // publications lists a period's publications, newest first; a server
 // without the results of publications has none.
 func (s *server) publications(ctx context.Context, l *locale, period string) ([]publicationView, error) {
-	heads, err := s.results.PublicationHeads(ctx, period)
+	heads, reopened, err := s.publicationHeads(ctx, period)
 	if err != nil {
 		return nil, err
-	}
-	reopened := map[int]string{}
-	if s.workflow != nil {
-		_, corrections, err := s.workflow.Publications(ctx, period)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range corrections {
-			reopened[c.Publication+1] = c.Reason
-		}
 	}
 	out := make([]publicationView, 0, len(heads))
 	for i := len(heads) - 1; i >= 0; i-- {
@@ -92,6 +82,22 @@ func (s *server) publications(ctx context.Context, l *locale, period string) ([]
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// publicationHeads reads a period's publications, oldest first, and the
+// reason each correction was reopened for, by the publication that ended
+// it (none on a server without the workflow).
+func (s *server) publicationHeads(ctx context.Context, period string) ([]domain.Publication, map[int]string, error) {
+	reopened := map[int]string{}
+	if s.workflow == nil {
+		heads, err := s.results.PublicationHeads(ctx, period)
+		return heads, reopened, err
+	}
+	heads, corrections, err := s.workflow.Publications(ctx, period)
+	for _, c := range corrections {
+		reopened[c.Publication+1] = c.Reason
+	}
+	return heads, reopened, err
 }
 
 // publishForm shows the readiness, the ranking preview and the
@@ -120,7 +126,7 @@ func (s *server) publishView(c echo.Context, errMsg string, in publishInput) (pu
 		PhaseName: l.T("work.phase." + string(p.Phase)), Committee: u.Role == auth.Committee,
 		Published: p.Published(), Correction: p.Phase == domain.PhaseCorrection, PublicURL: periodURL(p.Code),
 		DecisionNo: in.no, DecisionDate: in.date, Reason: in.reason, Override: in.override, Error: errMsg, CSRF: csrfToken(c),
-		Action: workPeriodURL(p.Code) + "/publish", Today: s.now().In(workflow.Vietnam).Format("2006-01-02"),
+		Action: workPeriodURL(p.Code) + "/publish", Today: s.now().In(vnZone).Format("2006-01-02"),
 	}
 	page.Scripts = []string{"work.js"}
 	page.CanPublish = page.Committee && (p.Phase == domain.PhaseFinalAppraisal || p.Phase == domain.PhaseCorrection)

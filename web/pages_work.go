@@ -14,9 +14,9 @@ import (
 	"github.com/parindex/parindex/workflow"
 )
 
-// vnZone is the province's clock: Vietnam keeps UTC+7 all year, so a fixed
-// zone needs no time-zone database on the server.
-var vnZone = time.FixedZone("ICT", 7*60*60)
+// vnZone is the province's clock, the workflow's: Vietnam keeps UTC+7 all
+// year, so a fixed zone needs no time-zone database on the server.
+var vnZone = workflow.Vietnam
 
 // formatTime writes a moment in Vietnam time: 15/01/2026 17:00 in
 // Vietnamese, 15 Jan 2026 17:00 in English.

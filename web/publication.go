@@ -233,19 +233,9 @@ func (s *server) apiPublications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	heads, err := s.results.PublicationHeads(ctx, period.Code)
+	heads, reopened, err := s.publicationHeads(ctx, period.Code)
 	if err != nil {
 		return err
-	}
-	reopened := map[int]string{}
-	if s.workflow != nil {
-		_, corrections, err := s.workflow.Publications(ctx, period.Code)
-		if err != nil {
-			return err
-		}
-		for _, cr := range corrections {
-			reopened[cr.Publication+1] = cr.Reason
-		}
 	}
 	out := make([]publicationJSON, 0, len(heads))
 	for _, h := range heads {
