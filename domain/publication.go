@@ -55,12 +55,16 @@ type Correction struct {
 }
 
 // Snapshot is the frozen data a published result is computed from: each
-// group's criteria set as imported and every unit's recorded points,
-// inputs and survey ratios. The engine is deterministic, so the result
+// group's criteria set as imported and every unit's recorded points (with
+// their comments), inputs and survey ratios. The engine is deterministic, so the result
 // computed from a snapshot never changes, whatever is edited afterwards.
 type Snapshot struct {
-	Period string          `json:"period"`
-	Groups []SnapshotGroup `json:"groups"`
+	Period string `json:"period"`
+	// WithComments: the units' comments are frozen too (snapshots made
+	// before they were have none, and their readers fall back to the
+	// stored comments).
+	WithComments bool            `json:"with_comments,omitempty"`
+	Groups       []SnapshotGroup `json:"groups"`
 }
 
 // SnapshotGroup is one group's frozen criteria set and data.
@@ -78,6 +82,9 @@ type SnapshotUnit struct {
 	Points  map[string]map[string]string `json:"points"`
 	Inputs  map[string]string            `json:"inputs,omitempty"`
 	Surveys map[string]string            `json:"surveys,omitempty"`
+	// Comments are the comments recorded with the points: item → stage →
+	// text.
+	Comments map[string]map[string]string `json:"comments,omitempty"`
 }
 
 // SampleShortfall is a unit of a survey whose valid responses are still

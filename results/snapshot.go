@@ -19,6 +19,13 @@ type SourceStore interface {
 	FrameworkSource(ctx context.Context, period, group string) ([]byte, error)
 }
 
+// CommentStore gives the comments recorded with a period's points: unit →
+// item → stage → text. Freezing a period keeps them with the values, so
+// that a published workbook prints the comments of its own values.
+type CommentStore interface {
+	Comments(ctx context.Context, period string) (map[string]map[string]map[scoring.Stage]string, error)
+}
+
 // PeriodStamper describes a whole period's data cheaply (the store
 // implements it); the store refuses a publication whose data changed
 // between the freeze and the publication's transaction.
@@ -82,6 +89,13 @@ func (s *Service) snapshotOf(ctx context.Context, period string) (*domain.Snapsh
 		return nil, err
 	}
 	snap := &domain.Snapshot{Period: period}
+	var comments map[string]map[string]map[scoring.Stage]string
+	if cs, ok := s.Store.(CommentStore); ok {
+		if comments, err = cs.Comments(ctx, period); err != nil {
+			return nil, err
+		}
+		snap.WithComments = true
+	}
 	for _, g := range groups {
 		source, err := src.FrameworkSource(ctx, period, g)
 		if err != nil {
@@ -102,6 +116,15 @@ func (s *Service) snapshotOf(ctx context.Context, period string) (*domain.Snapsh
 			}
 			su.Inputs = decimals(u.Inputs)
 			su.Surveys = decimals(u.Surveys)
+			for item, byStage := range comments[u.Code] {
+				if su.Comments == nil {
+					su.Comments = map[string]map[string]string{}
+				}
+				su.Comments[item] = map[string]string{}
+				for st, text := range byStage {
+					su.Comments[item][string(st)] = text
+				}
+			}
 			sg.Units = append(sg.Units, su)
 		}
 		sort.Slice(sg.Units, func(i, j int) bool { return sg.Units[i].Code < sg.Units[j].Code })
@@ -133,6 +156,9 @@ type frozen struct {
 	groups []string
 	sets   map[string]*scoring.Framework
 	units  map[string][]scoring.UnitData
+	// comments are the frozen comments (unit → item → stage → text), nil
+	// for a snapshot made before comments were frozen.
+	comments map[string]map[string]map[scoring.Stage]string
 }
 
 func (f *frozen) framework(period, group string) (*scoring.Framework, error) {
@@ -148,6 +174,9 @@ func thaw(raw []byte) (*frozen, error) {
 		return nil, fmt.Errorf("results: read snapshot: %w", err)
 	}
 	f := &frozen{sets: map[string]*scoring.Framework{}, units: map[string][]scoring.UnitData{}}
+	if snap.WithComments {
+		f.comments = map[string]map[string]map[scoring.Stage]string{}
+	}
 	for _, g := range snap.Groups {
 		fw, err := scoring.ParseFramework(strings.NewReader(g.Source))
 		if err != nil {
@@ -180,6 +209,18 @@ func thaw(raw []byte) (*frozen, error) {
 				return nil, err
 			}
 			f.units[g.Group] = append(f.units[g.Group], u)
+			for item, byStage := range su.Comments {
+				if f.comments == nil {
+					break
+				}
+				if f.comments[su.Code] == nil {
+					f.comments[su.Code] = map[string]map[scoring.Stage]string{}
+				}
+				f.comments[su.Code][item] = map[scoring.Stage]string{}
+				for st, text := range byStage {
+					f.comments[su.Code][item][scoring.Stage(st)] = text
+				}
+			}
 		}
 	}
 	sort.Strings(f.groups)
@@ -196,4 +237,21 @@ func parseDecimals(m map[string]string) (map[string]scoring.Decimal, error) {
 		out[k] = d
 	}
 	return out, nil
+}
+
+// Comments returns the comments recorded with a period's points as every
+// reader sees them: a published period's as frozen with its latest
+// publication (when it froze them), another's as stored. The maps may be
+// shared: callers must not change them.
+func (s *Service) Comments(ctx context.Context, period string) (map[string]map[string]map[scoring.Stage]string, error) {
+	if f, err := (publishedStore{s}).snapshot(ctx, period); err != nil {
+		return nil, err
+	} else if f != nil && f.comments != nil {
+		return f.comments, nil
+	}
+	cs, ok := s.Store.(CommentStore)
+	if !ok {
+		return map[string]map[string]map[scoring.Stage]string{}, nil
+	}
+	return cs.Comments(ctx, period)
 }

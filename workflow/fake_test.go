@@ -255,7 +255,8 @@ func (m *memStore) Changes(_ context.Context, period, unit string) ([]domain.Cha
 	return out, nil
 }
 
-func (m *memStore) Comments(_ context.Context, period string) (map[string]map[string]map[scoring.Stage]string, error) {
+// comments reads the comments recorded with the values, as the store does.
+func (m *memStore) comments(period string) map[string]map[string]map[scoring.Stage]string {
 	defer m.lock()()
 	out := map[string]map[string]map[scoring.Stage]string{}
 	for k, r := range m.scores {
@@ -270,7 +271,7 @@ func (m *memStore) Comments(_ context.Context, period string) (map[string]map[st
 		}
 		out[k.unit][k.item][k.stage] = r.Comment
 	}
-	return out, nil
+	return out
 }
 
 func (m *memStore) InputRecords(_ context.Context, period, unit string) ([]InputRecord, error) {
@@ -482,8 +483,16 @@ func (m *memStore) ReminderCounts(_ context.Context, period string) (map[string]
 	return out, nil
 }
 
-// fakeFreezer freezes nothing: it returns a publication with a marker.
-type fakeFreezer struct{ calls int }
+// fakeFreezer freezes nothing: it returns a publication with a marker,
+// and the store's comments.
+type fakeFreezer struct {
+	st    *memStore
+	calls int
+}
+
+func (f *fakeFreezer) Comments(_ context.Context, period string) (map[string]map[string]map[scoring.Stage]string, error) {
+	return f.st.comments(period), nil
+}
 
 func (f *fakeFreezer) Freeze(_ context.Context, period string) (domain.Publication, error) {
 	f.calls++

@@ -116,13 +116,17 @@ func withoutRounds(u scoring.UnitData, hidden []scoring.Stage) scoring.UnitData 
 }
 
 // Comments returns the comments recorded with a period's points that the
-// user may see: of the units their scope shows, without hidden rounds
-// (the workbook prints them beside the values).
+// user may see (a published period's as frozen with it): of the units
+// their scope shows, without hidden rounds. The workbook prints them
+// beside the values.
 func (s *Service) Comments(ctx context.Context, user auth.User, period string) (map[string]map[string]map[scoring.Stage]string, error) {
 	if !user.Role.Staff() {
 		return nil, domain.Errorf(domain.ErrForbidden, "wf.login", "log in to see assessments")
 	}
-	all, err := s.store.Comments(ctx, period)
+	if s.results == nil {
+		return map[string]map[string]map[scoring.Stage]string{}, nil
+	}
+	all, err := s.results.Comments(ctx, period)
 	if err != nil {
 		return nil, err
 	}

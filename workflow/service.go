@@ -19,7 +19,7 @@ const DefaultMaxUpload = 20 << 20
 // which unit and round, who writes what and when) on every path.
 type Service struct {
 	store   Store
-	results Freezer
+	results Results
 	// Surveys, when set, adds the survey units below their target sample
 	// to a period's readiness to publish.
 	Surveys Samples
@@ -34,7 +34,7 @@ type Service struct {
 
 // NewService returns the workflow over a store; results freezes a period's
 // data when the committee publishes it (nil: publishing fails).
-func NewService(st Store, results Freezer) *Service {
+func NewService(st Store, results Results) *Service {
 	return &Service{store: st, results: results}
 }
 

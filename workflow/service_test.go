@@ -25,7 +25,7 @@ var (
 var today = time.Date(2026, 12, 6, 1, 0, 0, 0, time.UTC)
 
 func newTestService(st *memStore) (*Service, *fakeFreezer) {
-	f := &fakeFreezer{}
+	f := &fakeFreezer{st: st}
 	s := NewService(st, f)
 	s.Now = func() time.Time { return today }
 	return s, f

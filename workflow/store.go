@@ -42,9 +42,6 @@ type ScoreStore interface {
 	// transaction, checking ScoreWrite.Expect; it returns the new version.
 	SaveScore(ctx context.Context, w ScoreWrite) (int64, error)
 	Changes(ctx context.Context, period, unit string) ([]domain.Change, error)
-	// Comments returns the period's non-empty comments: unit → item →
-	// stage → text.
-	Comments(ctx context.Context, period string) (map[string]map[string]map[scoring.Stage]string, error)
 }
 
 // InputStore keeps measured inputs and their change log.
@@ -124,10 +121,13 @@ type Store interface {
 	ReminderStore
 }
 
-// Freezer freezes a period's data and computes the result to publish
-// (*results.Service implements it).
-type Freezer interface {
+// Results is what the workflow needs of the results service
+// (*results.Service implements it): freezing a period's data and computing
+// the result to publish, and the comments recorded with a period's points
+// as every reader sees them (a published period's frozen with it).
+type Results interface {
 	Freeze(ctx context.Context, period string) (domain.Publication, error)
+	Comments(ctx context.Context, period string) (map[string]map[string]map[scoring.Stage]string, error)
 }
 
 // Samples tells which units of a period's surveys are below their target

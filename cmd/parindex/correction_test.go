@@ -30,7 +30,7 @@ func TestOneNumberThroughACorrection(t *testing.T) {
 	// Every write path refuses the published period, naming the
 	// publication, and changes nothing.
 	frozen := "period 2025 is published (publication 1, decision 312/QĐ-UBND of 25/03/2026)"
-	fix := writeFile(t, "fix.csv", "period,unit,item,stage,points\n2025,SXD,1.1.1,final,0\n")
+	fix := writeFile(t, "fix.csv", "period,unit,item,stage,points,comment\n2025,SXD,1.1.1,final,0,Chấm lại: kế hoạch ban hành chậm\n")
 	template := filepath.Join(t.TempDir(), "inputs-2025.xlsx")
 	c.ok("template", "inputs", "--period", "2025", "--group", "SO", "--out", template)
 	c.ok("survey", "instrument", "--period", "2025", "--template", "sipas")
@@ -80,7 +80,7 @@ func TestOneNumberThroughACorrection(t *testing.T) {
 	if !strings.Contains(out, "publication 2 by decision 401/QĐ-UBND of 30/11/2026") {
 		t.Errorf("publish: %s", out)
 	}
-	everyReaderShows(t, c, srv, corrected, "publication 2")
+	everyReaderShowsComment(t, c, srv, corrected, "publication 2", true)
 
 	// Publication 1 stays readable, and the changes are listed.
 	if first := sxd(t, c.ok("score", "--period", "2025", "--group", "SO", "--format", "csv", "--publication", "1")); first != published {
@@ -168,6 +168,13 @@ func get(t *testing.T, url string) string {
 // everyReaderShows checks that SXD's 2025 index is want for the command
 // line, the API, the public page, the open data and the workbook.
 func everyReaderShows(t *testing.T, c *cli, srv *server, want standing, when string) {
+	everyReaderShowsComment(t, c, srv, want, when, false)
+}
+
+// everyReaderShowsComment is everyReaderShows, and checks that SXD's
+// sheet in the workbook holds the correction's comment, or not: the
+// comments printed are those of the values printed.
+func everyReaderShowsComment(t *testing.T, c *cli, srv *server, want standing, when string, comment bool) {
 	t.Helper()
 	if got := sxd(t, c.ok("score", "--period", "2025", "--group", "SO", "--format", "csv")); got != want {
 		t.Errorf("%s: score prints SXD %+v, want %+v", when, got, want)
@@ -221,6 +228,17 @@ func everyReaderShows(t *testing.T, c *cli, srv *server, want standing, when str
 	}
 	if !found {
 		t.Errorf("%s: the workbook's SXD row lacks %+v", when, want)
+	}
+	unit, err := f.GetRows("SXD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheet strings.Builder
+	for _, r := range unit {
+		sheet.WriteString(strings.Join(r, "|"))
+	}
+	if got := strings.Contains(sheet.String(), "Chấm lại: kế hoạch ban hành chậm"); got != comment {
+		t.Errorf("%s: the workbook's SXD sheet holds the correction's comment: %v, want %v", when, got, comment)
 	}
 	_ = os.Remove(book)
 }

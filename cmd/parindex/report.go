@@ -82,7 +82,7 @@ func cmdReport(e *env, args []string) error {
 // one results service (published periods from their latest publication).
 func reportSources(st *store.Store, sv *services) reports.Sources {
 	return reports.Sources{
-		Results: sv.results, Groups: st, Comments: st, Publications: sv.results,
+		Results: sv.results, Groups: st, Comments: sv.results, Publications: sv.results,
 		Targets: &targets.Service{Store: st, Results: sv.results},
 		Surveys: surveySource{svc: sv.surveys},
 	}
