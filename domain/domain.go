@@ -23,10 +23,14 @@ const (
 	PhaseExplanation    Phase = "explanation"
 	PhaseFinalAppraisal Phase = "final_appraisal"
 	PhasePublished      Phase = "published"
+	// PhaseCorrection is a published period reopened by the secretariat to
+	// correct it: its latest publication stays in force (the public keeps
+	// seeing it) until the committee publishes the next one.
+	PhaseCorrection Phase = "correction"
 )
 
 // Phases lists every phase in workflow order.
-var Phases = []Phase{PhaseDraft, PhaseSelfAssessment, PhaseAppraisal, PhaseExplanation, PhaseFinalAppraisal, PhasePublished}
+var Phases = []Phase{PhaseDraft, PhaseSelfAssessment, PhaseAppraisal, PhaseExplanation, PhaseFinalAppraisal, PhasePublished, PhaseCorrection}
 
 // ParsePhase checks a phase name.
 func ParsePhase(s string) (Phase, error) {
@@ -35,7 +39,7 @@ func ParsePhase(s string) (Phase, error) {
 			return p, nil
 		}
 	}
-	return "", Invalidf("phase %q must be one of draft, self_assessment, appraisal, explanation, final_appraisal, published", s)
+	return "", Invalidf("phase %q must be one of draft, self_assessment, appraisal, explanation, final_appraisal, published, correction", s)
 }
 
 // Period is an assessment period, usually a year ("2025").
@@ -43,6 +47,13 @@ type Period struct {
 	Code  string
 	Name  string
 	Phase Phase
+}
+
+// Published reports whether the period has a publication in force: it is
+// published, or reopened for a correction (when the public still sees its
+// latest publication).
+func (p Period) Published() bool {
+	return p.Phase == PhasePublished || p.Phase == PhaseCorrection
 }
 
 // Group is a unit group (e.g. SO: departments; XA: communes and wards).

@@ -8,9 +8,9 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
-	"github.com/parindex/parindex/workflow"
 )
 
 // Appendix is the decision appendix the steering committee signs: the
@@ -103,7 +103,7 @@ const headingBudget = 30
 // NewAppendix assembles a period's appendix from its results (final
 // stage), the groups' names and the latest publication (nil: a draft).
 // now dates a draft's place-date line.
-func NewAppendix(out *results.Output, groupNames map[string]string, pub *workflow.Publication, cfg DocumentConfig, now time.Time) *Appendix {
+func NewAppendix(out *results.Output, groupNames map[string]string, pub *domain.Publication, cfg DocumentConfig, now time.Time) *Appendix {
 	a := &Appendix{Config: cfg, Period: out.Period, Draft: pub == nil,
 		Kicker: label("appendix.kicker"), NationalName: label("appendix.national"), Motto: label("appendix.motto"),
 		RecipientsHeading: label("appendix.recipients"), NoUnits: label("appendix.no_units"), PageCaption: label("appendix.page")}

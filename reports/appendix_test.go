@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/internal/pdfcheck"
 	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
-	"github.com/parindex/parindex/workflow"
 )
 
 // signedSet has a bonus and a penalty field, and thirds of a point that
@@ -69,7 +69,7 @@ func signedOutput(t *testing.T, n int, name func(i int) string) *results.Output 
 
 func TestAppendixRows(t *testing.T) {
 	out := signedOutput(t, 3, func(i int) string { return fmt.Sprintf("UBND xã Thử %d", i) })
-	pub := &workflow.Publication{Number: 1, DecisionNo: "45/QĐ-UBND", DecisionDate: time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC)}
+	pub := &domain.Publication{Number: 1, DecisionNo: "45/QĐ-UBND", DecisionDate: time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC)}
 	a := reports.NewAppendix(out, map[string]string{"XA": "UBND xã, phường"}, pub, reports.DefaultDocumentConfig("Tỉnh Cà Mau"), time.Now())
 	if a.Draft || a.Watermark != "" || a.Number != "Số: 45/QĐ-UBND" || a.PlaceDate != "Cà Mau, ngày 03 tháng 02 năm 2026" ||
 		a.Attached != "(Kèm theo Quyết định số 45/QĐ-UBND ngày 03/02/2026 của Ủy ban nhân dân tỉnh Cà Mau)" {

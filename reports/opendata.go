@@ -8,9 +8,9 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/internal/csvout"
 	"github.com/parindex/parindex/results"
-	"github.com/parindex/parindex/workflow"
 )
 
 // OpenData is a published period's results as open data: the results
@@ -38,13 +38,13 @@ type CriteriaSet struct {
 
 // NewOpenData assembles the open data of a period from its results and
 // its latest publication (nil when unpublished).
-func NewOpenData(out *results.Output, pub *workflow.Publication) (*OpenData, error) {
+func NewOpenData(out *results.Output, pub *domain.Publication) (*OpenData, error) {
 	od := &OpenData{Document: out.Document(), CriteriaSets: map[string]CriteriaSet{}}
 	versions := map[string]string{}
 	if pub != nil {
 		od.Publication = &PublicationRef{Number: pub.Number, DecisionNo: pub.DecisionNo,
 			DecisionDate: pub.DecisionDate.Format("2006-01-02")}
-		var snap workflow.Snapshot
+		var snap domain.Snapshot
 		if err := json.Unmarshal(pub.Snapshot, &snap); err != nil {
 			return nil, fmt.Errorf("reports: publication snapshot: %w", err)
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/targets"
-	"github.com/parindex/parindex/workflow"
 )
 
 //go:embed *.vi.json
@@ -74,7 +73,7 @@ type Sources struct {
 	Publications interface {
 		// PublicationHeads lists the period's publications without their
 		// snapshots: the workbook shows only the decision.
-		PublicationHeads(ctx context.Context, period string) ([]workflow.Publication, error)
+		PublicationHeads(ctx context.Context, period string) ([]domain.Publication, error)
 	}
 	Targets interface {
 		Report(ctx context.Context, period string) (*targets.Report, error)
@@ -103,7 +102,7 @@ func (s Sources) now() time.Time {
 
 // latestPublication is the period's latest publication without its
 // snapshot, or nil before the first.
-func (s Sources) latestPublication(ctx context.Context, period string) (*workflow.Publication, error) {
+func (s Sources) latestPublication(ctx context.Context, period string) (*domain.Publication, error) {
 	if s.Publications == nil {
 		return nil, nil
 	}
@@ -163,6 +162,9 @@ type WorkbookData struct {
 	Targets  *targets.Report
 	// Appendix heads and signs the summary sheets like the PDF.
 	Appendix *Appendix
+	// HiddenUnits are units ranked in the summary whose own sheet (every
+	// round's values and comments) the reader may not see.
+	HiddenUnits map[string]bool
 }
 
 // Workbook gathers a period's workbook data.
@@ -230,6 +232,6 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 }
 
 // DecisionText names a publication's decision the way an appendix cites it.
-func DecisionText(p workflow.Publication) string {
+func DecisionText(p domain.Publication) string {
 	return label("decision", p.DecisionNo, p.DecisionDate.Format("02/01/2006"))
 }

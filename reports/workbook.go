@@ -213,6 +213,9 @@ func WriteWorkbook(w io.Writer, wd *WorkbookData) error {
 	for gi := range wd.Output.Groups {
 		g := &wd.Output.Groups[gi]
 		for i := range g.Results {
+			if wd.HiddenUnits[g.Results[i].Unit] {
+				continue
+			}
 			name, err := sheet(g.Results[i].Unit, "$3:$3")
 			if err != nil {
 				return fmt.Errorf("reports: sheet: %w", err)

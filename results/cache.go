@@ -27,8 +27,8 @@ type Cache struct {
 }
 
 type cacheKey struct {
-	period, group string
-	stage         scoring.Stage
+	view, period, group string
+	stage               scoring.Stage
 }
 
 type cacheEntry struct {
@@ -77,7 +77,7 @@ func (s *Service) cachedGroup(ctx context.Context, period, group string, stage s
 	if err != nil {
 		return nil, nil, err
 	}
-	k := cacheKey{period, group, stage}
+	k := cacheKey{s.view, period, group, stage}
 	if stamp != "" {
 		if e, hit := s.Cache.get(k, stamp); hit {
 			return copyResult(e.res), e.data, nil

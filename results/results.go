@@ -1,12 +1,16 @@
 // Package results computes a period's ranked results from stored data and
 // renders them in the formats of contract.md (table, CSV, JSON). It is the one
-// place the command line and the web server get results from.
+// place the command line and the web server get results from: a published
+// period's results are its latest publication's frozen snapshot, for every
+// reader, and staff read unpublished periods through a Scope that hides
+// what they may not see.
 package results
 
 import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/scoring"
@@ -28,11 +32,22 @@ type Store interface {
 
 // Service computes results.
 type Service struct {
+	// Store holds the live data.
 	Store Store
+	// Publications, when set, makes Compute answer for a published period
+	// from its latest publication's frozen data; nil computes every period
+	// from the live data.
+	Publications Publications
 	// Cache, when set and Store is a Stamper, keeps group results while
 	// their data do not change. Callers must then treat Group.Data and the
 	// results' item scores as read-only.
 	Cache *Cache
+
+	// view names the data a derived service reads ("" for the live data),
+	// so that the cache keeps each view's results apart.
+	view       string
+	frozen     *frozenCache // shared by the service and its views
+	initFrozen sync.Once
 }
 
 // Output is a period's results, one entry per group, ordered by group code.
@@ -58,8 +73,18 @@ type Group struct {
 // Compute scores the period for one group, or for every group that has a
 // criteria set in the period when group is empty, and compares each with the
 // group's previous period: the latest period whose code sorts before this one
-// and that has results for the group.
+// and that has results for the group. A published period (one with a
+// publication, reopened for a correction or not) is computed from its latest
+// publication's frozen data.
 func (s *Service) Compute(ctx context.Context, period, group string, stage scoring.Stage) (*Output, error) {
+	if s.Publications == nil {
+		return s.computeOutput(ctx, period, group, stage)
+	}
+	return s.published().computeOutput(ctx, period, group, stage)
+}
+
+// computeOutput is Compute over the service's own Store.
+func (s *Service) computeOutput(ctx context.Context, period, group string, stage scoring.Stage) (*Output, error) {
 	groups := []string{group}
 	if group == "" {
 		var err error

@@ -18,19 +18,10 @@ import (
 // SHA-256) and returns it with its ID and upload time (the store's clock
 // when zero). The period and the unit must exist.
 func (s *Store) AddEvidence(ctx context.Context, e workflow.Evidence) (workflow.Evidence, error) {
-	switch {
-	case e.Stage != scoring.StageSelf && e.Stage != scoring.StageExplanation:
-		return workflow.Evidence{}, domain.Invalidf("evidence stage %q must be self or explanation", e.Stage)
-	case e.Item == "":
-		return workflow.Evidence{}, domain.Invalidf("the evidence's item is empty")
-	case !isSHA256(e.SHA256):
-		return workflow.Evidence{}, domain.Invalidf("the evidence's SHA-256 %q is not 64 lowercase hex digits", e.SHA256)
-	case e.Size < 0:
-		return workflow.Evidence{}, domain.Invalidf("the evidence's size %d is negative", e.Size)
+	if err := checkEvidence(e); err != nil {
+		return workflow.Evidence{}, err
 	}
-	row := evidenceRow{PeriodCode: e.Period, UnitCode: e.Unit, ItemCode: e.Item, Stage: string(e.Stage),
-		FileName: e.FileName, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256,
-		UploadedBy: e.UploadedBy, UploadedAt: utc(e.UploadedAt)}
+	row := evidenceRowOf(e)
 	if row.UploadedAt.IsZero() {
 		row.UploadedAt = s.now()
 	}
@@ -44,6 +35,28 @@ func (s *Store) AddEvidence(ctx context.Context, e workflow.Evidence) (workflow.
 		return workflow.Evidence{}, wrap(fmt.Sprintf("add evidence to item %s of %s in %s", e.Item, e.Unit, e.Period), err)
 	}
 	return row.evidence(), nil
+}
+
+// checkEvidence refuses an evidence record the table would refuse, saying
+// why.
+func checkEvidence(e workflow.Evidence) error {
+	switch {
+	case e.Stage != scoring.StageSelf && e.Stage != scoring.StageExplanation:
+		return domain.Invalidf("evidence stage %q must be self or explanation", e.Stage)
+	case e.Item == "":
+		return domain.Invalidf("the evidence's item is empty")
+	case !isSHA256(e.SHA256):
+		return domain.Invalidf("the evidence's SHA-256 %q is not 64 lowercase hex digits", e.SHA256)
+	case e.Size < 0:
+		return domain.Invalidf("the evidence's size %d is negative", e.Size)
+	}
+	return nil
+}
+
+func evidenceRowOf(e workflow.Evidence) evidenceRow {
+	return evidenceRow{PeriodCode: e.Period, UnitCode: e.Unit, ItemCode: e.Item, Stage: string(e.Stage),
+		FileName: e.FileName, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256,
+		UploadedBy: e.UploadedBy, UploadedAt: utc(e.UploadedAt)}
 }
 
 // Evidence returns a unit's evidence in a period, ordered by ID (the order
@@ -79,45 +92,90 @@ func (s *Store) EvidenceByID(ctx context.Context, id int64) (workflow.Evidence, 
 	return row.evidence(), nil
 }
 
-// AddReminder records a reminder to a unit and returns it with its ID and
-// time (the store's clock when zero). The period and the unit must exist.
-func (s *Store) AddReminder(ctx context.Context, r workflow.Reminder) (workflow.Reminder, error) {
-	if r.Message == "" {
-		return workflow.Reminder{}, domain.Invalidf("the reminder's message is empty")
+// AddReminders records reminders in one transaction, all or nothing, and
+// returns them with their IDs and times (the store's clock when zero). The
+// period and every unit must exist: an unknown one is an error of kind
+// domain.ErrNotFound naming it, and nothing is stored. Callers bound and
+// de-duplicate the list (the workflow does).
+func (s *Store) AddReminders(ctx context.Context, rs []workflow.Reminder) ([]workflow.Reminder, error) {
+	if len(rs) == 0 {
+		return nil, nil
 	}
-	row := reminderRow{PeriodCode: r.Period, UnitCode: r.Unit, Message: r.Message, Author: r.Author, At: utc(r.At)}
-	if row.At.IsZero() {
-		row.At = s.now()
+	rows := make([]reminderRow, len(rs))
+	periods := map[string]bool{}
+	var units []string
+	seen := map[string]bool{}
+	now := s.now()
+	for i, r := range rs {
+		if r.Message == "" {
+			return nil, domain.Invalidf("the reminder's message is empty")
+		}
+		rows[i] = reminderRow{PeriodCode: r.Period, UnitCode: r.Unit, Message: r.Message, Author: r.Author, At: utc(r.At)}
+		if rows[i].At.IsZero() {
+			rows[i].At = now
+		}
+		periods[r.Period] = true
+		if !seen[r.Unit] {
+			seen[r.Unit] = true
+			units = append(units, r.Unit)
+		}
 	}
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		if err := checkPeriodUnit(tx, r.Period, r.Unit); err != nil {
-			return err
+		for p := range periods {
+			if err := checkPeriod(tx, p); err != nil {
+				return err
+			}
 		}
-		return tx.Create(&row).Error
+		if err := checkUnits(tx, units); err != nil {
+			return domain.NotFoundf("%s", err.Error())
+		}
+		return tx.CreateInBatches(rows, s.batch).Error
 	})
 	if err != nil {
-		return workflow.Reminder{}, wrap(fmt.Sprintf("add a reminder to %s in %s", r.Unit, r.Period), err)
+		return nil, wrap("add reminders", err)
 	}
-	return row.reminder(), nil
+	out := make([]workflow.Reminder, len(rows))
+	for i, r := range rows {
+		out[i] = r.reminder()
+	}
+	return out, nil
 }
 
-// Reminders returns the reminders to a unit in a period, newest first. An
-// empty unit means every unit.
-func (s *Store) Reminders(ctx context.Context, period, unit string) ([]workflow.Reminder, error) {
+// Reminders returns the reminders to a unit in a period, newest first, at
+// most limit of them (0: all). An empty unit means every unit.
+func (s *Store) Reminders(ctx context.Context, period, unit string, limit int) ([]workflow.Reminder, error) {
 	q := s.db.WithContext(ctx).Where("period_code = ?", period)
 	if unit != "" {
 		q = q.Where("unit_code = ?", unit)
 	}
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
 	var rows []reminderRow
-	if err := q.Find(&rows).Error; err != nil {
+	if err := q.Order("at DESC, id DESC").Find(&rows).Error; err != nil {
 		return nil, wrap(fmt.Sprintf("list reminders of %s in %s", unit, period), err)
 	}
-	slices.SortFunc(rows, func(a, b reminderRow) int {
-		return cmp.Or(b.At.Compare(a.At), cmp.Compare(b.ID, a.ID))
-	})
 	reminders := make([]workflow.Reminder, len(rows))
 	for i, r := range rows {
 		reminders[i] = r.reminder()
 	}
 	return reminders, nil
+}
+
+// ReminderCounts counts the reminders of a period per unit.
+func (s *Store) ReminderCounts(ctx context.Context, period string) (map[string]int, error) {
+	var rows []struct {
+		UnitCode string
+		N        int
+	}
+	err := s.db.WithContext(ctx).Model(&reminderRow{}).Select("unit_code, COUNT(*) AS n").
+		Where("period_code = ?", period).Group("unit_code").Scan(&rows).Error
+	if err != nil {
+		return nil, wrap("count reminders of "+period, err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.UnitCode] = r.N
+	}
+	return out, nil
 }

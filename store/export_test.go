@@ -24,4 +24,6 @@ type (
 	EvidenceRow      = evidenceRow
 	PublicationRow   = publicationRow
 	ReminderRow      = reminderRow
+	CorrectionRow    = correctionRow
+	DecisionRow      = decisionRow
 )

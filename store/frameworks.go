@@ -41,7 +41,7 @@ func (s *Store) SaveFramework(ctx context.Context, fw *scoring.Framework, source
 			fw.Period, fw.Group, parsed.Period, parsed.Group)
 	}
 	err = s.transaction(ctx, func(tx *gorm.DB) error {
-		if err := s.ensurePeriods(tx, []string{fw.Period}); err != nil {
+		if err := s.openPeriods(tx, []string{fw.Period}); err != nil {
 			return err
 		}
 		if err := s.ensureGroups(tx, []string{fw.Group}); err != nil {

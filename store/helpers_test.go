@@ -95,3 +95,12 @@ func count(t testing.TB, s *store.Store, table string) int64 {
 	must(t, s.Gorm().Raw("SELECT count(*) FROM "+table).Scan(&n).Error)
 	return n
 }
+
+// periodRows reads the periods table as stored, whatever the schema's
+// version: Periods itself reads tables of later versions.
+func periodRows(t testing.TB, s *store.Store) []store.PeriodRow {
+	t.Helper()
+	var rows []store.PeriodRow
+	must(t, s.Gorm().Select("code", "name", "phase").Order("code").Find(&rows).Error)
+	return rows
+}

@@ -70,7 +70,7 @@ func (s *Store) lockInputs(tx *gorm.DB, rows []domain.Input) (map[inputKey]*inpu
 	if err := checkUnits(tx, units); err != nil {
 		return nil, err
 	}
-	if err := s.ensurePeriods(tx, periods); err != nil {
+	if err := s.openPeriods(tx, periods); err != nil {
 		return nil, err
 	}
 	if err := s.lockUnits(tx, periods, units); err != nil {

@@ -57,7 +57,7 @@ func (s *Store) SaveScore(ctx context.Context, w workflow.ScoreWrite) (version i
 		if err := checkUnits(tx, []string{w.Unit}); err != nil {
 			return err
 		}
-		if err := s.ensurePeriods(tx, []string{w.Period}); err != nil {
+		if err := s.openPeriods(tx, []string{w.Period}); err != nil {
 			return err
 		}
 		if err := s.lockUnits(tx, []string{w.Period}, []string{w.Unit}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/parindex/parindex/auth"
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/workflow"
 )
@@ -120,22 +121,62 @@ func (r evidenceRow) evidence() workflow.Evidence {
 }
 
 type publicationRow struct {
-	PeriodCode   string `gorm:"primaryKey"`
-	Number       int    `gorm:"primaryKey"`
-	DecisionNo   string
-	DecisionDate time.Time // a date: midnight UTC
-	ApprovedBy   string
-	PublishedAt  time.Time
-	Snapshot     []byte
-	Document     []byte
+	PeriodCode     string `gorm:"primaryKey"`
+	Number         int    `gorm:"primaryKey"`
+	DecisionNo     string
+	DecisionDate   time.Time // a date: midnight UTC
+	ApprovedBy     string
+	PublishedAt    time.Time
+	Snapshot       []byte
+	Document       []byte
+	Reason         string
+	OverrideReason string
+	Readiness      []byte
 }
 
 func (publicationRow) TableName() string { return "publications" }
 
-func (r publicationRow) publication() workflow.Publication {
-	return workflow.Publication{Period: r.PeriodCode, Number: r.Number, DecisionNo: r.DecisionNo,
+func (r publicationRow) publication() domain.Publication {
+	return domain.Publication{Period: r.PeriodCode, Number: r.Number, DecisionNo: r.DecisionNo,
 		DecisionDate: dateOf(r.DecisionDate), ApprovedBy: r.ApprovedBy, PublishedAt: r.PublishedAt.UTC(),
+		Reason: r.Reason, Override: r.OverrideReason, Readiness: r.Readiness,
 		Snapshot: r.Snapshot, Document: r.Document}
+}
+
+// correctionRow is a published period reopened to correct the publication
+// it names (migration 7).
+type correctionRow struct {
+	PeriodCode  string `gorm:"primaryKey"`
+	Publication int    `gorm:"primaryKey"`
+	Reason      string
+	OpenedBy    string
+	OpenedAt    time.Time
+}
+
+func (correctionRow) TableName() string { return "corrections" }
+
+func (r correctionRow) correction() domain.Correction {
+	return domain.Correction{Period: r.PeriodCode, Publication: r.Publication, Reason: r.Reason, OpenedBy: r.OpenedBy,
+		OpenedAt: r.OpenedAt.UTC()}
+}
+
+// decisionRow is a signed decision attached to a publication (migration 7).
+type decisionRow struct {
+	ID          int64
+	PeriodCode  string
+	Publication int
+	FileName    string
+	Size        int64
+	SHA256      string `gorm:"column:sha256"`
+	UploadedBy  string
+	UploadedAt  time.Time
+}
+
+func (decisionRow) TableName() string { return "publication_decisions" }
+
+func (r decisionRow) document() *domain.DecisionDocument {
+	return &domain.DecisionDocument{FileName: r.FileName, Size: r.Size, SHA256: r.SHA256, UploadedBy: r.UploadedBy,
+		UploadedAt: r.UploadedAt.UTC()}
 }
 
 type reminderRow struct {

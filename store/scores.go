@@ -50,7 +50,7 @@ func (s *Store) RecordScores(ctx context.Context, rows []domain.Score, author, s
 		if err := checkUnits(tx, units); err != nil {
 			return err
 		}
-		if err := s.ensurePeriods(tx, periods); err != nil {
+		if err := s.openPeriods(tx, periods); err != nil {
 			return err
 		}
 		if err := s.lockUnits(tx, periods, units); err != nil {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/parindex/parindex/surveys"
 )
 
@@ -19,7 +21,34 @@ import (
 // and reviews. Counts matter as well as last ids: on PostgreSQL a
 // transaction may commit an id lower than one already visible.
 func (s *Store) ResultsStamp(ctx context.Context, period, group string) (string, error) {
-	db := s.db.WithContext(ctx)
+	return resultsStamp(s.db.WithContext(ctx), period, group)
+}
+
+// PeriodStamp describes a whole period's data (results.PeriodStamper): the
+// stamps of every group with a criteria set in the period. Publish compares
+// it, in its transaction, with the stamp taken when the data were frozen.
+func (s *Store) PeriodStamp(ctx context.Context, period string) (string, error) {
+	return periodStamp(s.db.WithContext(ctx), period)
+}
+
+func periodStamp(db *gorm.DB, period string) (string, error) {
+	var groups []string
+	if err := db.Model(&frameworkRow{}).Where("period_code = ?", period).Order("group_code").
+		Pluck("group_code", &groups).Error; err != nil {
+		return "", wrap("period stamp", err)
+	}
+	var b strings.Builder
+	for _, g := range groups {
+		st, err := resultsStamp(db, period, g)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "%s=%s;", g, st)
+	}
+	return b.String(), nil
+}
+
+func resultsStamp(db *gorm.DB, period, group string) (string, error) {
 	var b strings.Builder
 	var set []struct {
 		ID, Version int64

@@ -191,7 +191,7 @@ func (s *Store) upsertUnits(tx *gorm.DB, units []domain.Unit) (created, updated 
 // installSet stores a criteria set when its period and group have none.
 func (s *Store) installSet(tx *gorm.DB, set SetSource) (bool, error) {
 	fw := set.Framework
-	if err := s.ensurePeriods(tx, []string{fw.Period}); err != nil {
+	if err := s.openPeriods(tx, []string{fw.Period}); err != nil {
 		return false, err
 	}
 	if err := s.ensureGroups(tx, []string{fw.Group}); err != nil {

@@ -170,8 +170,7 @@ func TestRowsRoundTrip(t *testing.T) {
 			UploadedBy: "an.nv", UploadedAt: at},
 			func() any { return &store.EvidenceRow{} }},
 		{"reminder", &store.ReminderRow{PeriodCode: "2025", UnitCode: "S2", Message: "Hạn nộp là thứ Sáu", Author: "admin", At: at},
-			func() any { return &store.ReminderRow{} }},
-	}
+			func() any { return &store.ReminderRow{} }}}
 	for _, tc := range rows {
 		t.Run(tc.name, func(t *testing.T) {
 			must(t, db.Create(tc.row).Error)
@@ -210,8 +209,11 @@ func TestRowsRoundTrip(t *testing.T) {
 			func() any { return &store.SubmissionRow{} }, "period_code = ? AND unit_code = ?", []any{"2025", "S2"}},
 		{"publication", &store.PublicationRow{PeriodCode: "2025", Number: 1, DecisionNo: "12/QĐ-BCĐ",
 			DecisionDate: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), ApprovedBy: "Ban Chỉ đạo", PublishedAt: at,
-			Snapshot: []byte(`{"a":1}` + "\x00\xff"), Document: []byte(`{"b":[]}`)},
+			Snapshot: []byte(`{"a":1}` + "\x00\xff"), Document: []byte(`{"b":[]}`), Reason: "Đính chính", OverrideReason: "Thiếu số liệu",
+			Readiness: []byte(`{"ready":false}`)},
 			func() any { return &store.PublicationRow{} }, "period_code = ? AND number = ?", []any{"2025", 1}},
+		{"correction", &store.CorrectionRow{PeriodCode: "2025", Publication: 1, Reason: "Sai điểm", OpenedBy: "admin", OpenedAt: at},
+			func() any { return &store.CorrectionRow{} }, "period_code = ? AND publication = ?", []any{"2025", 1}},
 	}
 	for _, tc := range keyed {
 		t.Run(tc.name, func(t *testing.T) {
@@ -225,6 +227,19 @@ func TestRowsRoundTrip(t *testing.T) {
 			}
 		})
 	}
+	// A signed decision refers to the publication stored above.
+	t.Run("signed decision", func(t *testing.T) {
+		row := &store.DecisionRow{PeriodCode: "2025", Publication: 1, FileName: "QĐ 12.pdf", Size: 4096, SHA256: strings.Repeat("cd", 32),
+			UploadedBy: "bcd", UploadedAt: at}
+		must(t, db.Create(row).Error)
+		got := &store.DecisionRow{}
+		must(t, db.Where("id = ?", row.ID).Take(got).Error)
+		normalize(got)
+		normalize(row)
+		if !reflect.DeepEqual(got, row) {
+			t.Errorf("read back\n got %+v\nwant %+v", got, row)
+		}
+	})
 }
 
 // normalize makes rows comparable with DeepEqual: times in UTC, decimals
@@ -270,8 +285,7 @@ func TestUpgradeKeepsData(t *testing.T) {
 	}
 	units, err := s.Units(t.Context(), "")
 	must(t, err)
-	periods, err := s.Periods(t.Context())
-	must(t, err)
+	periods := periodRows(t, s)
 	groups, err := s.Groups(t.Context())
 	must(t, err)
 	items := count(t, s, "framework_items")
@@ -283,8 +297,7 @@ func TestUpgradeKeepsData(t *testing.T) {
 
 	gotUnits, err := s.Units(t.Context(), "")
 	must(t, err)
-	gotPeriods, err := s.Periods(t.Context())
-	must(t, err)
+	gotPeriods := periodRows(t, s)
 	gotGroups, err := s.Groups(t.Context())
 	must(t, err)
 	if !reflect.DeepEqual(gotUnits, units) || !reflect.DeepEqual(gotPeriods, periods) || !reflect.DeepEqual(gotGroups, groups) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -122,8 +123,26 @@ func (s *Store) useCode(tx *gorm.DB, r *surveys.Response) error {
 }
 
 // InsertResponses stores responses all or nothing, consuming their codes.
+// An import changes the data results are computed from: it is refused for
+// a campaign whose period is published and not reopened for a correction.
 func (s *Store) InsertResponses(ctx context.Context, rs []*surveys.Response) error {
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		var ids []int64
+		for _, r := range rs {
+			if !slices.Contains(ids, r.Campaign) {
+				ids = append(ids, r.Campaign)
+			}
+		}
+		if len(ids) > 0 {
+			var periods []string
+			if err := tx.Model(&surveyCampaignRow{}).Distinct("period_code").Where("id IN ?", ids).
+				Pluck("period_code", &periods).Error; err != nil {
+				return err
+			}
+			if err := s.openPeriods(tx, periods); err != nil {
+				return err
+			}
+		}
 		now := s.now()
 		rows := make([]surveyResponseRow, len(rs))
 		for i, r := range rs {

@@ -272,10 +272,11 @@ func TestReminders(t *testing.T) {
 	seedPeriod(t, s)
 	add := func(unit, msg string, at time.Time) workflow.Reminder {
 		t.Helper()
-		r, err := s.AddReminder(t.Context(), workflow.Reminder{Period: "2025", Unit: unit, Message: msg, Author: "admin", At: at})
+		rs, err := s.AddReminders(t.Context(), []workflow.Reminder{{Period: "2025", Unit: unit, Message: msg, Author: "admin", At: at}})
 		must(t, err)
-		if r.ID == 0 || r.Message != msg || r.Unit != unit || r.Period != "2025" || r.Author != "admin" {
-			t.Errorf("AddReminder returned %+v", r)
+		r := rs[0]
+		if len(rs) != 1 || r.ID == 0 || r.Message != msg || r.Unit != unit || r.Period != "2025" || r.Author != "admin" {
+			t.Errorf("AddReminders returned %+v", rs)
 		}
 		return r
 	}
@@ -287,21 +288,32 @@ func TestReminders(t *testing.T) {
 		t.Errorf("times: %v, %v", early.At, now1.At)
 	}
 	for _, tc := range []struct {
-		unit string
-		want []workflow.Reminder
+		unit  string
+		limit int
+		want  []workflow.Reminder
 	}{
-		{"S1", []workflow.Reminder{now3, now1, early}},
-		{"", []workflow.Reminder{now3, now2, now1, early}},
-		{"X1", nil},
+		{"S1", 0, []workflow.Reminder{now3, now1, early}},
+		{"S1", 2, []workflow.Reminder{now3, now1}},
+		{"", 0, []workflow.Reminder{now3, now2, now1, early}},
+		{"X1", 0, nil},
 	} {
-		got, err := s.Reminders(t.Context(), "2025", tc.unit)
+		got, err := s.Reminders(t.Context(), "2025", tc.unit, tc.limit)
 		must(t, err)
 		if !slices.Equal(got, tc.want) {
-			t.Errorf("Reminders(2025, %q) =\n %+v\nwant %+v", tc.unit, got, tc.want)
+			t.Errorf("Reminders(2025, %q, %d) =\n %+v\nwant %+v", tc.unit, tc.limit, got, tc.want)
 		}
 	}
-	_, err := s.AddReminder(t.Context(), workflow.Reminder{Period: "2025", Unit: "S1", Author: "admin"})
+	counts, err := s.ReminderCounts(t.Context(), "2025")
+	must(t, err)
+	if len(counts) != 2 || counts["S1"] != 3 || counts["S2"] != 1 {
+		t.Errorf("ReminderCounts = %v, want S1 3, S2 1", counts)
+	}
+	_, err = s.AddReminders(t.Context(), []workflow.Reminder{{Period: "2025", Unit: "S1", Author: "admin"}})
 	wantKind(t, err, domain.ErrInvalid)
-	_, err = s.AddReminder(t.Context(), workflow.Reminder{Period: "2025", Unit: "NOPE", Message: "x"})
+	// All or nothing: one unknown unit, and the known one gets nothing.
+	_, err = s.AddReminders(t.Context(), []workflow.Reminder{{Period: "2025", Unit: "S2", Message: "x"}, {Period: "2025", Unit: "NOPE", Message: "x"}})
 	wantKind(t, err, domain.ErrNotFound)
+	if counts, _ := s.ReminderCounts(t.Context(), "2025"); counts["S2"] != 1 {
+		t.Errorf("a refused batch stored reminders: %v", counts)
+	}
 }

@@ -60,7 +60,7 @@ const maxDeviceName = 100
 // RegisterDevice registers a kiosk for a unit of a campaign and returns its
 // token, shown once (only its hash is kept).
 func (s *Service) RegisterDevice(ctx context.Context, campaign, unit, name, author string) (string, *Device, error) {
-	ds, ok := s.Store.(DeviceStore)
+	ds, ok := s.store.(DeviceStore)
 	if !ok {
 		return "", nil, errors.New("surveys: the store keeps no devices")
 	}
@@ -94,7 +94,7 @@ func (s *Service) RegisterDevice(ctx context.Context, campaign, unit, name, auth
 // this campaign and unit; nil otherwise (an unknown, revoked or misplaced
 // token gives no device, and the kiosk is limited by its address).
 func (s *Service) DeviceFor(ctx context.Context, campaign *Campaign, unit, token string) (*Device, error) {
-	ds, ok := s.Store.(DeviceStore)
+	ds, ok := s.store.(DeviceStore)
 	if !ok || token == "" || len(token) > 128 {
 		return nil, nil
 	}
@@ -117,7 +117,7 @@ func (s *Service) Devices(ctx context.Context, campaign string) (*Campaign, []De
 	if err != nil {
 		return nil, nil, err
 	}
-	ds, ok := s.Store.(DeviceStore)
+	ds, ok := s.store.(DeviceStore)
 	if !ok {
 		return c, nil, nil
 	}
@@ -128,7 +128,7 @@ func (s *Service) Devices(ctx context.Context, campaign string) (*Campaign, []De
 // RevokeDevice revokes a campaign's kiosk: its link then works as an
 // unregistered one.
 func (s *Service) RevokeDevice(ctx context.Context, campaign string, id int64) error {
-	ds, ok := s.Store.(DeviceStore)
+	ds, ok := s.store.(DeviceStore)
 	if !ok {
 		return domain.NotFoundf("kiosk %d not found", id)
 	}

@@ -216,7 +216,7 @@ func (s *Service) Import(ctx context.Context, campaign, name string, data []byte
 		}
 		return 0, &ValidationError{Problems: problems}
 	}
-	if err := s.Store.InsertResponses(ctx, responses); err != nil {
+	if err := s.store.InsertResponses(ctx, responses); err != nil {
 		var re *RowError
 		if errors.As(err, &re) && re.Index < len(rows) {
 			return 0, &ValidationError{Problems: []Problem{{Line: rows[re.Index].Line, Code: "code", Msg: re.Err.Error()}}}

@@ -76,7 +76,8 @@ func (e *RowError) Unwrap() error { return e.Err }
 // Service runs surveys: it is what the web server and the command line
 // call.
 type Service struct {
-	Store Store
+	// store is the service's own: callers go through the service.
+	store Store
 	// Rules are the integrity rules of public submissions.
 	Rules Rules
 	// Now is the clock; time.Now when nil.
@@ -95,7 +96,7 @@ type Service struct {
 
 // NewService returns a service over the store with the default rules.
 func NewService(st Store) *Service {
-	return &Service{Store: st, Rules: DefaultRules, StampTTL: time.Second}
+	return &Service{store: st, Rules: DefaultRules, StampTTL: time.Second}
 }
 
 func (s *Service) now() time.Time {
@@ -117,7 +118,7 @@ func (s *Service) Campaign(ctx context.Context, code string) (*Campaign, error) 
 	if c != nil && s.StampTTL > 0 && now.Sub(checked) < s.StampTTL {
 		return c, nil
 	}
-	id, revision, err := s.Store.CampaignStamp(ctx, code)
+	id, revision, err := s.store.CampaignStamp(ctx, code)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +128,7 @@ func (s *Service) Campaign(ctx context.Context, code string) (*Campaign, error) 
 		s.mu.Unlock()
 		return c, nil
 	}
-	c, src, err := s.Store.Campaign(ctx, code)
+	c, src, err := s.store.Campaign(ctx, code)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +162,7 @@ func (s *Service) forget(code string) {
 // OpenCampaigns lists the open campaigns, those covering the unit only when
 // unit is not empty.
 func (s *Service) OpenCampaigns(ctx context.Context, unit string) ([]Campaign, error) {
-	all, err := s.Store.Campaigns(ctx)
+	all, err := s.store.Campaigns(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -236,14 +237,14 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Response, error)
 		// Kept, so that nothing acknowledged is ever lost, but never counted.
 		r.Status, r.Flags = Rejected, []string{FlagHoneypot}
 		r.CodeHash = "" // a bot does not burn a real code
-		if err := s.Store.InsertResponse(ctx, r, 0, nil); err != nil {
+		if err := s.store.InsertResponse(ctx, r, 0, nil); err != nil {
 			return nil, err
 		}
 		return r, nil
 	}
 	rules := s.Rules
 	judge := func(prior []Prior) []string { return rules.Judge(r, prior) }
-	if err := s.Store.InsertResponse(ctx, r, rules.Window, judge); err != nil {
+	if err := s.store.InsertResponse(ctx, r, rules.Window, judge); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -256,7 +257,7 @@ func (s *Service) Results(ctx context.Context, code string) (*Campaign, *Results
 		return nil, nil, err
 	}
 	t := NewTally(c.Instrument)
-	if err := s.Store.ScanResponses(ctx, c.ID, Valid, t.AddBytes); err != nil {
+	if err := s.store.ScanResponses(ctx, c.ID, Valid, t.AddBytes); err != nil {
 		return nil, nil, err
 	}
 	return c, t.Results(c.Options()), nil
@@ -280,7 +281,7 @@ func (s *Service) Progress(ctx context.Context, code string) (*Campaign, []UnitP
 	if err != nil {
 		return nil, nil, err
 	}
-	counts, err := s.Store.CountResponses(ctx, c.ID)
+	counts, err := s.store.CountResponses(ctx, c.ID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -41,7 +41,7 @@ func (s *Service) NewCodes(ctx context.Context, campaign, unit string, count int
 		}
 		hashes[i] = HashCode(codes[i])
 	}
-	if err := s.Store.AddCodes(ctx, c.ID, unit, PaperCode, hashes); err != nil {
+	if err := s.store.AddCodes(ctx, c.ID, unit, PaperCode, hashes); err != nil {
 		return nil, err
 	}
 	return codes, nil
@@ -83,7 +83,7 @@ func (s *Service) AddDossiers(ctx context.Context, campaign, unit string, number
 	if len(hashes) == 0 {
 		return 0, domain.Invalidf("no dossier numbers given")
 	}
-	if err := s.Store.AddCodes(ctx, c.ID, unit, DossierCode, hashes); err != nil {
+	if err := s.store.AddCodes(ctx, c.ID, unit, DossierCode, hashes); err != nil {
 		return 0, err
 	}
 	return len(hashes), nil
@@ -99,7 +99,7 @@ func (s *Service) SaveInstrument(ctx context.Context, period string, src []byte)
 	if err != nil {
 		return nil, err
 	}
-	si, err := s.Store.SaveInstrument(ctx, period, ins, src)
+	si, err := s.store.SaveInstrument(ctx, period, ins, src)
 	if err == nil {
 		s.mu.Lock()
 		clear(s.campaigns) // a draft campaign asking it must be read again
@@ -110,7 +110,7 @@ func (s *Service) SaveInstrument(ctx context.Context, period string, src []byte)
 
 // Instrument returns a stored instrument with its parsed form.
 func (s *Service) Instrument(ctx context.Context, id int64) (*StoredInstrument, error) {
-	si, err := s.Store.InstrumentByID(ctx, id)
+	si, err := s.store.InstrumentByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (s *Service) CreateCampaign(ctx context.Context, spec CampaignSpec) (*Campa
 		}
 	}
 	var si *StoredInstrument
-	list, err := s.Store.Instruments(ctx)
+	list, err := s.store.Instruments(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (s *Service) CreateCampaign(ctx context.Context, spec CampaignSpec) (*Campa
 	c := &Campaign{Code: spec.Code, Name: strings.TrimSpace(spec.Name), Period: spec.Period, State: Draft,
 		Formula: f, Margin: spec.Margin, RequireCode: spec.RequireCode, Salt: hex.EncodeToString(salt),
 		InstrumentID: si.ID, InstrumentCode: si.Code, InstrumentVersion: si.Version, Units: spec.Units}
-	if err := s.Store.CreateCampaign(ctx, c); err != nil {
+	if err := s.store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -205,7 +205,7 @@ func (s *Service) SetState(ctx context.Context, code string, to State) error {
 		return domain.Conflictf("survey %s cannot move from %s to %s", c.Code, c.State, to)
 	}
 	defer s.forget(code)
-	return s.Store.SetCampaignState(ctx, c.ID, to)
+	return s.store.SetCampaignState(ctx, c.ID, to)
 }
 
 // SetTransactions records units' numbers of transactions, which set their
@@ -229,7 +229,7 @@ func (s *Service) SetTransactions(ctx context.Context, code string, transactions
 		return domain.Invalidf("%s", strings.Join(problems, "\n"))
 	}
 	defer s.forget(code)
-	return s.Store.SetTransactions(ctx, c.ID, transactions)
+	return s.store.SetTransactions(ctx, c.ID, transactions)
 }
 
 // Review moves a response to a status with a reason; the decision is kept
@@ -245,5 +245,5 @@ func (s *Service) Review(ctx context.Context, campaign string, id int64, to Stat
 	if to == Flagged {
 		return domain.Invalidf("a response can be made valid or rejected, not flagged")
 	}
-	return s.Store.ReviewResponse(ctx, c.ID, id, to, strings.TrimSpace(reason), author)
+	return s.store.ReviewResponse(ctx, c.ID, id, to, strings.TrimSpace(reason), author)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -34,7 +35,7 @@ func (s *server) apiPeriodResults(c echo.Context) error {
 		return err
 	}
 	group := c.QueryParam("group")
-	out, err := s.results.Compute(ctx, period.Code, group, scoring.StageFinal)
+	out, err := s.resultsFor(c).Compute(ctx, period.Code, group, scoring.StageFinal)
 	if err != nil {
 		return resultsError(err, period.Code, group)
 	}
@@ -59,6 +60,18 @@ func (s *server) healthz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// resultsFor is the results as the request's user may see them: a
+// published period whole, as everyone sees it; an unpublished one narrowed
+// by the workflow's scope (an officer's own unit without the rounds hidden
+// from it, an appraiser's assigned units). Every page, API and export that
+// computes results for a request goes through it.
+func (s *server) resultsFor(c echo.Context) results.Reader {
+	if s.workflow == nil {
+		return s.results.For(nil)
+	}
+	return s.results.For(s.workflow.Scope(currentUser(c)))
 }
 
 // visiblePeriod returns a period the request may see results of: any

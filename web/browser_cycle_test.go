@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -8,10 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/internal/browsertest"
+	"github.com/parindex/parindex/workflow"
 )
 
 // TestBrowserAssessmentCycle walks a whole period in headless Chromium, as
@@ -23,16 +26,9 @@ import (
 // is checked on the page and saved as a screenshot.
 func TestBrowserAssessmentCycle(t *testing.T) {
 	p := newWorkProvince(t)
-	srv := httptest.NewServer(p.handler)
-	defer srv.Close()
-	b := browsertest.New(t, 1366, 900, 3*time.Minute)
-	// Accept the confirmation dialogs of irreversible actions (submit, phase
-	// moves, publication), as the user would.
-	chromedp.ListenTarget(b.Ctx, func(ev any) {
-		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
-			go func() { _ = chromedp.Run(b.Ctx, page.HandleJavaScriptDialog(true)) }()
-		}
-	})
+	f := newFlow(t, p, 3*time.Minute)
+	b, srv := f.b, struct{ URL string }{f.base}
+	after, expect, login, logout := f.after, f.expect, f.login, f.logout
 	dir := t.TempDir()
 	writePDF := func(name, title string) string {
 		path := filepath.Join(dir, name)
@@ -43,53 +39,6 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 	}
 	plan, decision := writePDF("ke-hoach-cchc-2026.pdf", "ke hoach"), writePDF("quyet-dinh-ban-hanh.pdf", "quyet dinh")
 
-	// after runs actions that load a new page and waits until it has.
-	after := func(actions ...chromedp.Action) {
-		t.Helper()
-		b.Run(chromedp.Evaluate(`window.__stale = true`, nil))
-		b.Run(actions...)
-		// Evaluating fails while the old page's context goes away: retry.
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-			var loaded bool
-			err := chromedp.Run(b.Ctx, chromedp.Evaluate(`!window.__stale && document.readyState === "complete"`, &loaded))
-			if err == nil && loaded {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the next page did not load (%v)", err)
-			}
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		var s string
-		b.Run(chromedp.Evaluate(`(function(){var e=document.querySelector(`+jsString(sel)+`);return e?e.textContent.replace(/\s+/g," "):""})()`, &s))
-		return s
-	}
-	expect := func(step, sel string, want ...string) {
-		t.Helper()
-		got := text(sel)
-		for _, w := range want {
-			if !strings.Contains(got, w) {
-				t.Errorf("%s: %s lacks %q; it shows:\n%s", step, sel, w, got)
-			}
-		}
-	}
-	login := func(user string) {
-		t.Helper()
-		b.Run(chromedp.Navigate(srv.URL+"/login"), chromedp.WaitVisible(`#username`, chromedp.ByQuery))
-		after(chromedp.SendKeys(`#username`, user, chromedp.ByQuery), chromedp.SendKeys(`#password`, testPassword, chromedp.ByQuery),
-			chromedp.Click(`form[action="/login"] button[type=submit]`, chromedp.ByQuery))
-		expect("login "+user, "header", "Đăng xuất")
-	}
-	logout := func() {
-		t.Helper()
-		after(chromedp.Click(`form.logout button`, chromedp.ByQuery))
-		expect("logout", "main", "Bạn đã đăng xuất.")
-	}
-	typeInto := func(sel, value string) chromedp.Action {
-		return chromedp.Tasks{chromedp.SetValue(sel, "", chromedp.ByQuery), chromedp.SendKeys(sel, value, chromedp.ByQuery)}
-	}
 	movePhase := func(phase, label string) {
 		t.Helper()
 		login("thuongtruc")
@@ -111,7 +60,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 		typeInto(`input[name="points.1.2"]`, "8"),
 		chromedp.SetUploadFiles(`input[name="file.1.1"]`, []string{plan}, chromedp.ByQuery),
 	)
-	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
+	after(chromedp.Click(`#field-1 .form-actions button`, chromedp.ByQuery))
 	expect("field 1 saved", ".flash.ok", "Đã lưu các thay đổi.")
 	expect("field 1 saved", `[id="leaf-1.1"] .files`, "ke-hoach-cchc-2026.pdf")
 	// Field 2: the computed leaf's count from the one-stop register (95 of
@@ -124,7 +73,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 		typeInto(`input[name="points.2.2"]`, "36"),
 	)
 	b.Screenshot("01b-officer-inputs")
-	after(chromedp.Click(`#form-2 .form-actions button`, chromedp.ByQuery))
+	after(chromedp.Click(`#field-2 .form-actions button`, chromedp.ByQuery))
 	expect("inputs saved", `[id="leaf-2.1"]`, "38,00 / 40,00", "canbo")
 	expect("scored", ".status-panel", "92,00", "XS")
 	expect("scored", ".submit-panel", "Tất cả các tiêu chí đã hoàn thành.")
@@ -153,7 +102,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 		typeInto(`input[name="points.1.1"]`, "5"),
 		chromedp.SendKeys(`textarea[name="comment.1.1"]`, "Kế hoạch ban hành chậm (ngày 15/01/2026)", chromedp.ByQuery),
 	)
-	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
+	after(chromedp.Click(`#field-1 .form-actions button`, chromedp.ByQuery))
 	expect("appraised", ".flash.ok", "Đã lưu các thay đổi.")
 	expect("appraised", `[id="leaf-1.1"]`, "Điểm thay đổi", "Kế hoạch ban hành chậm")
 	expect("appraised", ".status-panel", "Điểm sau thẩm định", "87,00")
@@ -187,7 +136,7 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 		typeInto(`input[name="points.1.1"]`, "10"),
 		chromedp.SendKeys(`textarea[name="comment.1.1"]`, "Chấp nhận giải trình", chromedp.ByQuery),
 	)
-	after(chromedp.Click(`#form-1 .form-actions button`, chromedp.ByQuery))
+	after(chromedp.Click(`#field-1 .form-actions button`, chromedp.ByQuery))
 	expect("final", ".status-panel", "Điểm sau thẩm định", "92,00")
 	b.Screenshot("07-final-accepts")
 	logout()
@@ -196,20 +145,24 @@ func TestBrowserAssessmentCycle(t *testing.T) {
 	login("bcd")
 	after(chromedp.Click(`a[href="/work/periods/2026/publish"]`, chromedp.ByQuery))
 	expect("publish preview", "table.ranking tbody tr", "1", "Sở Nội vụ", "92,00", "XS")
+	// Only SNV went through the rounds: the page says the period is not
+	// ready, and the committee publishes with the reason.
+	expect("readiness", ".readiness", "Chưa sẵn sàng", "1 / 3")
 	b.Run(
 		chromedp.SendKeys(`#decision_no`, "45/QĐ-UBND", chromedp.ByQuery),
-		chromedp.SetValue(`#decision_date`, "2027-03-15", chromedp.ByQuery),
+		chromedp.SetValue(`#decision_date`, "2026-03-15", chromedp.ByQuery),
+		chromedp.SendKeys(`#override`, "Sở Tư pháp và Sở Y tế thí điểm, không qua thẩm định", chromedp.ByQuery),
 	)
 	b.Screenshot("08-committee-preview")
 	after(chromedp.Click(`form[action$="/publish"] button[type=submit]`, chromedp.ByQuery))
 	expect("published", ".flash.ok", "Đã phê duyệt và công bố kết quả.")
-	expect("published", ".decision", "45/QĐ-UBND", "15/03/2027")
+	expect("published", ".decision", "45/QĐ-UBND", "15/03/2026", "Sở Tư pháp và Sở Y tế thí điểm")
 	b.Screenshot("09-committee-published")
 	logout()
 
 	// 7. The public ranking shows the unit's rank and grade.
 	b.Run(chromedp.Navigate(srv.URL + "/periods/2026"))
-	expect("public ranking", "main", "Kết quả được công bố theo Quyết định số 45/QĐ-UBND ngày 15/03/2027.")
+	expect("public ranking", "main", "Kết quả được công bố theo Quyết định số 45/QĐ-UBND ngày 15/03/2026.")
 	expect("public ranking", "table.ranking tbody tr", "1", "Sở Nội vụ", "92,00", "XS")
 	expect("public ranking", "table.ranking tbody tr:nth-child(2)", "2", "Sở Tư pháp", "50,00", "TB")
 	b.Screenshot("10-public-ranking")
@@ -225,23 +178,45 @@ func TestBrowserWorkPagesOnAPhone(t *testing.T) {
 	srv := httptest.NewServer(p.handler)
 	defer srv.Close()
 	b := browsertest.New(t, 390, 844, time.Minute)
+	look := func(path, shot string) {
+		t.Helper()
+		b.Run(chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))
+		var overflow bool
+		b.Run(chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
+		if overflow {
+			t.Errorf("%s: the page is wider than a phone's screen", path)
+		}
+		b.Screenshot("phone-" + shot)
+	}
 	for _, step := range []struct{ user, path, shot string }{
 		{"canbo", "/work/periods/2026/units/SNV", "assessment"},
 		{"thuongtruc", "/work/periods/2026/dashboard", "dashboard"},
+		{"bcd", "/work/periods/2026/publish", "publish"},
 	} {
 		b.Run(chromedp.Navigate(srv.URL+"/login"),
 			chromedp.SendKeys(`#username`, step.user, chromedp.ByQuery), chromedp.SendKeys(`#password`, testPassword, chromedp.ByQuery),
 			chromedp.Click(`form[action="/login"] button[type=submit]`, chromedp.ByQuery),
-			chromedp.WaitVisible(`form.logout`, chromedp.ByQuery),
-			chromedp.Navigate(srv.URL+step.path), chromedp.WaitVisible(`main h1`, chromedp.ByQuery))
-		var overflow bool
-		b.Run(chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
-		if overflow {
-			t.Errorf("%s: the page is wider than a phone's screen", step.path)
-		}
-		b.Screenshot("phone-" + step.shot)
+			chromedp.WaitVisible(`form.logout`, chromedp.ByQuery))
+		look(step.path, step.shot)
 		b.Run(chromedp.Click(`form.logout button`, chromedp.ByQuery), chromedp.WaitVisible(`#username`, chromedp.ByQuery))
 	}
+	// A corrected publication's public pages.
+	ctx := context.Background()
+	for i, reason := range []string{"", "Đính chính điểm của Sở Tư pháp"} {
+		phase := domain.PhaseFinalAppraisal
+		if i > 0 {
+			phase = domain.PhaseCorrection
+		}
+		if _, err := p.wf.SetPhase(ctx, p.users["thuongtruc"], "2026", phase, "Sở Tư pháp bổ sung hồ sơ"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.wf.Publish(ctx, p.users["bcd"], workflow.PublishRequest{Period: "2026", DecisionNo: fmt.Sprintf("%d/QĐ-UBND", 45+i),
+			DecisionDate: time.Date(2026, 3, 15+i, 0, 0, 0, 0, time.UTC), Reason: reason, Override: "Thí điểm"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	look("/periods/2026", "public-ranking")
+	look("/periods/2026/publications/2", "publication-2")
 }
 
 // jsString quotes a string for a JavaScript expression.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"net/url"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/scoring"
-	"github.com/parindex/parindex/workflow"
 )
 
 // The decision appendix the steering committee signs: the same document
@@ -31,8 +29,11 @@ type printPage struct {
 // appendix assembles a period's appendix from the results the pages show
 // and the period's latest publication. A period marked published with no
 // publication on record (set by hand) prints blanks for the decision.
-func (s *server) appendix(ctx context.Context, p domain.Period) (*reports.Appendix, error) {
-	out, err := s.results.Compute(ctx, p.Code, "", scoring.StageFinal)
+func (s *server) appendix(c echo.Context, p domain.Period) (*reports.Appendix, error) {
+	ctx := c.Request().Context()
+	// A draft is narrowed, like every staff read of an unpublished period,
+	// to what the reader may see.
+	out, err := s.resultsFor(c).Compute(ctx, p.Code, "", scoring.StageFinal)
 	if err != nil {
 		return nil, resultsError(err, p.Code, "")
 	}
@@ -40,18 +41,16 @@ func (s *server) appendix(ctx context.Context, p domain.Period) (*reports.Append
 	if err != nil {
 		return nil, err
 	}
-	var pub *workflow.Publication
-	if s.workflow != nil {
-		heads, err := s.workflow.Store.PublicationHeads(ctx, p.Code)
-		if err != nil {
-			return nil, err
-		}
-		if len(heads) > 0 {
-			pub = &heads[len(heads)-1]
-		}
+	var pub *domain.Publication
+	heads, _, err := s.publicationHeads(ctx, p.Code)
+	if err != nil {
+		return nil, err
 	}
-	if pub == nil && p.Phase == domain.PhasePublished {
-		pub = &workflow.Publication{Period: p.Code}
+	if len(heads) > 0 {
+		pub = &heads[len(heads)-1]
+	}
+	if pub == nil && p.Published() {
+		pub = &domain.Publication{Period: p.Code}
 	}
 	return reports.NewAppendix(out, names, pub, s.documents, time.Now()), nil
 }
@@ -73,7 +72,7 @@ func (s *server) staffPrint(c echo.Context) error {
 }
 
 func (s *server) printAppendix(c echo.Context, p domain.Period, pdfURL, backURL string) error {
-	a, err := s.appendix(c.Request().Context(), p)
+	a, err := s.appendix(c, p)
 	if err != nil {
 		return err
 	}
@@ -104,7 +103,7 @@ func (s *server) staffAppendixPDF(c echo.Context) error {
 // appendixPDF sends the appendix as a PDF file, built in memory first so
 // that a failure is a clean error rather than half a file.
 func (s *server) appendixPDF(c echo.Context, p domain.Period) error {
-	a, err := s.appendix(c.Request().Context(), p)
+	a, err := s.appendix(c, p)
 	if err != nil {
 		return err
 	}

@@ -134,7 +134,7 @@ func TestInputsWhoAndWhen(t *testing.T) {
 	// Published: frozen for everyone.
 	p.setPhase(domain.PhaseFinalAppraisal)
 	code, body := p.as("committee").json(http.MethodPost, "/api/v1/periods/2025/publication",
-		map[string]string{"decision_no": "12/QĐ-UBND", "decision_date": "2026-02-01"})
+		map[string]string{"decision_no": "12/QĐ-UBND", "decision_date": "2025-11-28", "override": "thử nghiệm"})
 	p.wantStatus("publish", code, body, 201)
 	_, version := sourceOf(t, admin, "U1", "2.1", "on_time")
 	code, body = put(admin, "on_time", map[string]any{"value": 97, "reason": "x", "version": version})
@@ -289,14 +289,14 @@ func TestInputsOnTheAssessmentPage(t *testing.T) {
 	mustContain(t, "assessment page", body,
 		`name="input" value="on_time"`, `name="input.on_time" type="number" inputmode="decimal" min="0" step="any" value="90"`,
 		`name="orig_input.on_time" value="90"`, `name="input_version.on_time" value="1"`, `name="input_reason.on_time"`,
-		`name="input.received"`, "Lưu lĩnh vực 2")
+		`name="input.received"`, "Lưu tất cả thay đổi")
 	form := func(onTime, orig, version string) url.Values {
 		return url.Values{"input": {"on_time", "received"},
 			"input.on_time": {onTime}, "orig_input.on_time": {orig}, "input_version.on_time": {version},
 			"input_reason.on_time": {"Theo sổ một cửa tháng 12"},
 			"input.received":       {"100"}, "orig_input.received": {"100"}, "input_version.received": {"1"}}
 	}
-	res, page := c.post(snvPage+"/fields/2", form("95", "90", "1"))
+	res, page := c.post(snvPage, form("95", "90", "1"))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save field 2: %d\n%s", res.StatusCode, clip(page))
 	}
@@ -304,7 +304,7 @@ func TestInputsOnTheAssessmentPage(t *testing.T) {
 	mustContain(t, "after saving", body, `name="input.on_time" type="number" inputmode="decimal" min="0" step="any" value="95"`,
 		`name="input_version.on_time" value="2"`, "38,00 / 40,00")
 	// A bad value: 422, the page again with the error and the typed value.
-	res, page = c.post(snvPage+"/fields/2", form("150", "95", "2"))
+	res, page = c.post(snvPage, form("150", "95", "2"))
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("on_time above received: %d\n%s", res.StatusCode, clip(page))
 	}

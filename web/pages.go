@@ -88,7 +88,7 @@ func (s *server) publishedPeriods(ctx context.Context) ([]domain.Period, error) 
 	}
 	var out []domain.Period
 	for _, p := range all {
-		if p.Phase == domain.PhasePublished {
+		if p.Published() {
 			out = append(out, p)
 		}
 	}
@@ -105,7 +105,7 @@ func (s *server) publishedPeriod(ctx context.Context, code string) (domain.Perio
 		return domain.Period{}, notFound("error.period_not_found", code)
 	case err != nil:
 		return domain.Period{}, fmt.Errorf("web: period %s: %w", code, err)
-	case p.Phase != domain.PhasePublished:
+	case !p.Published():
 		return domain.Period{}, notFound("error.period_not_published", code)
 	}
 	return p, nil

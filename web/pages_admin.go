@@ -66,7 +66,7 @@ func (s *server) usersView(c echo.Context, edit string, nu newUser, errMsg strin
 	if err != nil {
 		return usersPage{}, err
 	}
-	units, err := s.workflow.Store.Units(ctx, "")
+	units, err := s.workflow.Units(ctx, me)
 	if err != nil {
 		return usersPage{}, err
 	}
@@ -90,7 +90,7 @@ func (s *server) usersView(c echo.Context, edit string, nu newUser, errMsg strin
 			e := &editUser{userRow: row, Role: string(u.Role), Roles: roleOptions(l, string(u.Role)), Units: unitOptions(units, u.Unit),
 				Self: u.ID == me.ID, Appraiser: u.Role == auth.Appraiser, Action: usersURL(u.Username)}
 			if e.Appraiser {
-				if err := s.assignmentView(ctx, c.QueryParam("period"), u, e, unitNames, units); err != nil {
+				if err := s.assignmentView(ctx, me, c.QueryParam("period"), u, e, unitNames, units); err != nil {
 					return usersPage{}, err
 				}
 			}
@@ -121,7 +121,7 @@ func unitOptions(units []domain.Unit, selected string) []option {
 
 // assignmentView fills an appraiser's assignments in a period (the latest
 // unpublished one unless ?period= names another).
-func (s *server) assignmentView(ctx context.Context, period string, u auth.User, e *editUser, unitNames map[string]string, units []domain.Unit) error {
+func (s *server) assignmentView(ctx context.Context, me auth.User, period string, u auth.User, e *editUser, unitNames map[string]string, units []domain.Unit) error {
 	periods, err := s.catalog.Periods(ctx)
 	if err != nil || len(periods) == 0 {
 		return err
@@ -129,7 +129,7 @@ func (s *server) assignmentView(ctx context.Context, period string, u auth.User,
 	if !slices.ContainsFunc(periods, func(p domain.Period) bool { return p.Code == period }) {
 		period = periods[len(periods)-1].Code
 		for i := len(periods) - 1; i >= 0; i-- {
-			if periods[i].Phase != domain.PhasePublished {
+			if !periods[i].Published() {
 				period = periods[i].Code
 				break
 			}
@@ -139,11 +139,11 @@ func (s *server) assignmentView(ctx context.Context, period string, u auth.User,
 	for i := len(periods) - 1; i >= 0; i-- {
 		e.Periods = append(e.Periods, option{Value: periods[i].Code, Label: periodName(periods[i]), Selected: periods[i].Code == period})
 	}
-	mine, err := s.myAssignments(ctx, period, u)
+	mine, err := s.workflow.Assignments(ctx, me, period, u)
 	if err != nil {
 		return err
 	}
-	fields, err := s.periodFields(ctx, period)
+	fields, err := s.periodFields(ctx, me, period)
 	if err != nil {
 		return err
 	}
@@ -175,18 +175,14 @@ func (s *server) assignmentView(ctx context.Context, period string, u auth.User,
 
 // periodFields lists the top-level items of a period's criteria sets, by
 // code (sets of different groups may share codes).
-func (s *server) periodFields(ctx context.Context, period string) ([]option, error) {
-	groups, err := s.workflow.Store.FrameworkGroups(ctx, period)
+func (s *server) periodFields(ctx context.Context, me auth.User, period string) ([]option, error) {
+	sets, err := s.workflow.Frameworks(ctx, me, period)
 	if err != nil {
 		return nil, err
 	}
 	var out []option
 	at := map[string]int{}
-	for _, g := range groups {
-		fw, err := s.workflow.Store.Framework(ctx, period, g)
-		if err != nil {
-			return nil, err
-		}
+	for _, fw := range sets {
 		for _, it := range fw.Items {
 			if i, ok := at[it.Code]; ok {
 				if !strings.Contains(out[i].Label, it.Name) {

@@ -111,12 +111,12 @@ func TestAppraiserAssignmentsPage(t *testing.T) {
 	if res, _ := ap.get(snvPage); res.StatusCode != http.StatusForbidden {
 		t.Errorf("unassigned unit: %d, want 403", res.StatusCode)
 	}
-	if _, err := p.wf.SetPhase(context.Background(), p.users["thuongtruc"], "2026", "appraisal"); err != nil {
+	if _, err := p.wf.SetPhase(context.Background(), p.users["thuongtruc"], "2026", "appraisal", ""); err != nil {
 		t.Fatal(err)
 	}
 	_, body = ap.get("/work/periods/2026/units/STP")
-	mustContain(t, "assigned field", body, `id="form-1"`, `name="points.1.1"`)
-	mustNotContain(t, "unassigned field", body, `id="form-2"`, `name="points.2.2"`)
+	mustContain(t, "assigned field", body, `name="field" value="1"`, `name="points.1.1"`)
+	mustNotContain(t, "unassigned field", body, `name="field" value="2"`, `name="points.2.2"`)
 
 	// Choosing nothing lets the appraiser appraise everything again.
 	admin.post("/admin/users/thamdinh/assignments", url.Values{"period": {"2026"}})

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -56,14 +55,19 @@ type assessmentPage struct {
 	InputsEditable bool
 	InputReason    string
 	Reminders      []reminderView
+	MoreReminders  int
 	Fields         []fieldView
-	Filters        []link
-	Filter         string
-	Notice         string
-	Error          string
-	CSRF           string
-	BaseURL        string
-	AuditURL       string
+	// HasForm: the page is one form holding every editor, saved at once;
+	// Action is where it posts.
+	HasForm  bool
+	Action   string
+	Filters  []link
+	Filter   string
+	Notice   string
+	Error    string
+	CSRF     string
+	BaseURL  string
+	AuditURL string
 }
 
 // stageHead is a stage column.
@@ -85,10 +89,9 @@ type missingView struct {
 // fieldView is a top-level item and everything under it.
 type fieldView struct {
 	Code, Name, Anchor string
-	FormID, Action     string
 	Editable           bool
 	// InputsEditable: the field's computed leaves take typed inputs, so
-	// the field has a form even when its points are not editable.
+	// the field has editors even when its points are not editable.
 	InputsEditable bool
 	Self, Final    scoring.NodeScore
 	ShowFinal      bool
@@ -215,27 +218,9 @@ type leafOverlay struct {
 // assessmentFilters are the appraisal filters (?filter=).
 var assessmentFilters = []string{"unappraised", "changed", "missing_evidence"}
 
-// visibleStages are the stage columns a role sees in a phase: stages open so
-// far, except that a unit does not see a council round while it is under
-// way.
-func visibleStages(role auth.Role, phase domain.Phase) []scoring.Stage {
-	at, officer := phaseIndex(phase), role == auth.Officer
-	out := []scoring.Stage{scoring.StageSelf}
-	if ap := phaseIndex(domain.PhaseAppraisal); at > ap || (at == ap && !officer) {
-		out = append(out, scoring.StageAppraisal)
-	}
-	if at >= phaseIndex(domain.PhaseExplanation) {
-		out = append(out, scoring.StageExplanation)
-	}
-	if fin := phaseIndex(domain.PhaseFinalAppraisal); at > fin || (at == fin && !officer) {
-		out = append(out, scoring.StageFinal)
-	}
-	return out
-}
-
 func (s *server) now() time.Time {
-	if s.workflow != nil && s.workflow.Now != nil {
-		return s.workflow.Now()
+	if s.workflow != nil {
+		return s.workflow.Clock()
 	}
 	return time.Now()
 }
@@ -289,10 +274,6 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 	if err != nil {
 		return assessmentPage{}, err
 	}
-	writable, err := s.fieldWriter(ctx, u, a.Period.Code, a.Unit.Code)
-	if err != nil {
-		return assessmentPage{}, err
-	}
 	filter := validFilter(c.QueryParam("filter"))
 	unitName := nameOr(a.Unit.Name, a.Unit.Code)
 	p := assessmentPage{
@@ -319,17 +300,16 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 	if p.Submitted {
 		p.SubmittedAt, p.SubmittedBy = formatTime(l, a.Submission.SubmittedAt), a.Submission.SubmittedBy
 	}
-	if due, ok := a.Deadlines[a.Period.Phase]; ok {
-		p.Deadline, p.Passed = formatTime(l, due), !s.now().Before(due)
+	if !a.Deadline.IsZero() {
+		p.Deadline, p.Passed = formatTime(l, a.Deadline), a.DeadlinePassed
 	}
-	selfOpen := a.Period.Phase == domain.PhaseSelfAssessment && !p.Passed
-	if due, ok := a.Deadlines[domain.PhaseSelfAssessment]; ok && !s.now().Before(due) {
-		selfOpen = false
+	p.CanSubmit, p.CanWithdraw = a.MaySubmit, a.MayWithdraw
+	p.Action = assessmentURL(a.Period.Code, a.Unit.Code, filter, nil)
+	if a.ReminderCount > len(a.Reminders) {
+		p.MoreReminders = a.ReminderCount - len(a.Reminders)
 	}
-	p.CanSubmit = u.Role == auth.Officer && selfOpen && !p.Submitted
-	p.CanWithdraw = u.Role == auth.Officer && selfOpen && p.Submitted
 
-	stages := visibleStages(u.Role, a.Period.Phase)
+	stages := a.VisibleStages
 	for _, st := range stages {
 		p.Stages = append(p.Stages, stageHead{Code: string(st), Label: l.T("work.stage." + string(st))})
 	}
@@ -354,7 +334,7 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 	}
 
 	history := map[string][]changeView{}
-	for _, ch := range visibleChanges(log.Points, stages) {
+	for _, ch := range log.Points {
 		history[ch.Item] = append(history[ch.Item], newChangeView(l, ch))
 	}
 	// A computed leaf's history is that of the inputs it reads.
@@ -371,15 +351,15 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 	}
 	counts := map[string]int{}
 	b := &treeBuilder{s: s, l: l, a: a, stages: stages, overlay: overlay, history: history, filter: filter, counts: counts,
-		council: p.Council, base: p.BaseURL, auditURL: p.AuditURL}
+		council: p.Council, base: p.BaseURL, auditURL: p.AuditURL, inputAt: map[string]string{}}
 	for _, n := range a.Items {
-		fv := fieldView{Code: n.Item.Code, Name: n.Item.Name, Anchor: "field-" + n.Item.Code, FormID: "form-" + n.Item.Code,
-			Action:   assessmentURL(a.Period.Code, a.Unit.Code, "", nil) + "/fields/" + url.PathEscape(n.Item.Code) + filterQuery(filter),
-			Editable: a.Editable != "" && writable(n.Item.Code), InputsEditable: a.InputsEditable && readsInputs(n),
+		fv := fieldView{Code: n.Item.Code, Name: n.Item.Name, Anchor: "field-" + n.Item.Code,
+			Editable: a.Editable != "" && a.WritableFields[n.Item.Code], InputsEditable: a.InputsEditable && readsInputs(n),
 			Self: n.Scores[scoring.StageSelf], Final: n.Scores[scoring.StageFinal], ShowFinal: showFinal}
-		b.field, b.inputAt = &fv, map[string]string{}
+		b.field = &fv
 		b.walk(n, 0)
 		p.Fields = append(p.Fields, fv)
+		p.HasForm = p.HasForm || fv.Editable || fv.InputsEditable
 	}
 	if p.Council {
 		p.Filters = append(p.Filters, link{Label: l.T("work.filter.all"), URL: p.BaseURL, Current: filter == ""})
@@ -399,19 +379,6 @@ func readsInputs(n *workflow.Node) bool {
 	return slices.ContainsFunc(n.Children, readsInputs)
 }
 
-// visibleChanges keeps the changes of the stages the user sees, so that
-// the history does not show a council round to the unit before the round
-// ends.
-func visibleChanges(changes []domain.Change, stages []scoring.Stage) []domain.Change {
-	out := changes[:0:0]
-	for _, ch := range changes {
-		if slices.Contains(stages, ch.Stage) {
-			out = append(out, ch)
-		}
-	}
-	return out
-}
-
 func filterQuery(f string) string {
 	if f == "" {
 		return ""
@@ -427,27 +394,4 @@ func newTotal(label string, fw *scoring.Framework, us scoring.UnitScore, current
 		t.Grade, t.HasGrade = gradeBadge(fw, fw.GradeFor(scoring.Publish(us.Index))), true
 	}
 	return t
-}
-
-// fieldWriter reports which fields the user writes: an appraiser's
-// assignments may narrow them; the service has the last word.
-func (s *server) fieldWriter(ctx context.Context, u auth.User, period, unit string) (func(string) bool, error) {
-	if u.Role != auth.Appraiser {
-		return func(string) bool { return u.Role != auth.Committee }, nil
-	}
-	mine, err := s.myAssignments(ctx, period, u)
-	if err != nil {
-		return nil, err
-	}
-	return func(field string) bool {
-		if len(mine) == 0 {
-			return true
-		}
-		for _, as := range mine {
-			if (as.Unit == "" || as.Unit == unit) && (as.Field == "" || as.Field == field) {
-				return true
-			}
-		}
-		return false
-	}, nil
 }

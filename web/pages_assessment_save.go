@@ -26,20 +26,19 @@ func parsePoints(s string) (scoring.Decimal, error) {
 	return scoring.ParseDecimal(s)
 }
 
-// saveField saves a field's form: every leaf whose input changed since the
-// page was shown (each with the version it was read at), then any documents
-// chosen for its leaves. When something fails, the page is shown again with
-// the error next to the leaf and what the user typed kept; otherwise the
-// browser is sent back to the page (POST-redirect-GET).
-func (s *server) saveField(c echo.Context) error {
+// saveForm saves the assessment page: every leaf, input and document of
+// every field that changed since the page was shown (each with the version
+// it was read at), in one transaction through the workflow, or nothing.
+// When anything fails, the page is shown again with every problem next to
+// its leaf and what the user typed kept; otherwise the browser is sent
+// back to the page (POST-redirect-GET), at the field whose button was
+// pressed.
+func (s *server) saveForm(c echo.Context) error {
 	ctx, l, u := c.Request().Context(), s.locale(c), currentUser(c)
-	period, unit, field := c.Param("period"), c.Param("unit"), c.Param("field")
+	period, unit := c.Param("period"), c.Param("unit")
 	a, err := s.workflow.Assessment(ctx, u, period, unit)
 	if err != nil {
 		return err
-	}
-	if it := a.Framework.Item(field); it == nil || it.Parent != nil {
-		return notFound("work.error.no_field", field)
 	}
 	if _, err := c.FormParams(); err != nil {
 		var mbe *http.MaxBytesError
@@ -49,172 +48,182 @@ func (s *server) saveField(c echo.Context) error {
 		return domain.Invalidf("the form could not be read: %v", err)
 	}
 	form := c.Request().PostForm
-	inField := func(code string) bool {
-		it := a.Framework.Item(code)
-		return it != nil && it.IsLeaf() && topField(it) == field
-	}
+	req := workflow.FormRequest{Period: period, Unit: unit}
+	f := &formFailures{overlay: map[string]leafOverlay{}, leaves: map[string]*leafInput{}, inputs: map[string]*leafInput{}}
 	stage := scoring.Stage(form.Get("stage"))
-	overlay := map[string]leafOverlay{}
-	status, saved, uploaded := 0, 0, 0
-	fail := func(code string, in *leafInput, msg string, st int) {
-		ov := overlay[code]
-		if in != nil {
-			ov.Input = in
-		}
-		if ov.Err != "" {
-			msg = ov.Err + " " + msg
-		}
-		ov.Err = msg
-		overlay[code] = ov
-		if status == 0 {
-			status = st
-		}
-	}
 	for _, code := range form["item"] {
-		if !inField(code) {
-			continue
-		}
 		typed := leafInput{Points: form.Get("points." + code), NA: form.Get("na."+code) != "", Comment: form.Get("comment." + code)}
 		orig := leafInput{Points: form.Get("orig_points." + code), NA: form.Get("orig_na."+code) != "", Comment: form.Get("orig_comment." + code)}
-		if typed.same(orig) {
+		if typed.same(orig) || f.leaves[code] != nil {
 			continue
 		}
-		req := workflow.SaveRequest{Period: period, Unit: unit, Item: code, Stage: stage, Comment: typed.Comment}
+		f.leaves[code] = &typed
+		lr := workflow.SaveRequest{Item: code, Stage: stage, Comment: typed.Comment}
 		if v, err := strconv.ParseInt(form.Get("version."+code), 10, 64); err == nil && v >= 0 {
-			req.Version = &v
+			lr.Version = &v
 		}
 		if !typed.NA {
 			if strings.TrimSpace(typed.Points) == "" {
-				fail(code, &typed, l.T("work.assess.points_required"), http.StatusUnprocessableEntity)
+				f.fail(code, &typed, l.T("work.assess.points_required"), http.StatusUnprocessableEntity)
 				continue
 			}
 			d, err := parsePoints(typed.Points)
 			if err != nil {
-				fail(code, &typed, l.T("work.assess.points_not_number", typed.Points), http.StatusUnprocessableEntity)
+				f.fail(code, &typed, l.T("work.assess.points_not_number", typed.Points), http.StatusUnprocessableEntity)
 				continue
 			}
-			req.Points = &d
+			lr.Points = &d
 		}
-		if _, err := s.workflow.SaveLeaf(ctx, u, req); err != nil {
-			msg, ok := userError(l, err)
-			if !ok {
-				return err
-			}
-			fail(code, &typed, msg, statusOf(err))
-			continue
-		}
-		saved++
-	}
-	// Measured inputs read by the field's computed leaves.
-	readByField := map[string]bool{}
-	for _, it := range a.Framework.Leaves() {
-		if topField(it) == field {
-			for _, name := range it.Inputs() {
-				readByField[name] = true
-			}
-		}
+		req.Leaves = append(req.Leaves, lr)
 	}
 	for _, name := range form["input"] {
-		if !readByField[name] {
-			continue
-		}
 		typed := leafInput{Points: strings.TrimSpace(form.Get("input." + name)), Comment: form.Get("input_reason." + name)}
-		if typed.Points == strings.TrimSpace(form.Get("orig_input."+name)) {
+		if typed.Points == strings.TrimSpace(form.Get("orig_input."+name)) || f.inputs[name] != nil {
 			continue
 		}
+		f.inputs[name] = &typed
 		key := inputOverlayKey(name)
 		if typed.Points == "" {
-			fail(key, &typed, l.T("work.assess.input_required", name), http.StatusUnprocessableEntity)
+			f.fail(key, &typed, l.T("work.assess.input_required", name), http.StatusUnprocessableEntity)
 			continue
 		}
 		d, err := parsePoints(typed.Points)
 		if err != nil {
-			fail(key, &typed, l.T("work.assess.input_not_number", typed.Points), http.StatusUnprocessableEntity)
+			f.fail(key, &typed, l.T("work.assess.input_not_number", typed.Points), http.StatusUnprocessableEntity)
 			continue
 		}
-		req := workflow.InputRequest{Period: period, Unit: unit, Name: name, Value: d, Reason: typed.Comment}
+		ir := workflow.InputRequest{Name: name, Value: d, Reason: typed.Comment}
 		if v, err := strconv.ParseInt(form.Get("input_version."+name), 10, 64); err == nil && v >= 0 {
-			req.Version = &v
+			ir.Version = &v
 		}
-		if _, err := s.workflow.SaveInput(ctx, u, req); err != nil {
-			msg, ok := userError(l, err)
+		req.Inputs = append(req.Inputs, ir)
+	}
+	files, err := formFiles(c, &req)
+	if err != nil {
+		return err
+	}
+	defer closeAll(files)
+	// A problem the page found keeps the form from being saved; the
+	// service still checks the rest, so that every problem shows at once.
+	req.DryRun = len(f.overlay) > 0
+	_, err = s.workflow.SaveForm(ctx, u, req)
+	var fe *workflow.FormError
+	switch {
+	case errors.As(err, &fe):
+		for _, pr := range fe.Problems {
+			msg, ok := userError(l, pr.Err)
 			if !ok {
-				return err
+				return pr.Err
 			}
-			fail(key, &typed, msg, statusOf(err))
-			continue
+			switch {
+			case pr.Input != "":
+				f.fail(inputOverlayKey(pr.Input), f.inputs[pr.Input], msg, statusOf(pr.Err))
+			case pr.File != "":
+				f.fail(pr.Item, f.leaves[pr.Item], l.T("work.assess.upload_failed", pr.File)+" "+msg, statusOf(pr.Err))
+			default:
+				f.fail(pr.Item, f.leaves[pr.Item], msg, statusOf(pr.Err))
+			}
 		}
-		saved++
+	case err != nil:
+		return err
 	}
-	if mf := c.Request().MultipartForm; mf != nil {
-		names := make([]string, 0, len(mf.File))
-		for name := range mf.File {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			code, ok := strings.CutPrefix(name, "file.")
-			if !ok || !inField(code) {
-				continue
-			}
-			for _, fh := range mf.File[name] {
-				if fh.Filename == "" && fh.Size == 0 {
-					continue // the browser sends an empty part for an unused file input
-				}
-				if err := s.storeUpload(c, a, code, fh); err != nil {
-					msg, ok := userError(l, err)
-					if !ok {
-						return err
-					}
-					fail(code, nil, l.T("work.assess.upload_failed", fh.Filename)+" "+msg, statusOf(err))
-					continue
-				}
-				uploaded++
-			}
-		}
-	}
-	if len(overlay) == 0 {
+	if len(f.overlay) == 0 {
 		q := url.Values{"done": {"saved"}}
-		if saved+uploaded == 0 {
+		if len(req.Leaves)+len(req.Inputs)+len(req.Files) == 0 {
 			q.Set("done", "nothing_changed")
 		}
-		return c.Redirect(http.StatusSeeOther, assessmentURL(period, unit, validFilter(c.QueryParam("filter")), q)+"#field-"+field)
+		anchor := ""
+		if field := c.FormValue("field"); field != "" && a.Framework.Item(field) != nil {
+			anchor = "#field-" + field
+		}
+		return c.Redirect(http.StatusSeeOther, assessmentURL(period, unit, validFilter(c.QueryParam("filter")), q)+anchor)
 	}
-	// Show the page again from fresh data, with the failed leaves' input kept.
+	// Show the page again from fresh data, with what was typed kept
+	// everywhere and every problem next to its leaf: nothing was saved.
+	for code, typed := range f.leaves {
+		ov := f.overlay[code]
+		ov.Input = typed
+		f.overlay[code] = ov
+	}
+	for name, typed := range f.inputs {
+		ov := f.overlay[inputOverlayKey(name)]
+		ov.Input = typed
+		f.overlay[inputOverlayKey(name)] = ov
+	}
 	fresh, err := s.workflow.Assessment(ctx, u, period, unit)
 	if err != nil {
 		return err
 	}
-	top := l.T("work.assess.save_errors", len(overlay))
-	if saved+uploaded > 0 {
-		top = l.T("work.assess.saved_some", saved, uploaded) + " " + top
-	}
-	page, err := s.assessmentView(c, fresh, overlay, top)
+	page, err := s.assessmentView(c, fresh, f.overlay, l.T("pub.form.nothing_saved", f.problems))
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, "assessment", page)
+	return s.render(c, f.status, "assessment", page)
 }
 
-// storeUpload stores one uploaded document for a leaf.
-func (s *server) storeUpload(c echo.Context, a *workflow.Assessment, item string, fh *multipart.FileHeader) error {
-	f, err := fh.Open()
-	if err != nil {
-		return fmt.Errorf("web: open upload: %w", err)
-	}
-	defer f.Close()
-	_, err = s.workflow.AddEvidence(c.Request().Context(), currentUser(c), workflow.Upload{
-		Period: a.Period.Code, Unit: a.Unit.Code, Item: item, FileName: fh.Filename, Content: f,
-	})
-	return err
+// formFailures gathers a form's problems by leaf (or input) with what was
+// typed, to show the page again.
+type formFailures struct {
+	overlay        map[string]leafOverlay
+	leaves, inputs map[string]*leafInput
+	problems       int
+	status         int
 }
 
-// topField returns the code of the top-level item holding an item.
-func topField(it *scoring.Item) string {
-	for it.Parent != nil {
-		it = it.Parent
+func (f *formFailures) fail(key string, in *leafInput, msg string, status int) {
+	ov := f.overlay[key]
+	if in != nil {
+		ov.Input = in
 	}
-	return it.Code
+	if ov.Err != "" {
+		msg = ov.Err + " " + msg
+	}
+	ov.Err = msg
+	f.overlay[key] = ov
+	f.problems++
+	if f.status == 0 {
+		f.status = status
+	}
+}
+
+// formFiles adds the documents chosen in the form (fields "file.ITEM") to
+// the request, in a stable order, and returns them to be closed.
+func formFiles(c echo.Context, req *workflow.FormRequest) ([]multipart.File, error) {
+	mf := c.Request().MultipartForm
+	if mf == nil {
+		return nil, nil
+	}
+	names := make([]string, 0, len(mf.File))
+	for name := range mf.File {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var opened []multipart.File
+	for _, name := range names {
+		code, ok := strings.CutPrefix(name, "file.")
+		if !ok {
+			continue
+		}
+		for _, fh := range mf.File[name] {
+			if fh.Filename == "" && fh.Size == 0 {
+				continue // the browser sends an empty part for an unused file input
+			}
+			file, err := fh.Open()
+			if err != nil {
+				closeAll(opened)
+				return nil, fmt.Errorf("web: open upload: %w", err)
+			}
+			opened = append(opened, file)
+			req.Files = append(req.Files, workflow.Upload{Item: code, FileName: fh.Filename, Content: file})
+		}
+	}
+	return opened, nil
+}
+
+func closeAll(files []multipart.File) {
+	for _, f := range files {
+		f.Close()
+	}
 }
 
 // submissionSubmit submits (action=submit) or withdraws (action=withdraw) the

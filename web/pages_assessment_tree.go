@@ -24,8 +24,8 @@ type treeBuilder struct {
 	base     string
 	auditURL string
 	field    *fieldView
-	// inputAt is, per input name, the leaf of the current field whose
-	// editor holds it.
+	// inputAt is, per input name, the leaf whose editor holds it: one
+	// editor per input on the page, which is one form.
 	inputAt map[string]string
 }
 

@@ -1,14 +1,12 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -38,14 +36,7 @@ func (s *server) auditPage(c echo.Context) error {
 		return err
 	}
 	changes, inputChanges := log.Points, log.Inputs
-	p, err := s.workflow.Store.Period(ctx, period)
-	if err != nil {
-		return err
-	}
-	un, err := s.workflow.Store.Unit(ctx, unit)
-	if err != nil {
-		return err
-	}
+	p, un := log.Period, log.Unit
 	names := map[string]string{}
 	item := c.QueryParam("item")
 	page := auditPage{
@@ -54,26 +45,21 @@ func (s *server) auditPage(c echo.Context) error {
 		CSVURL: "/api/v1/periods/" + url.PathEscape(period) + "/units/" + url.PathEscape(unit) + "/audit?format=csv",
 	}
 	var reads []string // the inputs the chosen item reads
-	if fw, err := s.workflow.Store.Framework(ctx, period, un.Group); err == nil {
-		if it := fw.Item(item); it != nil {
-			reads = it.Inputs()
-		}
-		var walk func(items []*scoring.Item)
-		walk = func(items []*scoring.Item) {
-			for _, it := range items {
-				names[it.Code] = it.Name
-				if it.IsLeaf() {
-					page.Items = append(page.Items, option{Value: it.Code, Label: it.Code + " " + it.Name, Selected: it.Code == item})
-				}
-				walk(it.Items)
-			}
-		}
-		walk(fw.Items)
-	} else if !errors.Is(err, domain.ErrNotFound) {
-		return err
+	if it := log.Framework.Item(item); it != nil {
+		reads = it.Inputs()
 	}
+	var walk func(items []*scoring.Item)
+	walk = func(items []*scoring.Item) {
+		for _, it := range items {
+			names[it.Code] = it.Name
+			if it.IsLeaf() {
+				page.Items = append(page.Items, option{Value: it.Code, Label: it.Code + " " + it.Name, Selected: it.Code == item})
+			}
+			walk(it.Items)
+		}
+	}
+	walk(log.Framework.Items)
 	page.ItemName = names[item]
-	changes = visibleChanges(changes, visibleStages(u.Role, p.Phase))
 	for i := len(changes) - 1; i >= 0; i-- {
 		if item != "" && changes[i].Item != item {
 			continue

@@ -195,7 +195,7 @@ var doneKeys = map[string]bool{
 	"logged_out": true, "password_changed": true, "saved": true, "nothing_changed": true, "submitted": true,
 	"withdrawn": true, "phase_moved": true, "deadlines_saved": true, "reminded": true, "published": true,
 	"user_created": true, "user_saved": true, "password_reset": true, "assignments_saved": true,
-	"user_disabled": true, "user_enabled": true,
+	"user_disabled": true, "user_enabled": true, "reopened": true, "decision_attached": true,
 }
 
 // doneMessage is the confirmation named by ?done=, or "".

@@ -25,6 +25,10 @@ type dashboardPage struct {
 	Admin      bool
 	Committee  bool
 	Published  bool
+	// CanReopen: the secretariat may reopen the published period for a
+	// correction (with a reason); Correction: a correction is open.
+	CanReopen  bool
+	Correction bool
 	Moves      []phaseMove
 	Deadlines  []deadlineField
 	Summary    dashSummary
@@ -101,7 +105,8 @@ func (s *server) dashboardView(c echo.Context, errMsg string, selected map[strin
 	page := dashboardPage{
 		chrome: s.chrome(c, l, l.T("work.dash.title", periodName(p))), Period: p, PeriodName: periodName(p),
 		PhaseName: l.T("work.phase." + string(p.Phase)), Steps: phaseSteps(l, p.Phase),
-		Admin: u.Role == auth.Admin, Committee: u.Role == auth.Committee, Published: p.Phase == domain.PhasePublished,
+		Admin: u.Role == auth.Admin, Committee: u.Role == auth.Committee, Published: p.Published(),
+		CanReopen: u.Role == auth.Admin && p.Phase == domain.PhasePublished, Correction: p.Phase == domain.PhaseCorrection,
 		Message: message, Error: errMsg, CSRF: csrfToken(c), BaseURL: workPeriodURL(p.Code),
 		PublishURL: workPeriodURL(p.Code) + "/publish",
 	}
@@ -109,7 +114,7 @@ func (s *server) dashboardView(c echo.Context, errMsg string, selected map[strin
 	if !page.Published {
 		at := phaseIndex(p.Phase)
 		for i, ph := range domain.Phases {
-			if ph == p.Phase || ph == domain.PhasePublished {
+			if ph == p.Phase || ph == domain.PhasePublished || ph == domain.PhaseCorrection {
 				continue
 			}
 			page.Moves = append(page.Moves, phaseMove{Phase: string(ph), Label: l.T("work.phase." + string(ph)), Next: i == at+1, Back: i < at})
@@ -171,11 +176,16 @@ func (s *server) dashboardDone(c echo.Context, done string) error {
 	return c.Redirect(http.StatusSeeOther, workPeriodURL(c.Param("period"))+"/dashboard?"+url.Values{"done": {done}}.Encode())
 }
 
-// phaseSubmit moves the period to another phase (the secretariat).
+// phaseSubmit moves the period to another phase (the secretariat), or
+// reopens a published period for a correction with the reason given.
 func (s *server) phaseSubmit(c echo.Context) error {
-	_, err := s.workflow.SetPhase(c.Request().Context(), currentUser(c), c.Param("period"), domain.Phase(c.FormValue("phase")))
+	phase := domain.Phase(c.FormValue("phase"))
+	_, err := s.workflow.SetPhase(c.Request().Context(), currentUser(c), c.Param("period"), phase, c.FormValue("reason"))
 	if err != nil {
 		return s.dashboardFailed(c, err, nil, "")
+	}
+	if phase == domain.PhaseCorrection {
+		return s.dashboardDone(c, "reopened")
 	}
 	return s.dashboardDone(c, "phase_moved")
 }

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/parindex/parindex/workflow"
 )
 
 const dashboard = "/work/periods/2026/dashboard"
@@ -33,9 +35,9 @@ func cells(row string) []string {
 func TestDashboardNumbersAndControls(t *testing.T) {
 	p := newWorkProvince(t)
 	officer, admin := p.login(t, "canbo"), p.login(t, "thuongtruc")
-	officer.postMultipart(snvPage+"/fields/1", fieldForm("self", map[string]leafTyped{"1.1": {points: "10"}, "1.2": {points: "8"}}),
+	officer.postMultipart(snvPage, fieldForm("self", map[string]leafTyped{"1.1": {points: "10"}, "1.2": {points: "8"}}),
 		upload{field: "file.1.1", name: "ke-hoach.pdf", content: tinyPDF("kh")})
-	officer.postMultipart(snvPage+"/fields/2", fieldForm("self", map[string]leafTyped{"2.2": {points: "36"}}))
+	officer.postMultipart(snvPage, fieldForm("self", map[string]leafTyped{"2.2": {points: "36"}}))
 	if res, _ := officer.post(snvPage+"/submission", url.Values{"action": {"submit"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: %d", res.StatusCode)
 	}
@@ -137,7 +139,7 @@ func TestPublishPage(t *testing.T) {
 	mustContain(t, "publish page before the final round", body, "Xem trước bảng xếp hạng", "Sở Tư pháp", "50,00", "Chỉ công bố được khi kỳ đánh giá ở giai đoạn")
 	mustNotContain(t, "publish page before the final round", body, `name="decision_no"`)
 
-	if _, err := p.wf.SetPhase(context.Background(), p.users["thuongtruc"], "2026", "final_appraisal"); err != nil {
+	if _, err := p.wf.SetPhase(context.Background(), p.users["thuongtruc"], "2026", "final_appraisal", ""); err != nil {
 		t.Fatal(err)
 	}
 	_, body = committee.get("/work/periods/2026/publish")
@@ -147,27 +149,44 @@ func TestPublishPage(t *testing.T) {
 	mustContain(t, "admin's publish page", body, "Xem trước bảng xếp hạng", "Ban Chỉ đạo CCHC tỉnh thực hiện")
 	mustNotContain(t, "admin's publish page", body, `name="decision_no"`)
 
-	res, body := committee.post("/work/periods/2026/publish", url.Values{"decision_no": {"45/QĐ-UBND"}, "decision_date": {"15/03/2027"}})
+	res, body := committee.post("/work/periods/2026/publish", url.Values{"decision_no": {"45/QĐ-UBND"}, "decision_date": {"15/03/2026"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("bad date: %d", res.StatusCode)
 	}
 	mustContain(t, "bad date", body, "Ngày quyết định không hợp lệ.", `value="45/QĐ-UBND"`)
-	res, body = committee.post("/work/periods/2026/publish", url.Values{"decision_no": {" "}, "decision_date": {"2027-03-15"}})
+	res, body = committee.post("/work/periods/2026/publish", url.Values{"decision_no": {" "}, "decision_date": {"2026-03-15"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("no number: %d", res.StatusCode)
 	}
 	mustContain(t, "no number", body, "Cần nhập số quyết định (tối đa 100 ký tự)")
-	res, _ = committee.post("/work/periods/2026/publish", url.Values{"decision_no": {"45/QĐ-UBND"}, "decision_date": {"2027-03-15"}})
+	// A decision dated after today (in the province) is refused.
+	tomorrow := p.wf.Clock().In(workflow.Vietnam).AddDate(0, 0, 1).Format("2006-01-02")
+	res, body = committee.post("/work/periods/2026/publish", url.Values{"decision_no": {"45/QĐ-UBND"}, "decision_date": {tomorrow}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a date after today: %d", res.StatusCode)
+	}
+	mustContain(t, "a date after today", body, "sau ngày hôm nay")
+	// Nobody submitted or was appraised: the page says so per group, and
+	// publishing needs an override with the reason.
+	mustContain(t, "readiness", body, "Mức độ sẵn sàng công bố", "Chưa sẵn sàng", "Sở, ban, ngành", "0 / 3", `name="override"`)
+	res, body = committee.post("/work/periods/2026/publish", url.Values{"decision_no": {"45/QĐ-UBND"}, "decision_date": {"2026-03-15"}})
+	if res.StatusCode != http.StatusConflict {
+		t.Errorf("not ready without an override: %d", res.StatusCode)
+	}
+	mustContain(t, "not ready", body, "chưa sẵn sàng công bố", `value="45/QĐ-UBND"`)
+	res, _ = committee.post("/work/periods/2026/publish", url.Values{"decision_no": {"45/QĐ-UBND"}, "decision_date": {"2026-03-15"},
+		"override": {"Các đơn vị thử nghiệm"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: %d", res.StatusCode)
 	}
 	_, body = committee.get("/work/periods/2026/publish?done=published")
-	mustContain(t, "published", body, "Đã phê duyệt và công bố kết quả.", "45/QĐ-UBND", "15/03/2027", "Bảng xếp hạng đã công bố", `href="/periods/2026"`)
+	mustContain(t, "published", body, "Đã phê duyệt và công bố kết quả.", "45/QĐ-UBND", "15/03/2026", "Bảng xếp hạng đã công bố", `href="/periods/2026"`,
+		"Lý do công bố khi chưa sẵn sàng", "Các đơn vị thử nghiệm")
 	mustNotContain(t, "published", body, `name="decision_no"`)
 
 	// The public ranking names the decision.
 	_, body = p.client(t).get("/periods/2026")
-	mustContain(t, "public ranking", body, "Kết quả được công bố theo Quyết định số 45/QĐ-UBND ngày 15/03/2027.", "Sở Tư pháp")
+	mustContain(t, "public ranking", body, "Kết quả được công bố theo Quyết định số 45/QĐ-UBND ngày 15/03/2026.", "Sở Tư pháp")
 	_, body = p.client(t).get("/periods/2026?lang=en")
-	mustContain(t, "public ranking in English", body, "Published by Decision No. 45/QĐ-UBND of 15 Mar 2027.")
+	mustContain(t, "public ranking in English", body, "Published by Decision No. 45/QĐ-UBND of 15 Mar 2026.")
 }

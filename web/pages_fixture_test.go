@@ -138,7 +138,9 @@ func newWorkProvince(t testing.TB) *workProvince {
 	files, err := store.NewFiles(t.TempDir())
 	must(err)
 	p := &workProvince{st: st, auth: auth.NewService(st, nil), users: map[string]auth.User{}}
-	p.wf = &workflow.Service{Store: st, Files: files, MaxUpload: 1 << 20}
+	res := &results.Service{Store: st, Publications: st}
+	p.wf = workflow.NewService(st, res)
+	p.wf.Files, p.wf.MaxUpload = files, 1<<20
 	for _, u := range []auth.User{
 		{Username: "canbo", Name: "Nguyễn Thị Lan", Role: auth.Officer, Unit: "SNV"},
 		{Username: "canbo.stp", Name: "Trần Văn Minh", Role: auth.Officer, Unit: "STP"},
@@ -154,7 +156,7 @@ func newWorkProvince(t testing.TB) *workProvince {
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	p.handler = web.New(web.Config{Logger: logger, Province: "Tỉnh Thử Nghiệm"}, web.Deps{
 		Catalog:  st,
-		Results:  &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}},
+		Results:  res,
 		Auth:     p.auth,
 		Workflow: p.wf,
 	})

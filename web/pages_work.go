@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,9 +14,9 @@ import (
 	"github.com/parindex/parindex/workflow"
 )
 
-// vnZone is the province's clock: Vietnam keeps UTC+7 all year, so a fixed
-// zone needs no time-zone database on the server.
-var vnZone = time.FixedZone("ICT", 7*60*60)
+// vnZone is the province's clock, the workflow's: Vietnam keeps UTC+7 all
+// year, so a fixed zone needs no time-zone database on the server.
+var vnZone = workflow.Vietnam
 
 // formatTime writes a moment in Vietnam time: 15/01/2026 17:00 in
 // Vietnamese, 15 Jan 2026 17:00 in English.
@@ -57,6 +56,9 @@ func phaseSteps(l *locale, current domain.Phase) []phaseStep {
 	steps := make([]phaseStep, 0, len(domain.Phases))
 	at := phaseIndex(current)
 	for i, p := range domain.Phases {
+		if p == domain.PhaseCorrection && current != p {
+			continue // a correction is a step only of a period reopened
+		}
 		st := "todo"
 		switch {
 		case i < at:
@@ -127,6 +129,8 @@ type workPeriod struct {
 	Submitted     bool
 	NoSet         bool // the unit's group has no criteria set this period
 	Reminders     []reminderView
+	// MoreReminders counts the older reminders not shown.
+	MoreReminders int
 	// Appraiser: the units to appraise.
 	Units  []workUnit
 	Fields string // the fields the assignments narrow to, comma-separated
@@ -146,39 +150,32 @@ type workUnit struct {
 // links to the user's work.
 func (s *server) workHome(c echo.Context) error {
 	ctx, l, u := c.Request().Context(), s.locale(c), currentUser(c)
-	periods, err := s.catalog.Periods(ctx)
+	home, err := s.workflow.Home(ctx, u)
 	if err != nil {
 		return err
 	}
 	page := workPage{chrome: s.chrome(c, l, l.T("work.home.title")), UserName: nameOr(u.Name, u.Username),
 		RoleName: l.T("work.role." + string(u.Role)), Role: string(u.Role), Notice: doneMessage(l, c)}
-	var unit domain.Unit
 	if u.Role == auth.Officer {
-		if unit, err = s.workflow.Store.Unit(ctx, u.Unit); err != nil {
-			return err
-		}
-		page.UnitName = nameOr(unit.Name, unit.Code)
+		page.UnitName = nameOr(home.Unit.Name, home.Unit.Code)
 	}
-	now := time.Now()
-	if s.workflow.Now != nil {
-		now = s.workflow.Now()
-	}
-	for i := len(periods) - 1; i >= 0; i-- {
-		p := periods[i]
-		deadlines, err := s.workflow.Store.Deadlines(ctx, p.Code)
-		if err != nil {
-			return err
-		}
+	now := s.now()
+	for _, hp := range home.Periods {
+		p := hp.Period
 		wp := workPeriod{Code: p.Code, Name: periodName(p), Phase: l.T("work.phase." + string(p.Phase)),
-			Steps: phaseSteps(l, p.Phase), Deadlines: deadlineViews(l, deadlines, now), Published: p.Phase == domain.PhasePublished}
+			Steps: phaseSteps(l, p.Phase), Deadlines: deadlineViews(l, hp.Deadlines, now), Published: p.Published(),
+			Fields: strings.Join(hp.Fields, ", "), Submitted: hp.Submitted, Reminders: reminderViews(l, hp.Reminders),
+			MoreReminders: hp.ReminderCount - len(hp.Reminders)}
 		switch u.Role {
 		case auth.Officer:
-			if err := s.officerPeriod(ctx, l, &wp, unit); err != nil {
-				return err
+			wp.NoSet = !hp.Assessed
+			if hp.Assessed {
+				wp.AssessmentURL = workUnitURL(p.Code, home.Unit.Code)
 			}
 		case auth.Appraiser:
-			if err := s.appraiserPeriod(ctx, &wp, u); err != nil {
-				return err
+			for _, hu := range hp.Units {
+				wp.Units = append(wp.Units, workUnit{Code: hu.Unit.Code, Name: nameOr(hu.Unit.Name, hu.Unit.Code),
+					URL: workUnitURL(p.Code, hu.Unit.Code), Submitted: hu.Submitted})
 			}
 		case auth.Admin, auth.Committee:
 			wp.DashboardURL = workPeriodURL(p.Code) + "/dashboard"
@@ -187,87 +184,6 @@ func (s *server) workHome(c echo.Context) error {
 		page.Work = append(page.Work, wp)
 	}
 	return s.render(c, http.StatusOK, "work", page)
-}
-
-func (s *server) officerPeriod(ctx context.Context, l *locale, wp *workPeriod, unit domain.Unit) error {
-	groups, err := s.workflow.Store.FrameworkGroups(ctx, wp.Code)
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(groups, unit.Group) {
-		wp.NoSet = true
-		return nil
-	}
-	wp.AssessmentURL = workUnitURL(wp.Code, unit.Code)
-	sub, err := s.workflow.Store.Submission(ctx, wp.Code, unit.Code)
-	if err != nil {
-		return err
-	}
-	wp.Submitted = sub.Status == workflow.Submitted
-	rs, err := s.workflow.Store.Reminders(ctx, wp.Code, unit.Code)
-	if err != nil {
-		return err
-	}
-	wp.Reminders = reminderViews(l, rs)
-	return nil
-}
-
-// appraiserPeriod lists the units an appraiser appraises: those of their
-// assignments, or every assessed unit when they have none.
-func (s *server) appraiserPeriod(ctx context.Context, wp *workPeriod, u auth.User) error {
-	mine, err := s.myAssignments(ctx, wp.Code, u)
-	if err != nil {
-		return err
-	}
-	groups, err := s.workflow.Store.FrameworkGroups(ctx, wp.Code)
-	if err != nil || len(groups) == 0 {
-		return err
-	}
-	units, err := s.workflow.Store.Units(ctx, "")
-	if err != nil {
-		return err
-	}
-	subs, err := s.workflow.Store.Submissions(ctx, wp.Code)
-	if err != nil {
-		return err
-	}
-	submitted := map[string]bool{}
-	for _, sub := range subs {
-		submitted[sub.Unit] = sub.Status == workflow.Submitted
-	}
-	allUnits := len(mine) == 0
-	named := map[string]bool{}
-	var fields []string
-	for _, a := range mine {
-		allUnits = allUnits || a.Unit == ""
-		named[a.Unit] = true
-		if a.Field != "" && !slices.Contains(fields, a.Field) {
-			fields = append(fields, a.Field)
-		}
-	}
-	wp.Fields = strings.Join(fields, ", ")
-	for _, un := range units {
-		if !slices.Contains(groups, un.Group) || !(allUnits || named[un.Code]) {
-			continue
-		}
-		wp.Units = append(wp.Units, workUnit{Code: un.Code, Name: nameOr(un.Name, un.Code), URL: workUnitURL(wp.Code, un.Code), Submitted: submitted[un.Code]})
-	}
-	return nil
-}
-
-// myAssignments returns an appraiser's assignments in a period.
-func (s *server) myAssignments(ctx context.Context, period string, u auth.User) ([]workflow.Assignment, error) {
-	all, err := s.workflow.Store.Assignments(ctx, period)
-	if err != nil {
-		return nil, err
-	}
-	var mine []workflow.Assignment
-	for _, a := range all {
-		if a.UserID == u.ID {
-			mine = append(mine, a)
-		}
-	}
-	return mine, nil
 }
 
 // workPages registers the staff pages: login, the work pages of each role
@@ -286,7 +202,7 @@ func (s *server) workPages(e *echo.Echo) {
 	work := e.Group("/work", requireRole())
 	work.GET("", s.workHome)
 	work.GET("/periods/:period/units/:unit", s.assessmentPage)
-	work.POST("/periods/:period/units/:unit/fields/:field", s.saveField)
+	work.POST("/periods/:period/units/:unit", s.saveForm)
 	work.POST("/periods/:period/units/:unit/submission", s.submissionSubmit, requireRole(auth.Officer))
 	work.GET("/periods/:period/units/:unit/audit", s.auditPage)
 	work.GET("/periods/:period/dashboard", s.dashboardPage, requireRole(auth.Admin, auth.Committee))
@@ -295,6 +211,7 @@ func (s *server) workPages(e *echo.Echo) {
 	work.POST("/periods/:period/reminders", s.remindersSubmit, requireRole(auth.Admin))
 	work.GET("/periods/:period/publish", s.publishForm, requireRole(auth.Committee, auth.Admin))
 	work.POST("/periods/:period/publish", s.publishSubmit, requireRole(auth.Committee))
+	work.POST("/periods/:period/publications/:number/decision", s.attachDecision, requireRole(auth.Committee, auth.Admin), s.limitUpload)
 
 	admin := e.Group("/admin", requireRole(auth.Admin))
 	admin.GET("/users", s.usersList)

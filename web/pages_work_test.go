@@ -186,7 +186,7 @@ func TestPageRoleGates(t *testing.T) {
 		path    string
 		allowed []string // roles whose request passes the gate (the answer then depends on the data)
 	}{
-		{unit + "/fields/1", []string{"canbo", "thamdinh", "thuongtruc", "bcd"}},
+		{unit, []string{"canbo", "thamdinh", "thuongtruc", "bcd"}},
 		{unit + "/submission", []string{"canbo"}},
 		{other + "/submission", []string{"canbo.stp"}},
 		{"/work/periods/2026/phase", []string{"thuongtruc"}},
@@ -223,7 +223,7 @@ func TestPageRoleGates(t *testing.T) {
 	}
 	// An officer saving into another unit is refused by the service, and
 	// nothing is written.
-	res, _ := clients["canbo"].postMultipart(other+"/fields/1", fieldForm("self", map[string]leafTyped{"1.2": {points: "9"}}))
+	res, _ := clients["canbo"].postMultipart(other, fieldForm("self", map[string]leafTyped{"1.2": {points: "9"}}))
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("officer writes another unit: %d, want 403", res.StatusCode)
 	}
@@ -237,7 +237,7 @@ func TestFormsNeedTheCSRFToken(t *testing.T) {
 	c := p.login(t, "canbo")
 	form := fieldForm("self", map[string]leafTyped{"1.2": {points: "8"}})
 	form.Set("csrf_token", "forged")
-	res, body := c.postMultipart("/work/periods/2026/units/SNV/fields/1", form)
+	res, body := c.postMultipart("/work/periods/2026/units/SNV", form)
 	if res.StatusCode != http.StatusForbidden {
 		t.Fatalf("without the token: %d, want 403", res.StatusCode)
 	}

@@ -18,8 +18,10 @@ type rankingPage struct {
 	PeriodName string
 	Tabs       []link // "all groups", then one per group
 	Groups     []groupSection
-	// Decision is the latest publication's decision, when there is one.
+	// Decision is the latest publication's decision, when there is one;
+	// Earlier are the publications it corrected, newest first.
 	Decision *publicationView
+	Earlier  []publicationView
 }
 
 // groupSection is one group's ranking table and summary.
@@ -90,7 +92,7 @@ func (s *server) periodRanking(c echo.Context) error {
 		return err
 	}
 	if len(pubs) > 0 {
-		page.Decision = &pubs[0]
+		page.Decision, page.Earlier = &pubs[0], pubs[1:]
 	}
 	page.Tabs = append(page.Tabs, link{Label: l.T("ranking.all_groups"), URL: periodURL(period.Code), Current: only == ""})
 	for _, g := range out.Groups {

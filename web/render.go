@@ -32,13 +32,15 @@ func newRenderer(langs *languages, a *assets) (*renderer, error) {
 	}
 	r := &renderer{pages: map[string]map[string]*template.Template{}}
 	for _, l := range langs.order {
-		base, err := template.New("base.html").Funcs(funcs(l, a)).ParseFS(templateFiles, "templates/base.html")
+		// base.html and the partials (_NAME.html, templates several pages
+		// share) are parsed into every page.
+		base, err := template.New("base.html").Funcs(funcs(l, a)).ParseFS(templateFiles, "templates/base.html", "templates/_*.html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse base template: %w", err)
 		}
 		r.pages[l.code] = map[string]*template.Template{}
 		for _, name := range names {
-			if path.Base(name) == "base.html" {
+			if path.Base(name) == "base.html" || strings.HasPrefix(path.Base(name), "_") {
 				continue
 			}
 			page := template.Must(base.Clone())

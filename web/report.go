@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -13,6 +14,8 @@ import (
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/reports"
+	"github.com/parindex/parindex/scoring"
+	"github.com/parindex/parindex/workflow"
 )
 
 // echartsAsset is the vendored ECharts build (see static/vendor/README.md).
@@ -96,9 +99,30 @@ func (s *server) downloadWorkbook(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	wd, err := s.reports.Workbook(c.Request().Context(), p.Code)
+	// The workbook is read as the user may see it: an unpublished period
+	// narrowed to their units and rounds, and, published or not, no sheet
+	// of a unit they may not see nor its comments.
+	ctx, u := c.Request().Context(), currentUser(c)
+	src := *s.reports
+	src.Results = s.resultsFor(c)
+	src.Comments = commentsFor{s.workflow, u}
+	wd, err := src.Workbook(ctx, p.Code)
 	if err != nil {
 		return resultsError(err, p.Code, "")
+	}
+	sees, err := s.workflow.UnitsSeen(ctx, u, p.Code)
+	if err != nil {
+		return err
+	}
+	for _, g := range wd.Output.Groups {
+		for _, r := range g.Results {
+			if !sees(r.Unit) {
+				if wd.HiddenUnits == nil {
+					wd.HiddenUnits = map[string]bool{}
+				}
+				wd.HiddenUnits[r.Unit] = true
+			}
+		}
 	}
 	// Built in memory first, so that a failure is a clean error page
 	// rather than half a file.
@@ -108,4 +132,14 @@ func (s *server) downloadWorkbook(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="chi-so-cchc-%s.xlsx"`, url.PathEscape(p.Code)))
 	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// commentsFor reads the comments a user may see (reports.CommentStore).
+type commentsFor struct {
+	wf   *workflow.Service
+	user auth.User
+}
+
+func (c commentsFor) Comments(ctx context.Context, period string) (map[string]map[string]map[scoring.Stage]string, error) {
+	return c.wf.Comments(ctx, c.user, period)
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/reports"
 )
@@ -59,7 +58,7 @@ func (s *server) overview(c echo.Context, period domain.Period, staff bool) erro
 	if err != nil {
 		return err
 	}
-	ov, err := reports.BuildOverview(ctx, s.results, period.Code, names)
+	ov, err := reports.BuildOverview(ctx, s.resultsFor(c), period.Code, names)
 	if err != nil {
 		return resultsError(err, period.Code, "")
 	}
@@ -72,7 +71,7 @@ func (s *server) overview(c echo.Context, period domain.Period, staff bool) erro
 		Overview:   ov,
 	}
 	page.Scripts = chartScripts
-	if period.Phase == domain.PhasePublished {
+	if period.Published() {
 		page.RankingURL, page.PrintURL = periodURL(period.Code), periodURL(period.Code)+"/print"
 		page.CSVURL, page.JSONURL = periodURL(period.Code)+"/results.csv", periodURL(period.Code)+"/results.json"
 		page.AppendixURL = periodURL(period.Code) + "/appendix.pdf"
@@ -145,14 +144,20 @@ func (s *server) publicScorecard(c echo.Context) error {
 	return s.scorecard(c, p, false)
 }
 
+// staffScorecard shows a unit's dashboard with every round to the staff who
+// may see the unit: an officer their own, an appraiser their assigned
+// units, the secretariat and the committee every unit.
 func (s *server) staffScorecard(c echo.Context) error {
-	u := currentUser(c)
-	if u.Role == auth.Officer && u.Unit != c.Param("unit") {
-		return &msgError{kind: domain.ErrForbidden, key: "reports.error.not_your_unit"}
-	}
 	p, err := s.anyPeriod(c)
 	if err != nil {
 		return err
+	}
+	sees, err := s.workflow.UnitsSeen(c.Request().Context(), currentUser(c), p.Code)
+	if err != nil {
+		return err
+	}
+	if !sees(c.Param("unit")) {
+		return &msgError{kind: domain.ErrForbidden, key: "pub.error.unit_not_seen"}
 	}
 	return s.scorecard(c, p, true)
 }
@@ -185,7 +190,7 @@ func (s *server) scorecard(c echo.Context, period domain.Period, staff bool) err
 			periods = append(periods, p.Code)
 		}
 	}
-	card, err := reports.BuildScorecard(ctx, s.results, reports.ScorecardInput{Period: period.Code, Group: unit.Group,
+	card, err := reports.BuildScorecard(ctx, s.resultsFor(c), reports.ScorecardInput{Period: period.Code, Group: unit.Group,
 		Unit: unit.Code, Periods: periods, WithSelf: staff})
 	if errors.Is(err, domain.ErrNotFound) {
 		return notFound("error.unit_no_result", nameOr(unit.Name, unit.Code), periodName(period))

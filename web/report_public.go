@@ -11,7 +11,6 @@ import (
 	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
-	"github.com/parindex/parindex/workflow"
 )
 
 // openData computes a published period's open data.
@@ -25,15 +24,17 @@ func (s *server) openData(c echo.Context) (*results.Output, *reports.OpenData, d
 	if err != nil {
 		return nil, nil, period, resultsError(err, period.Code, "")
 	}
-	var pub *workflow.Publication
-	if s.workflow != nil {
-		pubs, err := s.workflow.Store.Publications(ctx, period.Code)
+	var pub *domain.Publication
+	heads, err := s.results.PublicationHeads(ctx, period.Code)
+	if err != nil {
+		return nil, nil, period, err
+	}
+	if len(heads) > 0 {
+		latest, err := s.results.Publication(ctx, period.Code, heads[len(heads)-1].Number)
 		if err != nil {
 			return nil, nil, period, err
 		}
-		if len(pubs) > 0 {
-			pub = &pubs[len(pubs)-1]
-		}
+		pub = &latest
 	}
 	od, err := reports.NewOpenData(out, pub)
 	return out, od, period, err

@@ -69,7 +69,20 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"PUT", "/api/v1/periods/2025/assignments/appraiser2", []map[string]string{{"unit": "U2"}}, false, want{"": 401, "admin": 204, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"GET", "/api/v1/users", nil, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"PATCH", "/api/v1/users/officer2", map[string]any{"name": "Nguyễn Văn B"}, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
-		{"POST", "/api/v1/periods/2025/publication", map[string]string{"decision_no": "12/QĐ-UBND", "decision_date": "2026-02-01"}, false, want{"": 401, "admin": 403, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 409}},
+		{"POST", "/api/v1/periods/2025/publication", map[string]string{"decision_no": "12/QĐ-UBND", "decision_date": "2025-11-28"}, false, want{"": 401, "admin": 403, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 409}},
+		{"POST", "/api/v1/periods/2025/phase", map[string]string{"phase": "correction", "reason": "x"}, false, want{"": 401, "admin": 409, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"GET", "/api/v1/periods/2025/readiness", nil, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 200}},
+		{"GET", "/api/v1/periods/2025/publications", nil, false, want{"": 404, "admin": 404, "officer1": 404, "officer2": 404, "appraiser": 404, "appraiser2": 404, "committee": 404}},
+		{"GET", "/api/v1/periods/2025/publications/1", nil, false, want{"": 404, "admin": 404, "officer1": 404, "officer2": 404, "appraiser": 404, "appraiser2": 404, "committee": 404}},
+		{"POST", "/api/v1/periods/2025/publications/1/decision", nil, true, want{"": 401, "admin": 404, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 404}},
+		// Reports and the workbook: staff may open them, each reading only
+		// the units and rounds they may see (TestHiddenRoundsInEveryReader);
+		// the public is sent to the login page.
+		{"GET", "/reports/2025", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 200, "appraiser2": 200, "committee": 200}},
+		{"GET", "/reports/2025/workbook.xlsx", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 200, "appraiser2": 200, "committee": 200}},
+		{"GET", "/reports/2025/units/U1", nil, false, want{"": 303, "admin": 200, "officer1": 200, "officer2": 403, "appraiser": 200, "appraiser2": 403, "committee": 200}},
+		// U2 has no result yet: those who may see it learn so (404).
+		{"GET", "/reports/2025/units/U2", nil, false, want{"": 303, "admin": 404, "officer1": 403, "officer2": 404, "appraiser": 404, "appraiser2": 404, "committee": 404}},
 		// The decision appendix: the public only once published; the board
 		// (secretariat, appraisers, committee) reads the draft before.
 		{"GET", "/periods/2025/appendix.pdf", nil, false, want{"": 404, "admin": 404, "officer1": 404, "officer2": 404, "appraiser": 404, "appraiser2": 404, "committee": 404}},
@@ -180,9 +193,12 @@ func TestKioskRoutesByRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same store and sessions, with the survey area wired as `serve` does.
+	res := &results.Service{Store: p.st, Publications: p.st}
+	wf := workflow.NewService(p.st, res)
+	wf.Now = p.clock.Now
 	srv := web.New(web.Config{Logger: slog.New(slog.DiscardHandler)}, web.Deps{
-		Catalog: p.st, Results: &results.Service{Store: p.st}, Auth: auth.NewService(p.st, p.clock.Now),
-		Workflow: &workflow.Service{Store: p.st, Now: p.clock.Now},
+		Catalog: p.st, Results: res, Auth: auth.NewService(p.st, p.clock.Now),
+		Workflow: wf,
 		Surveys: &web.SurveyDeps{Service: svc, RequireSecretariat: web.SecretariatOnly(), Actor: web.SessionActor,
 			CSRFToken: web.SessionCSRF, RatePerMinute: -1},
 	})

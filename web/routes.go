@@ -26,6 +26,8 @@ func (s *server) routes(e *echo.Echo) {
 	e.GET("/", s.home)
 	e.GET("/periods/:period", s.periodRanking)
 	e.GET("/periods/:period/units/:unit", s.unitBreakdown)
+	e.GET("/periods/:period/publications/:number", s.publicationPage)
+	e.GET("/periods/:period/publications/:number/decision.pdf", s.downloadDecision)
 	e.GET("/targets", s.targetsOverview)
 	s.reportRoutes(e) // dashboards, publication outputs, the workbook
 
@@ -33,6 +35,8 @@ func (s *server) routes(e *echo.Echo) {
 	api := e.Group("/api/v1")
 	api.GET("/openapi.json", s.openAPI)
 	api.GET("/periods/:period/results", s.apiPeriodResults)
+	api.GET("/periods/:period/publications", s.apiPublications)
+	api.GET("/periods/:period/publications/:number", s.apiPublicationResults)
 	if s.auth != nil {
 		s.workflowAPI(api)
 		s.workPages(e)
@@ -79,4 +83,7 @@ func (s *server) workflowAPI(api *echo.Group) {
 	admin.PATCH("/users/:username", s.apiUpdateUser)
 
 	api.POST("/periods/:period/publication", s.apiPublish, requireRole(auth.Committee))
+	board := api.Group("", requireRole(auth.Admin, auth.Committee))
+	board.GET("/periods/:period/readiness", s.apiReadiness)
+	board.POST("/periods/:period/publications/:number/decision", s.apiAttachDecision, s.limitUpload)
 }

@@ -45,11 +45,11 @@ func (s *server) adminSurveys(c echo.Context) error {
 func (s *server) renderAdminSurveys(c echo.Context, status int, msg string) error {
 	ctx := c.Request().Context()
 	l := s.locale(c)
-	ins, err := s.surveys.svc.Store.Instruments(ctx)
+	ins, err := s.surveys.svc.Instruments(ctx)
 	if err != nil {
 		return err
 	}
-	camps, err := s.surveys.svc.Store.Campaigns(ctx)
+	camps, err := s.surveys.svc.Campaigns(ctx)
 	if err != nil {
 		return err
 	}

@@ -242,11 +242,11 @@ func (s *server) renderReview(c echo.Context, status int, problem string) error 
 	if v, err := surveys.ParseStatus(c.QueryParam("status")); err == nil {
 		st = v
 	}
-	list, err := s.surveys.svc.Store.Responses(ctx, camp.ID, st, 200)
+	list, err := s.surveys.svc.Responses(ctx, camp.Code, st, 200)
 	if err != nil {
 		return err
 	}
-	trail, err := s.surveys.svc.Store.Reviews(ctx, camp.ID, 100)
+	trail, err := s.surveys.svc.Reviews(ctx, camp.Code, 100)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,8 @@
 // Templates, translations and static assets are embedded in the binary and
 // prepared once by New, so the server needs no files at run time and works
 // on networks without Internet access. The package never talks to a database
-// directly: it reads through the small Catalog and Results interfaces.
+// directly: it reads through the small Catalog and Results interfaces and
+// the domain services (workflow, surveys), never through their stores.
 package web
 
 import (
@@ -36,9 +37,25 @@ type Catalog interface {
 	Ping(ctx context.Context) error
 }
 
-// Results computes a period's ranked results; *results.Service implements it.
+// Results computes a period's ranked results; *results.Service implements
+// it. Compute answers for a published period from its latest publication,
+// as every reader sees it; For narrows unpublished periods to what one
+// staff member may see.
 type Results interface {
 	Compute(ctx context.Context, period, group string, stage scoring.Stage) (*results.Output, error)
+	For(scope results.Scope) results.Reader
+	// ComputeLive computes a published period from the current data (the
+	// preview of a correction).
+	ComputeLive(ctx context.Context, period, group string, stage scoring.Stage) (*results.Output, error)
+	// ComputePublication computes one publication (1, 2, …) of a period.
+	ComputePublication(ctx context.Context, period string, number int, group string, stage scoring.Stage) (*results.Output, error)
+	// Changes lists what publication number changed against the one
+	// before it, per unit.
+	Changes(ctx context.Context, period string, number int) ([]results.UnitChange, error)
+	// PublicationHeads lists a period's publications, oldest first.
+	PublicationHeads(ctx context.Context, period string) ([]domain.Publication, error)
+	// Publication returns one publication with its frozen data.
+	Publication(ctx context.Context, period string, number int) (domain.Publication, error)
 }
 
 // Config holds the server's settings. The zero value works: no logging,

@@ -418,15 +418,17 @@ func (s *server) apiAudit(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// apiSetPhase moves a period to a phase (the secretariat).
+// apiSetPhase moves a period to a phase (the secretariat), or reopens a
+// published period for a correction ({"phase": "correction", "reason": …}).
 func (s *server) apiSetPhase(c echo.Context) error {
 	var req struct {
-		Phase string `json:"phase"`
+		Phase  string `json:"phase"`
+		Reason string `json:"reason"`
 	}
 	if err := c.Bind(&req); err != nil {
-		return domain.Invalidf("the body must be JSON: {\"phase\": …}")
+		return domain.Invalidf("the body must be JSON: {\"phase\": …, \"reason\": …}")
 	}
-	p, err := s.workflow.SetPhase(c.Request().Context(), currentUser(c), c.Param("period"), domain.Phase(req.Phase))
+	p, err := s.workflow.SetPhase(c.Request().Context(), currentUser(c), c.Param("period"), domain.Phase(req.Phase), req.Reason)
 	if err != nil {
 		return err
 	}
@@ -446,25 +448,67 @@ func parseDate(s string) (time.Time, error) {
 }
 
 // apiPublish publishes a period's result by the steering committee's
-// decision: 201 with the publication.
+// decision: 201 with the publication. A correction needs a reason; a
+// period that is not ready needs an override with the reason.
 func (s *server) apiPublish(c echo.Context) error {
 	var req struct {
 		DecisionNo   string `json:"decision_no"`
 		DecisionDate string `json:"decision_date"`
+		Reason       string `json:"reason"`
+		Override     string `json:"override"`
 	}
 	if err := c.Bind(&req); err != nil {
-		return domain.Invalidf("the body must be JSON: {\"decision_no\": …, \"decision_date\": \"YYYY-MM-DD\"}")
+		return domain.Invalidf("the body must be JSON: {\"decision_no\": …, \"decision_date\": \"YYYY-MM-DD\", \"reason\": …, \"override\": …}")
 	}
 	date, err := parseDate(req.DecisionDate)
 	if err != nil {
 		return err
 	}
-	pub, err := s.workflow.Publish(c.Request().Context(), currentUser(c), c.Param("period"), req.DecisionNo, date)
+	pub, err := s.workflow.Publish(c.Request().Context(), currentUser(c), workflow.PublishRequest{Period: c.Param("period"),
+		DecisionNo: req.DecisionNo, DecisionDate: date, Reason: req.Reason, Override: req.Override})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, map[string]any{"period": pub.Period, "number": pub.Number, "decision_no": pub.DecisionNo,
-		"decision_date": pub.DecisionDate.Format("2006-01-02"), "approved_by": pub.ApprovedBy, "published_at": pub.PublishedAt})
+	out := newPublicationJSON(pub, "")
+	return c.JSON(http.StatusCreated, out)
+}
+
+// apiReadiness reports a period's readiness to publish, per group.
+func (s *server) apiReadiness(c echo.Context) error {
+	r, err := s.workflow.Readiness(c.Request().Context(), currentUser(c), c.Param("period"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+// apiAttachDecision stores the signed decision (multipart "file", a PDF) of
+// a publication: 201; 413 too large; 415 not a PDF.
+func (s *server) apiAttachDecision(c echo.Context) error {
+	number, err := publicationNumber(c)
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return domain.TooLargef("the upload is larger than the limit of %d MB", s.maxUpload()>>20)
+		}
+		return domain.Invalidf("send the signed decision as the multipart form field \"file\"")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return fmt.Errorf("web: open upload: %w", err)
+	}
+	defer f.Close()
+	doc, err := s.workflow.AttachDecision(c.Request().Context(), currentUser(c), c.Param("period"), number,
+		workflow.Upload{FileName: rawFileName(fh), Content: f})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"file_name": doc.FileName, "size": doc.Size, "sha256": doc.SHA256,
+		"url": publicationURL(c.Param("period"), number) + "/decision.pdf"})
 }
 
 // apiSubmit submits (POST) or withdraws (DELETE) a unit's self-assessment.
@@ -506,13 +550,27 @@ func (s *server) apiSetDeadline(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// apiRemind sends a reminder to units.
+// maxRemindBody bounds a reminder's request: the service takes at most
+// workflow.MaxReminderUnits units, so a longer body is refused before it
+// is decoded.
+const maxRemindBody = 256 << 10
+
+// apiRemind sends a reminder to units: 201 {"sent": n}; a unit named twice
+// is reminded once; too many units, or a body over 256 KB, are refused
+// and nothing is sent.
 func (s *server) apiRemind(c echo.Context) error {
 	var req struct {
 		Units   []string `json:"units"`
 		Message string   `json:"message"`
 	}
-	if err := c.Bind(&req); err != nil {
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxRemindBody+1))
+	if err != nil {
+		return domain.Invalidf("the body could not be read: %v", err)
+	}
+	if len(body) > maxRemindBody {
+		return domain.TooLargef("a reminder's request is at most %d KB (at most %d units)", maxRemindBody>>10, workflow.MaxReminderUnits)
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
 		return domain.Invalidf("the body must be JSON: {\"units\": […], \"message\": …}")
 	}
 	n, err := s.workflow.Remind(c.Request().Context(), currentUser(c), c.Param("period"), req.Units, req.Message)

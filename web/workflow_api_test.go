@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/store"
@@ -128,12 +130,15 @@ func newProvince(t testing.TB) *province {
 	dir := t.TempDir()
 	files, err := store.NewFiles(filepath.Join(dir, "files"))
 	must(err)
-	wf := &workflow.Service{Store: st, Files: files, Now: clock.Now, MaxUpload: 1 << 20}
+	res := &results.Service{Store: st, Publications: st}
+	wf := workflow.NewService(st, res)
+	wf.Files, wf.Now, wf.MaxUpload = files, clock.Now, 1<<20
 	srv := web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, web.Deps{
 		Catalog:  st,
-		Results:  &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}},
+		Results:  res,
 		Auth:     authSvc,
 		Workflow: wf,
+		Reports:  &reports.Sources{Results: res, Groups: st, Comments: st, Publications: res},
 	})
 	return &province{t: t, st: st, srv: srv, files: filepath.Join(dir, "files"), clock: clock, sessions: map[string]*client{}}
 }
@@ -606,16 +611,21 @@ func TestPublicationIsFrozen(t *testing.T) {
 		t.Fatalf("appraisal: %d %s", code, body)
 	}
 	// Not yet publishable, and the public sees nothing.
-	code, body := committee.json(http.MethodPost, "/api/v1/periods/2025/publication", map[string]string{"decision_no": "45/QĐ-UBND", "decision_date": "2026-03-02"})
+	code, body := committee.json(http.MethodPost, "/api/v1/periods/2025/publication", map[string]string{"decision_no": "45/QĐ-UBND", "decision_date": "2025-11-20"})
 	p.wantStatus("publish during appraisal", code, body, 409)
 	code, body = p.as("").json(http.MethodGet, "/api/v1/periods/2025/results", nil)
 	p.wantStatus("public results before publication", code, body, 404)
 	p.setPhase(domain.PhaseFinalAppraisal)
-	code, body = committee.json(http.MethodPost, "/api/v1/periods/2025/publication", map[string]string{"decision_no": "", "decision_date": "2026-03-02"})
+	code, body = committee.json(http.MethodPost, "/api/v1/periods/2025/publication", map[string]string{"decision_no": "", "decision_date": "2025-11-20"})
 	p.wantStatus("publish without a decision number", code, body, 422)
-	code, body = committee.json(http.MethodPost, "/api/v1/periods/2025/publication", map[string]string{"decision_no": "45/QĐ-UBND", "decision_date": "2026-03-02"})
+	// U2 and U3 never submitted: not ready, so only with an override.
+	code, body = committee.json(http.MethodPost, "/api/v1/periods/2025/publication", map[string]string{"decision_no": "45/QĐ-UBND", "decision_date": "2025-11-20"})
+	p.wantStatus("publish a period that is not ready", code, body, 409)
+	code, body = committee.json(http.MethodPost, "/api/v1/periods/2025/publication", map[string]string{"decision_no": "45/QĐ-UBND", "decision_date": "2025-11-20",
+		"override": "Hai đơn vị không tham gia kỳ này"})
 	p.wantStatus("publish", code, body, 201)
-	if !strings.Contains(body, `"decision_no":"45/QĐ-UBND"`) || !strings.Contains(body, `"number":1`) || !strings.Contains(body, `"decision_date":"2026-03-02"`) {
+	if !strings.Contains(body, `"decision_no":"45/QĐ-UBND"`) || !strings.Contains(body, `"number":1`) || !strings.Contains(body, `"decision_date":"2025-11-20"`) ||
+		!strings.Contains(body, `"override":"Hai đơn vị không tham gia kỳ này"`) {
 		t.Errorf("publication answer %s", body)
 	}
 	// U1: 8 + 20 + 27 (90 % of 30) + 25 = 80 → rank 1, grade T.
@@ -631,12 +641,13 @@ func TestPublicationIsFrozen(t *testing.T) {
 	p.wantStatus("reopening a published period", code, body, 409)
 	code, body = appraiser.json(http.MethodPut, "/api/v1/periods/2025/units/U1/items/3.1/final", map[string]any{"points": 40, "comment": "x"})
 	p.wantStatus("editing a published period", code, body, 409)
-	code, body = committee.json(http.MethodPost, "/api/v1/periods/2025/publication", map[string]string{"decision_no": "46/QĐ-UBND", "decision_date": "2026-03-03"})
+	code, body = committee.json(http.MethodPost, "/api/v1/periods/2025/publication", map[string]string{"decision_no": "46/QĐ-UBND", "decision_date": "2025-11-21"})
 	p.wantStatus("publishing twice", code, body, 409)
-	// ...nor a change of the stored points behind the workflow's back (an
-	// import, a database edit).
-	if _, err := p.st.RecordScores(context.Background(), []domain.Score{{Period: "2025", Unit: "U1", Item: "3.1", Stage: scoring.StageFinal, Value: scoring.Value{Points: scoring.NewInt(40)}}}, "import", "import"); err != nil {
-		t.Fatal(err)
+	// ...nor an import behind the workflow's back: the store refuses it,
+	// naming the publication.
+	_, err := p.st.RecordScores(context.Background(), []domain.Score{{Period: "2025", Unit: "U1", Item: "3.1", Stage: scoring.StageFinal, Value: scoring.Value{Points: scoring.NewInt(40)}}}, "import", "import")
+	if !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), "publication 1, decision 45/QĐ-UBND of 20/11/2025") {
+		t.Errorf("an import into the published period: %v, want a conflict naming the publication", err)
 	}
 	if code, after := p.as("").json(http.MethodGet, "/api/v1/periods/2025/results", nil); code != 200 || after != public {
 		t.Errorf("the published result changed:\n%s\nwas:\n%s", after, public)

@@ -87,8 +87,29 @@ type Assessment struct {
 	// InputsEditable reports whether the user may type the unit's measured
 	// inputs now.
 	InputsEditable bool
-	Reminders      []Reminder
+	// Reminders are the latest reminders to the unit (at most
+	// MaxShownReminders); ReminderCount counts them all.
+	Reminders     []Reminder
+	ReminderCount int
+	// VisibleStages are the stage columns the user sees: the rounds begun
+	// so far, less those the user may not see yet. Values, totals and the
+	// history never hold a hidden round.
+	VisibleStages []scoring.Stage
+	// WritableFields are the top-level items whose leaves the user writes
+	// at the Editable stage (an appraiser's assignments narrow them).
+	WritableFields map[string]bool
+	// MaySubmit and MayWithdraw: the unit's officer may submit, or
+	// withdraw, the self-assessment now.
+	MaySubmit, MayWithdraw bool
+	// Deadline is the current phase's deadline (zero when none), and
+	// DeadlinePassed whether it has passed.
+	Deadline       time.Time
+	DeadlinePassed bool
 }
+
+// MaxShownReminders bounds the reminders shown with an assessment or on
+// the staff home: however many the secretariat sent, the page stays small.
+const MaxShownReminders = 10
 
 // Assessment returns the unit's assessment tree with every stage's points,
 // comments and evidence, and what is still missing.
@@ -97,54 +118,60 @@ func (s *Service) Assessment(ctx context.Context, user auth.User, period, unit s
 	if err != nil {
 		return nil, err
 	}
-	records, err := s.Store.ScoreRecords(ctx, period, unit)
+	records, err := s.store.ScoreRecords(ctx, period, unit)
 	if err != nil {
 		return nil, err
 	}
 	// A round still under way is not shown to the unit, not even through
 	// the totals.
-	if hidden := hiddenStage(user.Role, uc.period.Phase); hidden != "" {
-		kept := records[:0]
-		for _, r := range records {
-			if r.Stage != hidden {
-				kept = append(kept, r)
-			}
-		}
-		records = kept
-	}
-	evidence, err := s.Store.Evidence(ctx, period, unit)
+	records = withoutStages(records, hiddenStages(user.Role, uc.period.Phase), func(r ScoreRecord) scoring.Stage { return r.Stage })
+	evidence, err := s.store.Evidence(ctx, period, unit)
 	if err != nil {
 		return nil, err
 	}
-	inputs, err := s.Store.InputRecords(ctx, period, unit)
+	inputs, err := s.store.InputRecords(ctx, period, unit)
 	if err != nil {
 		return nil, err
 	}
-	sub, err := s.Store.Submission(ctx, period, unit)
+	sub, err := s.store.Submission(ctx, period, unit)
 	if err != nil {
 		return nil, err
 	}
-	deadlines, err := s.Store.Deadlines(ctx, period)
+	deadlines, err := s.store.Deadlines(ctx, period)
 	if err != nil {
 		return nil, err
 	}
-	reminders, err := s.Store.Reminders(ctx, period, unit)
+	reminders, err := s.store.Reminders(ctx, period, unit, MaxShownReminders)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.store.ReminderCounts(ctx, period)
 	if err != nil {
 		return nil, err
 	}
 	// Survey leaves read the unit's satisfaction, as the results do.
-	ratios, err := s.Store.UnitSurveyRatios(ctx, period, unit)
+	ratios, err := s.store.UnitSurveyRatios(ctx, period, unit)
 	if err != nil {
 		return nil, err
 	}
 	a := &Assessment{Period: uc.period, Unit: uc.unit, Framework: uc.fw, Submission: sub, Deadlines: deadlines,
-		Totals: map[scoring.Stage]scoring.UnitScore{}, Reminders: reminders}
+		Totals: map[scoring.Stage]scoring.UnitScore{}, Reminders: reminders, ReminderCount: counts[unit],
+		VisibleStages: visibleStages(user.Role, uc.period.Phase), WritableFields: map[string]bool{}}
+	if due, ok := deadlines[uc.period.Phase]; ok {
+		a.Deadline, a.DeadlinePassed = due, !s.now().Before(due)
+	}
 	if st := EditableStage(user.Role, uc.period.Phase); st != "" && s.phaseOpen(ctx, uc, st) == nil {
 		if !(st == scoring.StageSelf && sub.Status == Submitted) {
 			a.Editable = st
+			for _, it := range uc.fw.Items {
+				a.WritableFields[it.Code] = uc.acc.canWrite(unit, it.Code, st)
+			}
 		}
 	}
 	a.InputsEditable = s.inputsOpen(ctx, uc, user, &sub) == nil
+	if user.Role == auth.Officer && s.phaseOpen(ctx, uc, scoring.StageSelf) == nil {
+		a.MaySubmit, a.MayWithdraw = sub.Status != Submitted, sub.Status == Submitted
+	}
 
 	data := scoring.UnitData{Code: unit, Name: uc.unit.Name, Points: map[string]scoring.StageValues{}, Inputs: map[string]scoring.Decimal{},
 		Surveys: ratios}

@@ -29,7 +29,10 @@ type UnitProgress struct {
 	Appraised int
 	Changed   int
 	Finalised int
-	Reminders int
+	// AppraisalRound counts manual leaves with a value of the first
+	// appraisal round itself.
+	AppraisalRound int
+	Reminders      int
 }
 
 // Dashboard is the period's progress per unit, for the secretariat and the
@@ -45,31 +48,37 @@ func (s *Service) Dashboard(ctx context.Context, user auth.User, period string) 
 	if user.Role != auth.Admin && user.Role != auth.Committee {
 		return nil, domain.Errorf(domain.ErrForbidden, "wf.dashboard_forbidden", "the dashboard is for the secretariat and the steering committee")
 	}
-	p, err := s.Store.Period(ctx, period)
+	p, err := s.store.Period(ctx, period)
 	if err != nil {
 		return nil, err
 	}
-	deadlines, err := s.Store.Deadlines(ctx, period)
+	return s.progress(ctx, p)
+}
+
+// progress computes every assessed unit's progress in a period.
+func (s *Service) progress(ctx context.Context, p domain.Period) (*Dashboard, error) {
+	period := p.Code
+	deadlines, err := s.store.Deadlines(ctx, period)
 	if err != nil {
 		return nil, err
 	}
-	units, err := s.Store.Units(ctx, "")
+	units, err := s.store.Units(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	records, err := s.Store.ScoreRecords(ctx, period, "")
+	records, err := s.store.ScoreRecords(ctx, period, "")
 	if err != nil {
 		return nil, err
 	}
-	evidence, err := s.Store.Evidence(ctx, period, "")
+	evidence, err := s.store.Evidence(ctx, period, "")
 	if err != nil {
 		return nil, err
 	}
-	subs, err := s.Store.Submissions(ctx, period)
+	subs, err := s.store.Submissions(ctx, period)
 	if err != nil {
 		return nil, err
 	}
-	reminders, err := s.Store.Reminders(ctx, period, "")
+	reminded, err := s.store.ReminderCounts(ctx, period)
 	if err != nil {
 		return nil, err
 	}
@@ -92,17 +101,13 @@ func (s *Service) Dashboard(ctx context.Context, user auth.User, period string) 
 	for _, sub := range subs {
 		bySub[sub.Unit] = sub
 	}
-	reminded := map[string]int{}
-	for _, r := range reminders {
-		reminded[r.Unit]++
-	}
 	sets := map[string]*scoring.Framework{}
 	due, hasDue := deadlines[domain.PhaseSelfAssessment]
 	d := &Dashboard{Period: p, Deadlines: deadlines}
 	for _, u := range units {
 		fw, ok := sets[u.Group]
 		if !ok {
-			fw, err = s.Store.Framework(ctx, period, u.Group)
+			fw, err = s.store.Framework(ctx, period, u.Group)
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return nil, err
 			}
@@ -139,6 +144,9 @@ func (s *Service) Dashboard(ctx context.Context, user auth.User, period string) 
 			_, hasFinal := v[scoring.StageFinal]
 			if hasAp || hasFinal {
 				up.Appraised++
+			}
+			if hasAp {
+				up.AppraisalRound++
 			}
 			if hasFinal {
 				up.Finalised++

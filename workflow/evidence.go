@@ -96,6 +96,26 @@ func CheckFileName(name string) error {
 	return nil
 }
 
+// readUpload reads an uploaded file whole, refusing one over the size
+// limit (413) or empty (422).
+func (s *Service) readUpload(content io.Reader, name string) ([]byte, error) {
+	max := s.MaxUpload
+	if max <= 0 {
+		max = DefaultMaxUpload
+	}
+	data, err := io.ReadAll(io.LimitReader(content, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, domain.Errorf(domain.ErrTooLarge, "wf.file.too_large", "the file is larger than the limit of %d MB", max>>20)
+	}
+	if len(data) == 0 {
+		return nil, domain.Errorf(domain.ErrInvalid, "wf.file.empty", "the file %q is empty", name)
+	}
+	return data, nil
+}
+
 // Upload is an evidence file sent for a leaf.
 type Upload struct {
 	Period, Unit, Item string
@@ -114,67 +134,66 @@ func (s *Service) AddEvidence(ctx context.Context, user auth.User, up Upload) (E
 	if err != nil {
 		return Evidence{}, err
 	}
+	e, data, err := s.checkUpload(ctx, uc, user, up)
+	if err != nil {
+		return Evidence{}, err
+	}
+	if err := s.Files.Put(ctx, e.SHA256, bytes.NewReader(data)); err != nil {
+		return Evidence{}, err
+	}
+	return s.store.AddEvidence(ctx, e)
+}
+
+// checkUpload checks an evidence file (see AddEvidence) and returns its
+// record and content, to store.
+func (s *Service) checkUpload(ctx context.Context, uc *unitCtx, user auth.User, up Upload) (Evidence, []byte, error) {
 	if user.Role != auth.Officer {
-		return Evidence{}, domain.Errorf(domain.ErrForbidden, "wf.evidence.forbidden", "only the unit's officers attach evidence")
+		return Evidence{}, nil, domain.Errorf(domain.ErrForbidden, "wf.evidence.forbidden", "only the unit's officers attach evidence")
 	}
 	it := uc.fw.Item(up.Item)
 	if it == nil || !it.IsLeaf() {
-		return Evidence{}, domain.Errorf(domain.ErrNotFound, "wf.item_not_leaf", "item %s is not a leaf of the criteria set %q", up.Item, uc.fw.Name)
+		return Evidence{}, nil, domain.Errorf(domain.ErrNotFound, "wf.item_not_leaf", "item %s is not a leaf of the criteria set %q", up.Item, uc.fw.Name)
 	}
 	stage := scoring.StageSelf
 	if uc.period.Phase == domain.PhaseExplanation {
 		stage = scoring.StageExplanation
 	}
 	if err := s.phaseOpen(ctx, uc, stage); err != nil {
-		return Evidence{}, err
+		return Evidence{}, nil, err
 	}
 	if stage == scoring.StageSelf {
-		sub, err := s.Store.Submission(ctx, up.Period, up.Unit)
+		sub, err := s.submission(ctx, uc)
 		if err != nil {
-			return Evidence{}, err
+			return Evidence{}, nil, err
 		}
 		if sub.Status == Submitted {
-			return Evidence{}, domain.Errorf(domain.ErrConflict, "wf.evidence.submitted", "unit %s has submitted its self-assessment; withdraw it to attach documents", up.Unit)
+			return Evidence{}, nil, domain.Errorf(domain.ErrConflict, "wf.evidence.submitted", "unit %s has submitted its self-assessment; withdraw it to attach documents", up.Unit)
 		}
 	}
 	name := strings.TrimSpace(up.FileName)
 	if err := CheckFileName(name); err != nil {
-		return Evidence{}, err
+		return Evidence{}, nil, err
 	}
-	max := s.MaxUpload
-	if max <= 0 {
-		max = DefaultMaxUpload
-	}
-	data, err := io.ReadAll(io.LimitReader(up.Content, max+1))
+	data, err := s.readUpload(up.Content, name)
 	if err != nil {
-		return Evidence{}, err
-	}
-	if int64(len(data)) > max {
-		return Evidence{}, domain.Errorf(domain.ErrTooLarge, "wf.file.too_large", "the file is larger than the limit of %d MB", max>>20)
-	}
-	if len(data) == 0 {
-		return Evidence{}, domain.Errorf(domain.ErrInvalid, "wf.file.empty", "the file %q is empty", name)
+		return Evidence{}, nil, err
 	}
 	ct := detect(name, data[:min(len(data), 512)])
 	if ct == "" {
-		return Evidence{}, domain.Errorf(domain.ErrUnsupported, "wf.file.type", "%q is not an accepted document (PDF, JPEG, PNG, TIFF, Word, Excel, PowerPoint or OpenDocument, with a matching extension)", name)
+		return Evidence{}, nil, domain.Errorf(domain.ErrUnsupported, "wf.file.type", "%q is not an accepted document (PDF, JPEG, PNG, TIFF, Word, Excel, PowerPoint or OpenDocument, with a matching extension)", name)
 	}
 	sum := sha256.Sum256(data)
-	hexsum := hex.EncodeToString(sum[:])
-	if err := s.Files.Put(ctx, hexsum, bytes.NewReader(data)); err != nil {
-		return Evidence{}, err
-	}
-	return s.Store.AddEvidence(ctx, Evidence{
+	return Evidence{
 		Period: up.Period, Unit: up.Unit, Item: up.Item, Stage: stage, FileName: name, ContentType: ct,
-		Size: int64(len(data)), SHA256: hexsum, UploadedBy: user.Username, UploadedAt: s.now(),
-	})
+		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: user.Username, UploadedAt: s.now(),
+	}, data, nil
 }
 
 // OpenEvidence returns an evidence document for download, to staff who may
 // see its unit. An id of another unit's document is reported as not found,
 // so that ids reveal nothing.
 func (s *Service) OpenEvidence(ctx context.Context, user auth.User, id int64) (Evidence, io.ReadCloser, error) {
-	e, err := s.Store.EvidenceByID(ctx, id)
+	e, err := s.store.EvidenceByID(ctx, id)
 	if err != nil {
 		return Evidence{}, nil, err
 	}

@@ -15,7 +15,8 @@ import (
 // they self-assess, under the same rules as their points (the
 // self-assessment phase, before its deadline, not once submitted); the
 // secretariat corrects them, with a reason, in any phase before
-// publication, as its imports of statistics do. Appraisers do not change
+// publication and while a published period is reopened for a correction,
+// as its imports of statistics do. Appraisers do not change
 // them: a council round hidden from the unit cannot be carried by values
 // the unit sees. Every change is logged with its author and reason.
 
@@ -57,7 +58,7 @@ func (s *Service) inputsOpen(ctx context.Context, uc *unitCtx, user auth.User, s
 			return err
 		}
 		if sub == nil {
-			read, err := s.Store.Submission(ctx, uc.period.Code, uc.unit.Code)
+			read, err := s.submission(ctx, uc)
 			if err != nil {
 				return err
 			}
@@ -69,7 +70,7 @@ func (s *Service) inputsOpen(ctx context.Context, uc *unitCtx, user auth.User, s
 		return nil
 	case auth.Admin:
 		if uc.period.Phase == domain.PhasePublished {
-			return domain.Errorf(domain.ErrConflict, "wf.input.published", "period %s is published: its inputs can no longer be changed", uc.period.Code)
+			return s.frozenError(ctx, uc.period.Code)
 		}
 		return nil
 	}
@@ -88,28 +89,44 @@ func (s *Service) SaveInput(ctx context.Context, user auth.User, req InputReques
 	if err != nil {
 		return InputRecord{}, err
 	}
+	records, err := s.store.InputRecords(ctx, req.Period, req.Unit)
+	if err != nil {
+		return InputRecord{}, err
+	}
+	w, err := s.checkInput(ctx, uc, user, req, records, nil)
+	if err != nil {
+		return InputRecord{}, err
+	}
+	version, err := s.store.SaveInput(ctx, w)
+	if err != nil {
+		return InputRecord{}, err
+	}
+	return InputRecord{Input: w.Input, Version: version, Author: user.Username, UpdatedAt: s.now()}, nil
+}
+
+// checkInput checks one input's new value against the rules (see
+// SaveInput) and the unit's stored inputs, with others holding the other
+// new values of the same form (the set's checks see them all), and
+// returns the write to make.
+func (s *Service) checkInput(ctx context.Context, uc *unitCtx, user auth.User, req InputRequest, records []InputRecord, others map[string]scoring.Decimal) (InputWrite, error) {
 	if len(readers(uc.fw, req.Name)) == 0 {
-		return InputRecord{}, domain.Errorf(domain.ErrNotFound, "wf.input.unknown", "no leaf of the criteria set %q reads an input named %q", uc.fw.Name, req.Name)
+		return InputWrite{}, domain.Errorf(domain.ErrNotFound, "wf.input.unknown", "no leaf of the criteria set %q reads an input named %q", uc.fw.Name, req.Name)
 	}
 	if err := s.inputsOpen(ctx, uc, user, nil); err != nil {
-		return InputRecord{}, err
+		return InputWrite{}, err
 	}
 	switch {
 	case req.Value.IsNegative():
-		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.input.negative", "input %s: %s is negative; counts and ratios cannot be", req.Name, req.Value)
+		return InputWrite{}, domain.Errorf(domain.ErrInvalid, "wf.input.negative", "input %s: %s is negative; counts and ratios cannot be", req.Name, req.Value)
 	case req.Value.GreaterThan(maxInput):
-		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.input.too_large", "input %s: %s is larger than %s", req.Name, req.Value, maxInput)
+		return InputWrite{}, domain.Errorf(domain.ErrInvalid, "wf.input.too_large", "input %s: %s is larger than %s", req.Name, req.Value, maxInput)
 	}
 	reason := strings.TrimSpace(req.Reason)
 	switch {
 	case len([]rune(reason)) > 4000:
-		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.reason_long", "the reason is longer than 4000 characters")
+		return InputWrite{}, domain.Errorf(domain.ErrInvalid, "wf.reason_long", "the reason is longer than 4000 characters")
 	case reason == "" && user.Role == auth.Admin:
-		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.input.reason_required", "input %s: a reason is required when the secretariat corrects a unit's input", req.Name)
-	}
-	records, err := s.Store.InputRecords(ctx, req.Period, req.Unit)
-	if err != nil {
-		return InputRecord{}, err
+		return InputWrite{}, domain.Errorf(domain.ErrInvalid, "wf.input.reason_required", "input %s: a reason is required when the secretariat corrects a unit's input", req.Name)
 	}
 	values := map[string]scoring.Decimal{}
 	var cur *InputRecord
@@ -119,6 +136,9 @@ func (s *Service) SaveInput(ctx context.Context, user auth.User, req InputReques
 			cur = &records[i]
 		}
 	}
+	for name, v := range others {
+		values[name] = v
+	}
 	values[req.Name] = req.Value
 	var broken []string
 	for _, res := range uc.fw.FailedChecks(values) {
@@ -127,23 +147,18 @@ func (s *Service) SaveInput(ctx context.Context, user auth.User, req InputReques
 		}
 	}
 	if len(broken) > 0 {
-		return InputRecord{}, domain.Errorf(domain.ErrInvalid, "wf.input.check", "input %s = %s breaks the criteria set's rule: %s", req.Name, req.Value, strings.Join(broken, "; "))
+		return InputWrite{}, domain.Errorf(domain.ErrInvalid, "wf.input.check", "input %s = %s breaks the criteria set's rule: %s", req.Name, req.Value, strings.Join(broken, "; "))
 	}
 	expect := req.Version
 	if cur != nil && expect == nil {
 		// Without a version, only the user's own value may be overwritten.
 		if cur.Author != user.Username {
-			return InputRecord{}, domain.Errorf(domain.ErrConflict, "wf.input.stale", "input %s was last set by %s (version %d); send the version you edited",
+			return InputWrite{}, domain.Errorf(domain.ErrConflict, "wf.input.stale", "input %s was last set by %s (version %d); send the version you edited",
 				req.Name, cur.Author, cur.Version)
 		}
 		v := cur.Version
 		expect = &v
 	}
-	w := InputWrite{Input: domain.Input{Period: req.Period, Unit: req.Unit, Name: req.Name, Value: req.Value},
-		Expect: expect, Reason: reason, Author: user.Username, Source: "web"}
-	version, err := s.Store.SaveInput(ctx, w)
-	if err != nil {
-		return InputRecord{}, err
-	}
-	return InputRecord{Input: w.Input, Version: version, Author: user.Username, UpdatedAt: s.now()}, nil
+	return InputWrite{Input: domain.Input{Period: req.Period, Unit: req.Unit, Name: req.Name, Value: req.Value},
+		Expect: expect, Reason: reason, Author: user.Username, Source: "web"}, nil
 }

@@ -1,6 +1,8 @@
 package workflow
 
 import (
+	"slices"
+
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/scoring"
@@ -23,8 +25,12 @@ var (
 	}
 )
 
-// EditableStage returns the stage a role writes in a phase, or "".
+// EditableStage returns the stage a role writes in a phase, or "". A
+// correction reopens the council's final round.
 func EditableStage(role auth.Role, phase domain.Phase) scoring.Stage {
+	if phase == domain.PhaseCorrection {
+		phase = domain.PhaseFinalAppraisal
+	}
 	for stage, p := range stagePhase {
 		if p != phase {
 			continue
@@ -100,17 +106,57 @@ func topField(it *scoring.Item) string {
 	return it.Code
 }
 
-// hiddenStage is the council round a user may not see yet: a unit's
-// officers see an appraisal round only once it is over.
-func hiddenStage(role auth.Role, phase domain.Phase) scoring.Stage {
+// hiddenStages are the rounds a user may not see yet: a unit's officers
+// see the council's appraisal once the explanation phase begins, and its
+// final round once the result is published (not while a correction is
+// under way). Staff of the council and the committee see every round.
+func hiddenStages(role auth.Role, phase domain.Phase) []scoring.Stage {
 	if role != auth.Officer {
-		return ""
+		return nil
 	}
-	switch phase {
-	case domain.PhaseAppraisal:
-		return scoring.StageAppraisal
-	case domain.PhaseFinalAppraisal:
-		return scoring.StageFinal
+	var hidden []scoring.Stage
+	if phaseIndex(phase) <= phaseIndex(domain.PhaseAppraisal) {
+		hidden = append(hidden, scoring.StageAppraisal)
 	}
-	return ""
+	if phase != domain.PhasePublished {
+		hidden = append(hidden, scoring.StageFinal)
+	}
+	return hidden
+}
+
+// visibleStages are the stage columns a role sees in a phase: the rounds
+// begun so far, less those hidden from the user.
+func visibleStages(role auth.Role, phase domain.Phase) []scoring.Stage {
+	at := phaseIndex(phase)
+	begun := map[scoring.Stage]bool{
+		scoring.StageSelf:        true,
+		scoring.StageAppraisal:   at >= phaseIndex(domain.PhaseAppraisal),
+		scoring.StageExplanation: at >= phaseIndex(domain.PhaseExplanation),
+		scoring.StageFinal:       at >= phaseIndex(domain.PhaseFinalAppraisal),
+	}
+	hidden := hiddenStages(role, phase)
+	var out []scoring.Stage
+	for _, st := range scoring.Stages {
+		if begun[st] && !slices.Contains(hidden, st) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// phaseIndex is a phase's place in the year's workflow (-1 when unknown).
+func phaseIndex(p domain.Phase) int { return slices.Index(domain.Phases, p) }
+
+// withoutStages drops the records of hidden stages (a fresh slice).
+func withoutStages[T any](records []T, hidden []scoring.Stage, stage func(T) scoring.Stage) []T {
+	if len(hidden) == 0 {
+		return records
+	}
+	out := make([]T, 0, len(records))
+	for _, r := range records {
+		if !slices.Contains(hidden, stage(r)) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -3,367 +3,192 @@ package workflow
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"sort"
+	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
-	"github.com/parindex/parindex/results"
-	"github.com/parindex/parindex/scoring"
 )
 
-// Snapshot is the frozen data a published result is computed from: each
-// group's criteria set as imported and every unit's recorded points, inputs
-// and survey ratios. The engine is deterministic, so the result computed
-// from a snapshot never changes, whatever is edited afterwards.
-type Snapshot struct {
-	Period string          `json:"period"`
-	Groups []SnapshotGroup `json:"groups"`
+// PublishRequest is the steering committee's decision publishing a
+// period's result.
+type PublishRequest struct {
+	Period       string
+	DecisionNo   string
+	DecisionDate time.Time
+	// Reason says why a correction is published: required for every
+	// publication after the first.
+	Reason string
+	// Override is the committee's reason to publish a period that is not
+	// ready (Readiness); without it such a period is refused.
+	Override string
 }
 
-// SnapshotGroup is one group's frozen criteria set and data.
-type SnapshotGroup struct {
-	Group  string         `json:"group"`
-	Source string         `json:"criteria_set"`
-	Units  []SnapshotUnit `json:"units"`
-}
+// maxReason bounds the reasons of corrections and overrides.
+const maxReason = 2000
 
-// SnapshotUnit is one unit's frozen data; numbers are decimal strings and
-// "na" marks a not-applicable value.
-type SnapshotUnit struct {
-	Code    string                       `json:"code"`
-	Name    string                       `json:"name"`
-	Points  map[string]map[string]string `json:"points"`
-	Inputs  map[string]string            `json:"inputs,omitempty"`
-	Surveys map[string]string            `json:"surveys,omitempty"`
-}
-
-// Publish approves and publishes a period's result (the steering
-// committee): it freezes the data, computes the final result from the
-// frozen data, and records the committee's decision number and date with
-// them, moving the period to the published phase. The period must be in the
-// final appraisal phase.
-func (s *Service) Publish(ctx context.Context, user auth.User, period, decisionNo string, decisionDate time.Time) (Publication, error) {
+// Publish approves and publishes a period's result by the committee's
+// decision: it freezes the data, computes the final result from the frozen
+// data, and records the decision, the reasons and the readiness report
+// with them, moving the period to the published phase. A period is
+// published from the final appraisal phase, or from a correction (then
+// with a reason: the publication is the next number). Refused: another
+// role (403); a missing decision number or date, a date after today in the
+// province, a missing reason for a correction (422); another phase, or a
+// period that is not ready without an override (409).
+func (s *Service) Publish(ctx context.Context, user auth.User, req PublishRequest) (domain.Publication, error) {
 	if user.Role != auth.Committee {
-		return Publication{}, domain.Errorf(domain.ErrForbidden, "wf.publish.forbidden", "only the steering committee publishes a result")
+		return domain.Publication{}, domain.Errorf(domain.ErrForbidden, "wf.publish.forbidden", "only the steering committee publishes a result")
 	}
-	decisionNo = strings.TrimSpace(decisionNo)
-	if decisionNo == "" || len([]rune(decisionNo)) > 100 {
-		return Publication{}, domain.Errorf(domain.ErrInvalid, "wf.publish.decision_no", "the decision number is required (at most 100 characters), e.g. 123/QĐ-UBND")
+	no := strings.TrimSpace(req.DecisionNo)
+	reason, override := strings.TrimSpace(req.Reason), strings.TrimSpace(req.Override)
+	switch {
+	case no == "" || len([]rune(no)) > 100:
+		return domain.Publication{}, domain.Errorf(domain.ErrInvalid, "wf.publish.decision_no", "the decision number is required (at most 100 characters), e.g. 123/QĐ-UBND")
+	case req.DecisionDate.IsZero():
+		return domain.Publication{}, domain.Errorf(domain.ErrInvalid, "wf.publish.decision_date", "the decision date is required")
+	case len([]rune(reason)) > maxReason || len([]rune(override)) > maxReason:
+		return domain.Publication{}, domain.Errorf(domain.ErrInvalid, "pub.reason_long", "a reason is longer than %d characters", maxReason)
 	}
-	if decisionDate.IsZero() {
-		return Publication{}, domain.Errorf(domain.ErrInvalid, "wf.publish.decision_date", "the decision date is required")
+	date := calendarDate(req.DecisionDate)
+	if today := calendarDate(s.now().In(s.zone())); date.After(today) {
+		return domain.Publication{}, domain.Errorf(domain.ErrInvalid, "pub.future_date", "the decision date %s is after today (%s): a decision is published once it is signed",
+			date.Format("02/01/2006"), today.Format("02/01/2006"))
 	}
-	p, err := s.Store.Period(ctx, period)
+	p, err := s.store.Period(ctx, req.Period)
 	if err != nil {
-		return Publication{}, err
+		return domain.Publication{}, err
 	}
-	if p.Phase != domain.PhaseFinalAppraisal {
-		return Publication{}, domain.Errorf(domain.ErrConflict, "wf.publish.phase", "period %s can be published only from the final appraisal phase (it is in %s)", period, p.Phase)
+	switch p.Phase {
+	case domain.PhaseFinalAppraisal:
+	case domain.PhaseCorrection:
+		if reason == "" {
+			return domain.Publication{}, domain.Errorf(domain.ErrInvalid, "pub.reason_required", "period %s is reopened for a correction: say why the correction is published", p.Code)
+		}
+	case domain.PhasePublished:
+		return domain.Publication{}, domain.Errorf(domain.ErrConflict, "pub.already_published", "period %s is published; the secretariat reopens it for a correction before a new publication", p.Code)
+	default:
+		return domain.Publication{}, domain.Errorf(domain.ErrConflict, "wf.publish.phase", "period %s can be published only from the final appraisal phase (it is in %s)", p.Code, p.Phase)
 	}
-	snap, err := s.freeze(ctx, period)
+	ready, err := s.readiness(ctx, p)
 	if err != nil {
-		return Publication{}, err
+		return domain.Publication{}, err
 	}
-	raw, err := json.Marshal(snap)
+	if !ready.Ready && override == "" {
+		// The problems go into the (English) text; pages show them from the
+		// readiness report in the reader's language.
+		detail := strings.ReplaceAll(strings.Join(ready.Problems(), "; "), "%", "%%")
+		return domain.Publication{}, domain.Errorf(domain.ErrConflict, "pub.not_ready",
+			"period %s is not ready to publish ("+detail+"); publish anyway only with an override giving the reason", p.Code)
+	}
+	if p.Phase == domain.PhaseFinalAppraisal {
+		reason = "" // the first publication corrects nothing
+	}
+	if s.results == nil {
+		return domain.Publication{}, fmt.Errorf("workflow: publish %s: no results service to freeze the data", p.Code)
+	}
+	pub, err := s.results.Freeze(ctx, p.Code)
 	if err != nil {
-		return Publication{}, fmt.Errorf("workflow: snapshot: %w", err)
+		return domain.Publication{}, err
 	}
-	// The published document is computed from the frozen data, exactly as
-	// the public pages will compute it.
-	frozen, err := thaw(raw)
-	if err != nil {
-		return Publication{}, err
+	if pub.Readiness, err = json.Marshal(ready); err != nil {
+		return domain.Publication{}, fmt.Errorf("workflow: readiness: %w", err)
 	}
-	pr := &PublishedResults{Live: s.Store, Publications: s.Store}
-	out, err := (&results.Service{Store: overlay{pr, period, frozen}}).Compute(ctx, period, "", scoring.StageFinal)
-	if err != nil {
-		return Publication{}, err
+	pub.DecisionNo, pub.DecisionDate, pub.ApprovedBy, pub.PublishedAt = no, date, user.Username, s.now()
+	pub.Reason, pub.Override = reason, override
+	if err := s.store.Publish(ctx, pub); err != nil {
+		return domain.Publication{}, err
 	}
-	var doc bytes.Buffer
-	if err := out.WriteJSON(&doc); err != nil {
-		return Publication{}, err
-	}
-	pub := Publication{Period: period, DecisionNo: decisionNo, DecisionDate: decisionDate.UTC(), ApprovedBy: user.Username,
-		PublishedAt: s.now(), Snapshot: raw, Document: doc.Bytes()}
-	if err := s.Store.Publish(ctx, pub); err != nil {
-		return Publication{}, err
-	}
-	pubs, err := s.Store.Publications(ctx, period)
-	if err != nil || len(pubs) == 0 {
+	heads, err := s.store.PublicationHeads(ctx, p.Code)
+	if err != nil || len(heads) == 0 {
 		return pub, err
 	}
-	return pubs[len(pubs)-1], nil
+	return heads[len(heads)-1], nil
 }
 
-// freeze reads every group's set and data of a period.
-func (s *Service) freeze(ctx context.Context, period string) (*Snapshot, error) {
-	groups, err := s.Store.FrameworkGroups(ctx, period)
+// calendarDate is the date of t in its own location, as midnight UTC.
+func calendarDate(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Publications lists a period's publications, oldest first, with the
+// correction that led to each one after the first.
+func (s *Service) Publications(ctx context.Context, period string) ([]domain.Publication, []domain.Correction, error) {
+	heads, err := s.store.PublicationHeads(ctx, period)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	snap := &Snapshot{Period: period}
-	for _, g := range groups {
-		src, err := s.Store.FrameworkSource(ctx, period, g)
-		if err != nil {
-			return nil, err
-		}
-		units, err := s.Store.UnitData(ctx, period, g)
-		if err != nil {
-			return nil, err
-		}
-		sg := SnapshotGroup{Group: g, Source: string(src)}
-		for _, u := range units {
-			su := SnapshotUnit{Code: u.Code, Name: u.Name, Points: map[string]map[string]string{}}
-			for item, byStage := range u.Points {
-				su.Points[item] = map[string]string{}
-				for st, v := range byStage.All() {
-					su.Points[item][string(st)] = formatValue(v)
-				}
-			}
-			su.Inputs = decimals(u.Inputs)
-			su.Surveys = decimals(u.Surveys)
-			sg.Units = append(sg.Units, su)
-		}
-		sort.Slice(sg.Units, func(i, j int) bool { return sg.Units[i].Code < sg.Units[j].Code })
-		snap.Groups = append(snap.Groups, sg)
-	}
-	return snap, nil
-}
-
-func formatValue(v scoring.Value) string {
-	if v.NA {
-		return "na"
-	}
-	return v.Points.String()
-}
-
-func decimals(m map[string]scoring.Decimal) map[string]string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v.String()
-	}
-	return out
-}
-
-// frozen is a parsed snapshot.
-type frozen struct {
-	groups []string
-	sets   map[string]*scoring.Framework
-	units  map[string][]scoring.UnitData
-}
-
-func thaw(raw []byte) (*frozen, error) {
-	var snap Snapshot
-	if err := json.Unmarshal(raw, &snap); err != nil {
-		return nil, fmt.Errorf("workflow: read snapshot: %w", err)
-	}
-	f := &frozen{sets: map[string]*scoring.Framework{}, units: map[string][]scoring.UnitData{}}
-	for _, g := range snap.Groups {
-		fw, err := scoring.ParseFramework(strings.NewReader(g.Source))
-		if err != nil {
-			return nil, fmt.Errorf("workflow: snapshot criteria set %s: %w", g.Group, err)
-		}
-		f.groups = append(f.groups, g.Group)
-		f.sets[g.Group] = fw
-		for _, su := range g.Units {
-			u := scoring.UnitData{Code: su.Code, Name: su.Name, Points: map[string]scoring.StageValues{}}
-			for item, byStage := range su.Points {
-				for st, raw := range byStage {
-					v := scoring.Value{NA: raw == "na"}
-					if !v.NA {
-						d, err := scoring.ParseDecimal(raw)
-						if err != nil {
-							return nil, fmt.Errorf("workflow: snapshot %s %s: %w", su.Code, item, err)
-						}
-						v.Points = d
-					}
-					if !u.SetPoints(item, scoring.Stage(st), v) {
-						return nil, fmt.Errorf("workflow: snapshot %s %s: unknown stage %q", su.Code, item, st)
-					}
-				}
-			}
-			var err error
-			if u.Inputs, err = parseDecimals(su.Inputs); err != nil {
-				return nil, err
-			}
-			if u.Surveys, err = parseDecimals(su.Surveys); err != nil {
-				return nil, err
-			}
-			f.units[g.Group] = append(f.units[g.Group], u)
-		}
-	}
-	sort.Strings(f.groups)
-	return f, nil
-}
-
-func parseDecimals(m map[string]string) (map[string]scoring.Decimal, error) {
-	out := make(map[string]scoring.Decimal, len(m))
-	for k, v := range m {
-		d, err := scoring.ParseDecimal(v)
-		if err != nil {
-			return nil, fmt.Errorf("workflow: snapshot %s: %w", k, err)
-		}
-		out[k] = d
-	}
-	return out, nil
-}
-
-// PublishedResults is a results.Store that answers for a published period
-// from its latest publication's frozen data, and for any other period from
-// the live data. Public pages and the public API compute through it, so a
-// published result never changes.
-type PublishedResults struct {
-	Live         results.Store
-	Publications interface {
-		Publications(ctx context.Context, period string) ([]Publication, error)
-		PublicationHeads(ctx context.Context, period string) ([]Publication, error)
-	}
-
-	mu    sync.Mutex
-	cache map[string]*frozen // by period and publication number
-}
-
-// snapshot returns the frozen data of a period's latest publication, or nil.
-func (p *PublishedResults) snapshot(ctx context.Context, period string) (*frozen, error) {
-	// A cheap look at the latest number; the snapshot itself is read and
-	// parsed once per publication.
-	heads, err := p.Publications.PublicationHeads(ctx, period)
-	if err != nil || len(heads) == 0 {
-		return nil, err
-	}
-	key := fmt.Sprintf("%s#%d", period, heads[len(heads)-1].Number)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if f := p.cache[key]; f != nil {
-		return f, nil
-	}
-	pubs, err := p.Publications.Publications(ctx, period)
-	if err != nil || len(pubs) == 0 {
-		return nil, err
-	}
-	last := pubs[len(pubs)-1]
-	key = fmt.Sprintf("%s#%d", period, last.Number)
-	f, err := thaw(last.Snapshot)
+	corrections, err := s.store.Corrections(ctx, period)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if p.cache == nil {
-		p.cache = map[string]*frozen{}
-	}
-	p.cache[key] = f
-	return f, nil
+	return heads, corrections, nil
 }
 
-// Framework implements results.Store.
-func (p *PublishedResults) Framework(ctx context.Context, period, group string) (*scoring.Framework, error) {
-	f, err := p.snapshot(ctx, period)
-	if err != nil || f == nil {
-		if err != nil {
-			return nil, err
+// AttachDecision stores the signed decision (a PDF) of a publication, for
+// the public to download (the committee or the secretariat). Checks: a
+// safe, non-empty name ending in .pdf whose content is a PDF (422/415),
+// within the upload limit (413); an unknown publication is not found.
+func (s *Service) AttachDecision(ctx context.Context, user auth.User, period string, number int, up Upload) (domain.DecisionDocument, error) {
+	if user.Role != auth.Committee && user.Role != auth.Admin {
+		return domain.DecisionDocument{}, domain.Errorf(domain.ErrForbidden, "pub.decision_forbidden", "only the steering committee and the secretariat attach the signed decision")
+	}
+	if _, err := s.publication(ctx, period, number); err != nil {
+		return domain.DecisionDocument{}, err
+	}
+	name := strings.TrimSpace(up.FileName)
+	if err := CheckFileName(name); err != nil {
+		return domain.DecisionDocument{}, err
+	}
+	data, err := s.readUpload(up.Content, name)
+	if err != nil {
+		return domain.DecisionDocument{}, err
+	}
+	if detect(name, data[:min(len(data), 512)]) != "application/pdf" {
+		return domain.DecisionDocument{}, domain.Errorf(domain.ErrUnsupported, "pub.decision_pdf", "%q is not a PDF document: attach the signed decision as a .pdf file", name)
+	}
+	sum := sha256.Sum256(data)
+	hexsum := hex.EncodeToString(sum[:])
+	if err := s.Files.Put(ctx, hexsum, bytes.NewReader(data)); err != nil {
+		return domain.DecisionDocument{}, err
+	}
+	return s.store.AddDecision(ctx, period, number, domain.DecisionDocument{FileName: name, Size: int64(len(data)), SHA256: hexsum,
+		UploadedBy: user.Username, UploadedAt: s.now()})
+}
+
+// OpenDecision returns a publication's signed decision for download: it is
+// public, like the publication itself.
+func (s *Service) OpenDecision(ctx context.Context, period string, number int) (domain.DecisionDocument, io.ReadCloser, error) {
+	pub, err := s.publication(ctx, period, number)
+	if err != nil {
+		return domain.DecisionDocument{}, nil, err
+	}
+	if pub.Decision == nil {
+		return domain.DecisionDocument{}, nil, domain.Errorf(domain.ErrNotFound, "pub.no_decision", "publication %d of period %s has no signed decision attached", number, period)
+	}
+	rc, err := s.Files.Open(ctx, pub.Decision.SHA256)
+	if err != nil {
+		return domain.DecisionDocument{}, nil, err
+	}
+	return *pub.Decision, rc, nil
+}
+
+// publication returns one publication's head, or not found.
+func (s *Service) publication(ctx context.Context, period string, number int) (domain.Publication, error) {
+	heads, err := s.store.PublicationHeads(ctx, period)
+	if err != nil {
+		return domain.Publication{}, err
+	}
+	for _, h := range heads {
+		if h.Number == number {
+			return h, nil
 		}
-		return p.Live.Framework(ctx, period, group)
 	}
-	if fw := f.sets[group]; fw != nil {
-		return fw, nil
-	}
-	return nil, domain.NotFoundf("the published result of %s has no group %s", period, group)
-}
-
-// FrameworkGroups implements results.Store.
-func (p *PublishedResults) FrameworkGroups(ctx context.Context, period string) ([]string, error) {
-	f, err := p.snapshot(ctx, period)
-	if err != nil {
-		return nil, err
-	}
-	if f == nil {
-		return p.Live.FrameworkGroups(ctx, period)
-	}
-	return f.groups, nil
-}
-
-// ResultsStamp implements results.Stamper: a published period's data are
-// its latest publication's, which never change; another period's are
-// stamped by the live store when it can, else not cached.
-func (p *PublishedResults) ResultsStamp(ctx context.Context, period, group string) (string, error) {
-	heads, err := p.Publications.PublicationHeads(ctx, period)
-	if err != nil {
-		return "", err
-	}
-	if len(heads) > 0 {
-		return fmt.Sprintf("published %s#%d", period, heads[len(heads)-1].Number), nil
-	}
-	if st, ok := p.Live.(results.Stamper); ok {
-		return st.ResultsStamp(ctx, period, group)
-	}
-	return "", nil
-}
-
-// FrameworkPeriods implements results.Store: periods never disappear, so the
-// live list serves.
-func (p *PublishedResults) FrameworkPeriods(ctx context.Context, group string) ([]string, error) {
-	return p.Live.FrameworkPeriods(ctx, group)
-}
-
-// UnitData implements results.Store.
-func (p *PublishedResults) UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error) {
-	f, err := p.snapshot(ctx, period)
-	if err != nil {
-		return nil, err
-	}
-	if f == nil {
-		return p.Live.UnitData(ctx, period, group)
-	}
-	// A copy of the cached slice: callers may drop its elements (the
-	// workbook does, as it writes them) without touching the cache.
-	return slices.Clone(f.units[group]), nil
-}
-
-// overlay answers for one period from frozen data not yet stored (the
-// publication being made) and for the others through PublishedResults.
-type overlay struct {
-	*PublishedResults
-	period string
-	f      *frozen
-}
-
-func (o overlay) Framework(ctx context.Context, period, group string) (*scoring.Framework, error) {
-	if period != o.period {
-		return o.PublishedResults.Framework(ctx, period, group)
-	}
-	if fw := o.f.sets[group]; fw != nil {
-		return fw, nil
-	}
-	return nil, domain.NotFoundf("period %s has no criteria set for group %s", period, group)
-}
-
-func (o overlay) FrameworkGroups(ctx context.Context, period string) ([]string, error) {
-	if period != o.period {
-		return o.PublishedResults.FrameworkGroups(ctx, period)
-	}
-	return o.f.groups, nil
-}
-
-// ResultsStamp is never cached for the period being published: its data
-// are not stored yet.
-func (o overlay) ResultsStamp(ctx context.Context, period, group string) (string, error) {
-	if period == o.period {
-		return "", nil
-	}
-	return o.PublishedResults.ResultsStamp(ctx, period, group)
-}
-
-func (o overlay) UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error) {
-	if period != o.period {
-		return o.PublishedResults.UnitData(ctx, period, group)
-	}
-	return slices.Clone(o.f.units[group]), nil
+	return domain.Publication{}, domain.Errorf(domain.ErrNotFound, "pub.not_found", "period %s has no publication number %d", period, number)
 }

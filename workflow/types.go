@@ -1,13 +1,16 @@
 // Package workflow runs a period's assessment: who may see and change what
 // in which phase, self-assessment with evidence, appraisal rounds,
-// explanations, submissions and deadlines, reminders, and the publication
-// of a frozen result. It is pure: storage comes through the Store and Files
-// interfaces it declares.
+// explanations, submissions and deadlines, reminders, readiness, and the
+// publication of a frozen result and its corrections. It is pure: storage
+// comes through the narrow interfaces it declares (store.go) and the Files
+// interface.
 package workflow
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/parindex/parindex/domain"
@@ -96,21 +99,6 @@ type Evidence struct {
 	UploadedAt  time.Time
 }
 
-// Publication is a period's published result: the steering committee's
-// decision and the frozen data the result was computed from.
-type Publication struct {
-	Period       string
-	Number       int // 1 for the first publication of the period
-	DecisionNo   string
-	DecisionDate time.Time
-	ApprovedBy   string
-	PublishedAt  time.Time
-	// Snapshot is the frozen data (see Snapshot); Document is the results
-	// document as published (JSON of results.Document).
-	Snapshot []byte
-	Document []byte
-}
-
 // Reminder is a message from the secretariat to a unit, shown in the app.
 type Reminder struct {
 	ID      int64
@@ -121,64 +109,60 @@ type Reminder struct {
 	At      time.Time
 }
 
-// Store is what the workflow needs from storage.
-type Store interface {
-	Period(ctx context.Context, code string) (domain.Period, error)
-	SetPhase(ctx context.Context, code string, phase domain.Phase) error
-	Unit(ctx context.Context, code string) (domain.Unit, error)
-	Units(ctx context.Context, group string) ([]domain.Unit, error)
-	Framework(ctx context.Context, period, group string) (*scoring.Framework, error)
-	FrameworkGroups(ctx context.Context, period string) ([]string, error)
-	FrameworkPeriods(ctx context.Context, group string) ([]string, error)
-	// FrameworkSource returns the criteria set's file as imported.
-	FrameworkSource(ctx context.Context, period, group string) ([]byte, error)
-	UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error)
-	// UnitSurveyRatios returns a unit's satisfaction ratios by measure, as
-	// UnitData gives them.
-	UnitSurveyRatios(ctx context.Context, period, unit string) (map[string]scoring.Decimal, error)
+// FormWrite is a form's changes to one unit — leaves' points, measured
+// inputs and evidence documents (already stored by their SHA-256) — to be
+// saved in one transaction, or not at all.
+type FormWrite struct {
+	Period, Unit string
+	Scores       []ScoreWrite
+	Inputs       []InputWrite
+	Evidence     []Evidence
+}
 
-	// ScoreRecords returns every value of a unit in a period ("" unit: all units).
-	ScoreRecords(ctx context.Context, period, unit string) ([]ScoreRecord, error)
-	// SaveScore writes one value and appends the change log in one
-	// transaction, checking ScoreWrite.Expect; it returns the new version.
-	SaveScore(ctx context.Context, w ScoreWrite) (int64, error)
-	Inputs(ctx context.Context, period, unit string) ([]domain.Input, error)
-	Changes(ctx context.Context, period, unit string) ([]domain.Change, error)
-	// InputRecords is Inputs with versions and authors.
-	InputRecords(ctx context.Context, period, unit string) ([]InputRecord, error)
-	// SaveInput writes one input and appends its change log in one
-	// transaction, checking InputWrite.Expect; it returns the new version.
-	SaveInput(ctx context.Context, w InputWrite) (int64, error)
-	InputChanges(ctx context.Context, period, unit string) ([]domain.InputChange, error)
+// FormSaved is what a form wrote: the new version of each score and input,
+// in the order of the FormWrite, and the evidence with their IDs.
+type FormSaved struct {
+	Scores   []int64
+	Inputs   []int64
+	Evidence []Evidence
+}
 
-	Deadlines(ctx context.Context, period string) (map[domain.Phase]time.Time, error)
-	// SetDeadline sets (or with a zero time removes) a phase's deadline.
-	SetDeadline(ctx context.Context, period string, phase domain.Phase, at time.Time) error
+// FormProblem is one field of a form that cannot be saved: a leaf (Item),
+// a measured input (Input) or a document (Item and File).
+type FormProblem struct {
+	Item, Input, File string
+	Err               error
+}
 
-	// Submission returns a unit's submission; a unit that never submitted
-	// has Status Draft.
-	Submission(ctx context.Context, period, unit string) (Submission, error)
-	Submissions(ctx context.Context, period string) ([]Submission, error)
-	SaveSubmission(ctx context.Context, s Submission) error
+// FormError lists every problem of a form; nothing of the form was saved.
+// errors.Is sees the kind of each problem (domain.ErrInvalid,
+// ErrConflict…).
+type FormError struct {
+	Problems []FormProblem
+}
 
-	Assignments(ctx context.Context, period string) ([]Assignment, error)
-	// SetAssignments replaces an appraiser's assignments in a period.
-	SetAssignments(ctx context.Context, period string, userID int64, as []Assignment) error
+func (e *FormError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		what := "item " + p.Item
+		switch {
+		case p.Input != "":
+			what = "input " + p.Input
+		case p.File != "":
+			what = fmt.Sprintf("file %q of item %s", p.File, p.Item)
+		}
+		msgs[i] = what + ": " + p.Err.Error()
+	}
+	return fmt.Sprintf("%d problems, nothing was saved: %s", len(e.Problems), strings.Join(msgs, "; "))
+}
 
-	AddEvidence(ctx context.Context, e Evidence) (Evidence, error)
-	// Evidence lists a unit's evidence in a period ("" unit: all units).
-	Evidence(ctx context.Context, period, unit string) ([]Evidence, error)
-	EvidenceByID(ctx context.Context, id int64) (Evidence, error)
-
-	Publications(ctx context.Context, period string) ([]Publication, error)
-	// PublicationHeads is Publications without the snapshots and documents.
-	PublicationHeads(ctx context.Context, period string) ([]Publication, error)
-	// Publish stores a publication and moves the period to the published
-	// phase in one transaction.
-	Publish(ctx context.Context, p Publication) error
-
-	AddReminder(ctx context.Context, r Reminder) (Reminder, error)
-	Reminders(ctx context.Context, period, unit string) ([]Reminder, error)
+// Unwrap returns each problem's error.
+func (e *FormError) Unwrap() []error {
+	out := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = p.Err
+	}
+	return out
 }
 
 // Files stores evidence documents by their SHA-256, outside the database.

@@ -8,13 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/parindex/parindex/auth"
-	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/imports"
-	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/store"
-	"github.com/parindex/parindex/workflow"
 )
 
 func cmdMigrate(e *env, args []string) error {
@@ -187,89 +183,4 @@ func frameworkError(file string, err error) error {
 		lines[i] += p.Msg
 	}
 	return errors.New(strings.Join(lines, "\n"))
-}
-
-func cmdScore(e *env, args []string) error {
-	f := newFlags(e, "score")
-	period := f.String("period", "", "the period to score (required)")
-	group := f.String("group", "", "only this unit group")
-	stageName := f.String("stage", "final", "final, appraisal or self")
-	format := f.String("format", "table", "table, csv or json")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	switch {
-	case len(pos) > 0:
-		return usagef("unexpected argument %q", pos[0])
-	case *period == "":
-		return usagef("--period is required")
-	case *format != "table" && *format != "csv" && *format != "json":
-		return usagef("--format %q must be table, csv or json", *format)
-	}
-	stage, err := scoring.ScoringStage(*stageName)
-	if err != nil {
-		return usagef("--stage: %v", err)
-	}
-	st, err := f.open()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	svc := &results.Service{Store: st}
-	out, err := svc.Compute(e.ctx, *period, *group, stage)
-	if err != nil {
-		return err
-	}
-	switch *format {
-	case "csv":
-		return out.WriteCSV(e.stdout)
-	case "json":
-		return out.WriteJSON(e.stdout)
-	}
-	return out.WriteTable(e.stdout)
-}
-
-func cmdPeriod(e *env, args []string) error {
-	f := newFlags(e, "period")
-	period := f.String("period", "", "the period")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) == 0 || pos[0] == "list" {
-		st, err := f.open()
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		periods, err := st.Periods(e.ctx)
-		if err != nil {
-			return err
-		}
-		for _, p := range periods {
-			fmt.Fprintf(e.stdout, "%s\t%s\n", p.Code, p.Phase)
-		}
-		return nil
-	}
-	if pos[0] != "phase" || len(pos) != 2 || *period == "" {
-		return usagef("period list | period phase --period P PHASE")
-	}
-	phase, err := domain.ParsePhase(pos[1])
-	if err != nil {
-		return usagef("%v", err)
-	}
-	st, err := f.open()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	// The command line follows the secretariat's rules: a published period
-	// never moves, and only the committee's decision publishes.
-	cli := auth.User{Username: currentUser(e), Role: auth.Admin}
-	if _, err := (&workflow.Service{Store: st}).SetPhase(e.ctx, cli, *period, phase); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "period %s is now in phase %s\n", *period, phase)
-	return nil
 }

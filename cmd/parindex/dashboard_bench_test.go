@@ -95,12 +95,13 @@ func publishForBench(b *testing.B, db string, periods ...string) {
 	if _, err := accounts.CreateUser(ctx, auth.User{Username: "admin", Name: "Văn phòng thường trực", Role: auth.Admin}, benchPassword); err != nil {
 		b.Fatal(err)
 	}
-	wf := &workflow.Service{Store: st}
+	wf := newServices(st, false).workflow
 	for i, p := range periods {
 		if err := st.SetPhase(ctx, p, domain.PhaseFinalAppraisal); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := wf.Publish(ctx, committee, p, fmt.Sprintf("%d/QĐ-UBND", 100+i), time.Date(2026, 3, 1+i, 0, 0, 0, 0, time.UTC)); err != nil {
+		if _, err := wf.Publish(ctx, committee, workflow.PublishRequest{Period: p, DecisionNo: fmt.Sprintf("%d/QĐ-UBND", 100+i),
+			DecisionDate: time.Date(2026, 3, 1+i, 0, 0, 0, 0, time.UTC), Override: "số liệu đo tải"}); err != nil {
 			b.Fatal(err)
 		}
 	}

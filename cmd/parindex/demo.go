@@ -139,6 +139,10 @@ var demoPublications = []struct {
 	{"2025", "312/QĐ-UBND", time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC)},
 }
 
+// demoOverride is why the demo's periods are published although their
+// units never submitted through the workflow.
+const demoOverride = "Dữ liệu minh hoạ: điểm được nhập từ tệp, không qua tự đánh giá và thẩm định trên hệ thống"
+
 // demoOpenPeriod is the period the demo leaves open for self-assessment,
 // with the 2025 criteria sets and statistics carried over.
 const demoOpenPeriod = "2026"
@@ -156,12 +160,16 @@ func demoWorkflow(e *env, st *store.Store, progress io.Writer) error {
 		}
 		users[u.Role] = created
 	}
-	wf := &workflow.Service{Store: st}
+	wf := newServices(st, false).workflow
 	for _, p := range demoPublications {
 		if err := st.SetPhase(e.ctx, p.period, domain.PhaseFinalAppraisal); err != nil {
 			return err
 		}
-		if _, err := wf.Publish(e.ctx, users[auth.Committee], p.period, p.decision, p.date); err != nil {
+		// The demo's data are generated, not submitted and appraised unit
+		// by unit: the committee publishes them with an override, which
+		// the publication records.
+		if _, err := wf.Publish(e.ctx, users[auth.Committee], workflow.PublishRequest{Period: p.period, DecisionNo: p.decision,
+			DecisionDate: p.date, Override: demoOverride}); err != nil {
 			return err
 		}
 		fmt.Fprintf(progress, "period %s published by decision %s of %s\n", p.period, p.decision, p.date.Format("02/01/2006"))

@@ -243,7 +243,15 @@ func TestBadImportChangesNothing(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, badSet+":4: item a: formula \"x +\": syntax error") {
 		t.Errorf("exit %d stderr %s", code, errs)
 	}
+	// A published period's set is never replaced, not even with --force.
 	good := writeFile(t, "fw.yaml", "period: \"2025\"\ngroup: SO\nitems:\n  - {code: a, name: a, max: 100, method: manual}\n")
+	code, _, errs = c.run("", "import", "framework", "--force", good)
+	if code != 1 || !strings.Contains(errs, "period 2025 is published (publication 1, decision 312/QĐ-UBND of 25/03/2026)") {
+		t.Errorf("replacing a published set: exit %d stderr %s", code, errs)
+	}
+	// An open period's scored set needs --force.
+	c.ok("import", "scores", writeFile(t, "s26.csv", "period,unit,item,stage,points\n2026,SNV,1.1.1,self,0.5\n"))
+	good = writeFile(t, "fw26.yaml", "period: \"2026\"\ngroup: SO\nitems:\n  - {code: a, name: a, max: 100, method: manual}\n")
 	code, _, errs = c.run("", "import", "framework", good)
 	if code != 1 || !strings.Contains(errs, "use --force to replace it") {
 		t.Errorf("replacing a scored set: exit %d stderr %s", code, errs)

@@ -9,11 +9,9 @@ import (
 	"runtime/debug"
 
 	"github.com/parindex/parindex/reports"
-	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/surveys"
 	"github.com/parindex/parindex/targets"
-	"github.com/parindex/parindex/workflow"
 )
 
 // reportMemoryLimit is the report command's soft heap limit: the live data
@@ -61,7 +59,7 @@ func cmdReport(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	src := reportSources(st)
+	src := reportSources(st, newServices(st, false))
 	src.Documents = &cfg
 	wd, err := src.Workbook(e.ctx, *period)
 	if err != nil {
@@ -82,7 +80,7 @@ func writeAppendix(e *env, f *flags, period, out string, cfg reports.DocumentCon
 		return err
 	}
 	defer st.Close()
-	src := reportSources(st)
+	src := reportSources(st, newServices(st, false))
 	src.Documents = &cfg
 	a, err := src.Appendix(e.ctx, period)
 	if err != nil {
@@ -124,32 +122,30 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 	return nil
 }
 
-// reportSources wires the workbook's data sources to the store: published
-// periods are computed from their frozen snapshot.
-func reportSources(st *store.Store) reports.Sources {
-	res := &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}}
+// reportSources wires the workbook's data sources: results through the
+// one results service (published periods from their latest publication).
+func reportSources(st *store.Store, sv *services) reports.Sources {
 	return reports.Sources{
-		Results: res, Groups: st, Comments: st, Publications: st,
-		Targets: &targets.Service{Store: st, Results: res},
-		Surveys: surveySource{st: st, svc: surveys.NewService(st)},
+		Results: sv.results, Groups: st, Comments: sv.results, Publications: sv.results,
+		Targets: &targets.Service{Store: st, Results: sv.results},
+		Surveys: surveySource{svc: sv.surveys},
 	}
 }
 
 // reportSourcesPtr is reportSources for the web server's Deps.
-func reportSourcesPtr(st *store.Store) *reports.Sources {
-	s := reportSources(st)
+func reportSourcesPtr(st *store.Store, sv *services) *reports.Sources {
+	s := reportSources(st, sv)
 	return &s
 }
 
-// surveySource lists campaigns from the store and computes their results
-// with the survey service.
+// surveySource lists campaigns and computes their results with the survey
+// service.
 type surveySource struct {
-	st  *store.Store
 	svc *surveys.Service
 }
 
 func (s surveySource) Campaigns(ctx context.Context) ([]surveys.Campaign, error) {
-	return s.st.Campaigns(ctx)
+	return s.svc.Campaigns(ctx)
 }
 
 func (s surveySource) Results(ctx context.Context, code string) (*surveys.Campaign, *surveys.Results, error) {

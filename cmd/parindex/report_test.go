@@ -17,10 +17,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/parindex/parindex/auth"
-	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/store/storetest"
-	"github.com/parindex/parindex/workflow"
 )
 
 // demoWorkbook loads the demo province and writes the 2025 workbook.
@@ -593,8 +591,9 @@ func TestDemoAssessmentAgreesWithResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wf := &workflow.Service{Store: st}
-	out, err := (&results.Service{Store: st}).Compute(ctx, demoOpenPeriod, "", scoring.StageFinal)
+	sv := newServices(st, false)
+	wf := sv.workflow
+	out, err := sv.results.Compute(ctx, demoOpenPeriod, "", scoring.StageFinal)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,9 @@ import (
 	"time"
 
 	"github.com/parindex/parindex/auth"
-	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/store"
-	"github.com/parindex/parindex/surveys"
 	"github.com/parindex/parindex/targets"
 	"github.com/parindex/parindex/web"
-	"github.com/parindex/parindex/workflow"
 )
 
 func cmdServe(e *env, args []string) error {
@@ -74,25 +71,24 @@ func cmdServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Pages and the API compute results through one cache, checked
-	// against a cheap stamp of the data on every request: a page asked
-	// again for unchanged data is not read and scored again. Sixteen
-	// groups' results (a period and the one before, for a few groups and
-	// stages) are held; a 200-unit group's take about 13 MB. (The workbook
-	// computes its own: a download need not keep a whole province cached.)
-	published := &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}, Cache: results.NewCache(16)}
-	reportSrc := reportSourcesPtr(st)
+	// Pages, the API, exports and the workbook read results through one
+	// results service (published periods from their latest publication),
+	// with one cache checked against a cheap stamp of the data on every
+	// request: a page asked again for unchanged data is not read and
+	// scored again.
+	sv := newServices(st, true)
+	sv.workflow.Files, sv.workflow.MaxUpload = files, int64(*maxUploadMB)<<20
+	reportSrc := reportSourcesPtr(st, sv)
 	reportSrc.Documents = &documents
 	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure, TrustProxy: *trustProxy,
 		Documents: &documents}, web.Deps{
-		Catalog: st,
-		// Published periods are computed from their frozen snapshot.
-		Results:  published,
+		Catalog:  st,
+		Results:  sv.results,
 		Auth:     auth.NewService(st, nil),
-		Workflow: &workflow.Service{Store: st, Files: files, MaxUpload: int64(*maxUploadMB) << 20},
-		Targets:  &targets.Service{Store: st, Results: published},
+		Workflow: sv.workflow,
+		Targets:  &targets.Service{Store: st, Results: sv.results},
 		Reports:  reportSrc,
-		Surveys: &web.SurveyDeps{Service: surveys.NewService(st), RequireSecretariat: web.SecretariatOnly(),
+		Surveys: &web.SurveyDeps{Service: sv.surveys, RequireSecretariat: web.SecretariatOnly(),
 			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, KioskRatePerMinute: *kioskRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
 	})
 	srv := &http.Server{

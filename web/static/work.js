@@ -1,15 +1,16 @@
 // Progressive enhancement of the staff pages. Every page works without this
-// script; it only adds conveniences: a warning before leaving a field form
-// with unsaved changes, a size check before uploading, confirmations of
-// irreversible actions, "not applicable" locking the points box, and a
-// select-all box on the dashboard.
+// script; it only adds conveniences: a warning before leaving the
+// assessment form with unsaved changes (the whole page is one form, saved
+// at once by any of its save buttons), a size check before uploading,
+// confirmations of irreversible actions, "not applicable" locking the
+// points box, and a select-all box on the dashboard.
 (function () {
   "use strict";
 
   var dirty = new Set();
   var submitting = false;
 
-  document.querySelectorAll("form.field-form").forEach(function (form) {
+  document.querySelectorAll("form.assessment-form").forEach(function (form) {
     var mark = function () {
       dirty.add(form);
       form.classList.add("dirty");
