@@ -53,13 +53,13 @@ func TestAppendixDraftThenPublished(t *testing.T) {
 
 	p.setPhase(domain.PhaseFinalAppraisal)
 	code, body = committee.json(http.MethodPost, "/api/v1/periods/2025/publication",
-		map[string]any{"decision_no": "45/QĐ-UBND", "decision_date": "2026-02-05", "override": "Kiểm thử"})
+		map[string]any{"decision_no": "45/QĐ-UBND", "decision_date": "2025-11-25", "override": "Kiểm thử"})
 	p.wantStatus("publish", code, body, 201)
 	code, body = p.as("").json(http.MethodGet, "/periods/2025/appendix.pdf", nil)
 	p.wantStatus("public pdf", code, body, 200)
 	final := pdfText(t, body)
 	row := "1 Sở Nội vụ 28,00 27,00 30,00 85,00 100,00 85,00 1"
-	for _, want := range []string{"Số: 45/QĐ-UBND", "ngày 05 tháng 02 năm 2026", "(Kèm theo Quyết định số 45/QĐ-UBND ngày 05/02/2026", row} {
+	for _, want := range []string{"Số: 45/QĐ-UBND", "ngày 25 tháng 11 năm 2025", "(Kèm theo Quyết định số 45/QĐ-UBND ngày 25/11/2025", row} {
 		if !strings.Contains(final, want) {
 			t.Errorf("published appendix lacks %q: %s", want, final)
 		}
