@@ -114,6 +114,9 @@ type UnitScore struct {
 	// the unit had no result then.
 	RankChange  *int
 	IndexChange *Decimal
+	// Compared says what the result was compared with (nil when nothing):
+	// the unit itself, or its predecessors through the lineage.
+	Compared *Comparison
 }
 
 // Published returns the index as published: rounded half up to two decimals.
