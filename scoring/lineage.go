@@ -262,7 +262,9 @@ func (l *Lineage) Predecessors(unit, prev, period string) []Link {
 			out = append(out, l.links[i])
 		}
 	}
-	slices.SortFunc(out, func(a, b Link) int { return cmp.Or(cmp.Compare(a.FromUnit, b.FromUnit), cmp.Compare(a.FromPeriod, b.FromPeriod)) })
+	slices.SortFunc(out, func(a, b Link) int {
+		return cmp.Or(cmp.Compare(a.FromUnit, b.FromUnit), cmp.Compare(a.FromPeriod, b.FromPeriod))
+	})
 	return out
 }
 
