@@ -26,6 +26,12 @@ type Store interface {
 	UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error)
 }
 
+// LineageSource gives the unit lineage comparisons follow (contract.md,
+// "Unit lineage"); the store implements it.
+type LineageSource interface {
+	Lineage(ctx context.Context) (*scoring.Lineage, error)
+}
+
 // Service computes results.
 type Service struct {
 	Store Store
@@ -33,6 +39,25 @@ type Service struct {
 	// their data do not change. Callers must then treat Group.Data and the
 	// results' item scores as read-only.
 	Cache *Cache
+	// Lineage, when set, is the lineage comparisons follow; otherwise the
+	// Store's when it is a LineageSource, else units are compared by code.
+	Lineage LineageSource
+}
+
+// lineage returns the lineage comparisons follow, nil for none.
+func (s *Service) lineage(ctx context.Context) (*scoring.Lineage, error) {
+	src := s.Lineage
+	if src == nil {
+		src, _ = s.Store.(LineageSource)
+	}
+	if src == nil {
+		return nil, nil
+	}
+	lin, err := src.Lineage(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("results: lineage: %w", err)
+	}
+	return lin, nil
 }
 
 // Output is a period's results, one entry per group, ordered by group code.
@@ -53,12 +78,16 @@ type Group struct {
 	// published period). Reports show each stage's values from it, so that
 	// they always agree with the results.
 	Data map[string]*scoring.UnitData
+	// Uncertainty is the rank uncertainty analysis, once Output.Simulate
+	// has run (nil before).
+	Uncertainty *scoring.Uncertainty
 }
 
 // Compute scores the period for one group, or for every group that has a
 // criteria set in the period when group is empty, and compares each with the
-// group's previous period: the latest period whose code sorts before this one
-// and that has results for the group.
+// group's previous period — the latest period of the same kind (a year, a
+// quarter, a month) whose code sorts before this one and that has results
+// for the group — following the unit lineage.
 func (s *Service) Compute(ctx context.Context, period, group string, stage scoring.Stage) (*Output, error) {
 	groups := []string{group}
 	if group == "" {
@@ -71,6 +100,10 @@ func (s *Service) Compute(ctx context.Context, period, group string, stage scori
 		}
 	}
 	out := &Output{Period: period, Stage: stage}
+	lin, err := s.lineage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, g := range groups {
 		res, data, err := s.group(ctx, period, g, stage)
 		if err != nil {
@@ -87,7 +120,7 @@ func (s *Service) Compute(ctx context.Context, period, group string, stage scori
 		}
 		if prevRes != nil {
 			gr.Previous = prev
-			gr.CompareWith(prevRes.Results)
+			gr.Compare(prevRes.Results, lin, prev, period)
 		}
 		out.Groups = append(out.Groups, gr)
 	}
@@ -118,7 +151,7 @@ func (s *Service) previous(ctx context.Context, period, group string, stage scor
 	sort.Strings(periods)
 	for i := len(periods) - 1; i >= 0; i-- {
 		p := periods[i]
-		if p >= period {
+		if p >= period || !scoring.SameKind(p, period) {
 			continue
 		}
 		res, _, err := s.group(ctx, p, group, stage)
@@ -130,4 +163,18 @@ func (s *Service) previous(ctx context.Context, period, group string, stage scor
 		}
 	}
 	return "", nil, nil
+}
+
+// Simulate runs the rank uncertainty analysis of every group (see
+// scoring.SimulateRanks) and keeps it in Group.Uncertainty.
+func (o *Output) Simulate(opts scoring.UncertaintyOptions) error {
+	for i := range o.Groups {
+		g := &o.Groups[i]
+		u, err := scoring.SimulateRanks(g.GroupResult, g.Data, opts)
+		if err != nil {
+			return domain.Invalidf("%v", err)
+		}
+		g.Uncertainty = u
+	}
+	return nil
 }
