@@ -72,7 +72,7 @@ func NewLineage(links []Link) (*Lineage, error) {
 	add := func(i int, field, format string, args ...any) {
 		ps = append(ps, LinkProblem{Link: i, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
-	seen := map[LinkKey]int{}
+	seen := map[LinkKey]bool{}
 	for i, l := range links {
 		fs, okFrom := PeriodStart(l.FromPeriod)
 		ts, okTo := PeriodStart(l.ToPeriod)
@@ -94,10 +94,10 @@ func NewLineage(links []Link) (*Lineage, error) {
 		if l.HasWeight && !l.Weight.IsPositive() {
 			add(i, "weight", "%s must be greater than 0", l.Weight)
 		}
-		if j, dup := seen[l.Key()]; dup {
-			add(i, "to_unit", "the link %s is given twice (also link %d)", l.Key(), j+1)
+		if seen[l.Key()] {
+			add(i, "to_unit", "the link %s is given twice", l.Key())
 		}
-		seen[l.Key()] = i
+		seen[l.Key()] = true
 	}
 	// A merger's predecessors have weights all or none.
 	type target struct{ unit, period string }

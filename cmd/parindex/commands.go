@@ -67,13 +67,13 @@ func cmdImport(e *env, args []string) error {
 		return err
 	}
 	if len(pos) < 2 {
-		return usagef("name what to import and the file: import units|groups|framework|scores|inputs FILE")
+		return usagef("name what to import and the file: import units|groups|framework|scores|inputs|lineage FILE")
 	}
 	kind, files := pos[0], pos[1:]
 	switch kind {
-	case "units", "groups", "framework", "scores", "inputs":
+	case "units", "groups", "framework", "scores", "inputs", "lineage":
 	default:
-		return usagef("unknown import %q (units, groups, framework, scores or inputs)", kind)
+		return usagef("unknown import %q (units, groups, framework, scores, inputs or lineage)", kind)
 	}
 	if *author == "" {
 		*author = currentUser(e)
@@ -155,6 +155,8 @@ func (im importer) load(kind, file string, data []byte) (string, error) {
 			return "", fmt.Errorf("%s: %w", file, err)
 		}
 		return fmt.Sprintf("%s: %d points recorded (%d changed)", name, len(rows), changed), nil
+	case "lineage":
+		return im.lineage(file, r)
 	default: // inputs
 		rows, err := imports.Inputs(ctx, im.st, file, r)
 		if err != nil {
@@ -195,6 +197,9 @@ func cmdScore(e *env, args []string) error {
 	group := f.String("group", "", "only this unit group")
 	stageName := f.String("stage", "final", "final, appraisal or self")
 	format := f.String("format", "table", "table, csv or json")
+	draws := f.Int("uncertainty", 0, "re-score N times with survey ratios drawn from their samples and add each unit's 90 % rank interval (rank_low, rank_high)")
+	seed := f.Uint64("seed", 1, "the random seed of --uncertainty: the same seed gives the same intervals")
+	weights := f.Float64("weights", 0, "with --uncertainty, also perturb the fields' weights by up to ± this share (e.g. 0.2)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -211,6 +216,14 @@ func cmdScore(e *env, args []string) error {
 	if err != nil {
 		return usagef("--stage: %v", err)
 	}
+	opts := scoring.UncertaintyOptions{Draws: *draws, Seed: *seed, Weights: *weights}
+	if *draws != 0 {
+		if err := opts.Check(); err != nil {
+			return usagef("--uncertainty: %v", err)
+		}
+	} else if *weights != 0 {
+		return usagef("--weights needs --uncertainty N")
+	}
 	st, err := f.open()
 	if err != nil {
 		return err
@@ -220,6 +233,11 @@ func cmdScore(e *env, args []string) error {
 	out, err := svc.Compute(e.ctx, *period, *group, stage)
 	if err != nil {
 		return err
+	}
+	if *draws != 0 {
+		if err := out.Simulate(opts); err != nil {
+			return err
+		}
 	}
 	switch *format {
 	case "csv":
