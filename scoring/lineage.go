@@ -34,11 +34,15 @@ func (k LinkKey) String() string {
 }
 
 // LinkProblem is one thing wrong in a lineage: the link (its index in the
-// list given to NewLineage), the field at fault and what is wrong.
+// list given to NewLineage), the field at fault and what is wrong, in
+// English (Msg) and as a message key with its arguments (Key, Args:
+// "lineage.problem.*"), for pages in other languages.
 type LinkProblem struct {
 	Link  int
 	Field string // from_period, from_unit, to_period, to_unit or weight
 	Msg   string
+	Key   string
+	Args  []any
 }
 
 // LineageError lists every problem of a lineage.
@@ -69,33 +73,33 @@ type Lineage struct {
 // continued into others at the same period.
 func NewLineage(links []Link) (*Lineage, error) {
 	var ps []LinkProblem
-	add := func(i int, field, format string, args ...any) {
-		ps = append(ps, LinkProblem{Link: i, Field: field, Msg: fmt.Sprintf(format, args...)})
+	add := func(i int, field, key, format string, args ...any) {
+		ps = append(ps, LinkProblem{Link: i, Field: field, Msg: fmt.Sprintf(format, args...), Key: "lineage.problem." + key, Args: args})
 	}
 	seen := map[LinkKey]bool{}
 	for i, l := range links {
 		fs, okFrom := PeriodStart(l.FromPeriod)
 		ts, okTo := PeriodStart(l.ToPeriod)
 		if !okFrom {
-			add(i, "from_period", "%q is not a year (2025), a quarter (2025-Q3) or a month (2025-08)", l.FromPeriod)
+			add(i, "from_period", "period", "%q is not a year (2025), a quarter (2025-Q3) or a month (2025-08)", l.FromPeriod)
 		}
 		if !okTo {
-			add(i, "to_period", "%q is not a year (2025), a quarter (2025-Q3) or a month (2025-08)", l.ToPeriod)
+			add(i, "to_period", "period", "%q is not a year (2025), a quarter (2025-Q3) or a month (2025-08)", l.ToPeriod)
 		}
 		if okFrom && okTo && ts <= fs {
-			add(i, "to_period", "%s does not begin after from_period %s", l.ToPeriod, l.FromPeriod)
+			add(i, "to_period", "not_after", "%s does not begin after from_period %s", l.ToPeriod, l.FromPeriod)
 		}
 		if l.FromUnit == "" {
-			add(i, "from_unit", "is empty")
+			add(i, "from_unit", "empty", "is empty")
 		}
 		if l.ToUnit == "" {
-			add(i, "to_unit", "is empty")
+			add(i, "to_unit", "empty", "is empty")
 		}
 		if l.HasWeight && !l.Weight.IsPositive() {
-			add(i, "weight", "%s must be greater than 0", l.Weight)
+			add(i, "weight", "weight", "%s must be greater than 0", l.Weight.String())
 		}
 		if seen[l.Key()] {
-			add(i, "to_unit", "the link %s is given twice", l.Key())
+			add(i, "to_unit", "twice", "the link %s is given twice", l.Key().String())
 		}
 		seen[l.Key()] = true
 	}
@@ -116,7 +120,7 @@ func NewLineage(links []Link) (*Lineage, error) {
 		if with > 0 && with < len(idx) {
 			for _, i := range idx {
 				if !links[i].HasWeight {
-					add(i, "weight", "unit %s has weights for some of its predecessors into %s but not for %s: give every one a weight, or none",
+					add(i, "weight", "weights_partial", "unit %s has weights for some of its predecessors into %s but not for %s: give every one a weight, or none",
 						t.unit, t.period, links[i].FromUnit)
 				}
 			}
@@ -139,7 +143,7 @@ func NewLineage(links []Link) (*Lineage, error) {
 							break
 						}
 					}
-					add(i, "to_unit", "unit %s is formed in %s and continued into other units in the same period", unit, t)
+					add(i, "to_unit", "formed_and_continued", "unit %s is formed in %s and continued into other units in the same period", unit, t)
 				}
 			}
 		}

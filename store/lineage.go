@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -51,47 +50,6 @@ type lineageChangeRow struct {
 
 func (lineageChangeRow) TableName() string { return "unit_lineage_changes" }
 
-// LineageRecord is a stored link with who last changed it and when.
-type LineageRecord struct {
-	scoring.Link
-	Author    string
-	UpdatedAt time.Time
-}
-
-// LineageChange is one entry of the lineage's change log.
-type LineageChange struct {
-	Key                  scoring.LinkKey
-	Action               string // add, update or delete
-	OldWeight, NewWeight *scoring.Decimal
-	Author, Source       string
-	At                   time.Time
-}
-
-// LineageError lists what is wrong with links given to SaveLineage or
-// DeleteLineage. Link indices are those of the links given; a problem of
-// a stored link the change would break has Link −1. It is of kind
-// domain.ErrInvalid.
-type LineageError struct {
-	Problems []scoring.LinkProblem
-	keys     []string // the link each problem is about, for the message
-}
-
-func (e *LineageError) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		lines[i] = fmt.Sprintf("%s: %s: %s", e.keys[i], p.Field, p.Msg)
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Unwrap makes the error of kind domain.ErrInvalid.
-func (e *LineageError) Unwrap() error { return domain.ErrInvalid }
-
-func (e *LineageError) add(i int, key scoring.LinkKey, field, format string, args ...any) {
-	e.Problems = append(e.Problems, scoring.LinkProblem{Link: i, Field: field, Msg: fmt.Sprintf(format, args...)})
-	e.keys = append(e.keys, key.String())
-}
-
 // lineageRows reads every stored link, in a stable order.
 func lineageRows(db *gorm.DB) ([]lineageRow, error) {
 	var rows []lineageRow
@@ -128,27 +86,27 @@ func (s *Store) Lineage(ctx context.Context) (*scoring.Lineage, error) {
 
 // LineageRecords lists the stored links with their authors, ordered by
 // to_period, successor and predecessor.
-func (s *Store) LineageRecords(ctx context.Context) ([]LineageRecord, error) {
+func (s *Store) LineageRecords(ctx context.Context) ([]domain.LineageRecord, error) {
 	rows, err := lineageRows(s.db.WithContext(ctx))
 	if err != nil {
 		return nil, wrap("list the lineage", err)
 	}
-	out := make([]LineageRecord, len(rows))
+	out := make([]domain.LineageRecord, len(rows))
 	for i, r := range rows {
-		out[i] = LineageRecord{Link: r.link(), Author: r.Author, UpdatedAt: r.UpdatedAt}
+		out[i] = domain.LineageRecord{Link: r.link(), Author: r.Author, UpdatedAt: r.UpdatedAt}
 	}
 	return out, nil
 }
 
 // LineageChanges returns the lineage's change log, oldest first.
-func (s *Store) LineageChanges(ctx context.Context) ([]LineageChange, error) {
+func (s *Store) LineageChanges(ctx context.Context) ([]domain.LineageChange, error) {
 	var rows []lineageChangeRow
 	if err := s.db.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
 		return nil, wrap("read the lineage's changes", err)
 	}
-	out := make([]LineageChange, len(rows))
+	out := make([]domain.LineageChange, len(rows))
 	for i, r := range rows {
-		out[i] = LineageChange{Key: scoring.LinkKey{FromPeriod: r.FromPeriod, FromUnit: r.FromUnit, ToPeriod: r.ToPeriod, ToUnit: r.ToUnit},
+		out[i] = domain.LineageChange{Key: scoring.LinkKey{FromPeriod: r.FromPeriod, FromUnit: r.FromUnit, ToPeriod: r.ToPeriod, ToUnit: r.ToUnit},
 			Action: r.Action, OldWeight: decimalPtr(r.OldWeight), NewWeight: decimalPtr(r.NewWeight), Author: r.Author, Source: r.Source, At: r.At}
 	}
 	return out, nil
@@ -183,7 +141,7 @@ func (s *Store) SaveLineage(ctx context.Context, links []scoring.Link, author, s
 		for _, r := range stored {
 			byKey[r.link().Key()] = r
 		}
-		problems := &LineageError{}
+		problems := &domain.LineageError{}
 		if err := checkLinkUnits(tx, links, problems); err != nil {
 			return err
 		}
@@ -267,7 +225,7 @@ func (s *Store) DeleteLineage(ctx context.Context, key scoring.LinkKey, author, 
 		if gone == nil {
 			return domain.NotFoundf("the lineage has no link %s", key)
 		}
-		problems := &LineageError{}
+		problems := &domain.LineageError{}
 		checkLineage(rest, 0, problems)
 		if len(problems.Problems) > 0 {
 			return problems
@@ -286,7 +244,7 @@ func (s *Store) DeleteLineage(ctx context.Context, key scoring.LinkKey, author, 
 
 // checkLinkUnits adds a problem for every link naming a unit that does not
 // exist.
-func checkLinkUnits(tx *gorm.DB, links []scoring.Link, problems *LineageError) error {
+func checkLinkUnits(tx *gorm.DB, links []scoring.Link, problems *domain.LineageError) error {
 	var codes []string
 	if err := tx.Model(&unitRow{}).Pluck("code", &codes).Error; err != nil {
 		return err
@@ -297,10 +255,10 @@ func checkLinkUnits(tx *gorm.DB, links []scoring.Link, problems *LineageError) e
 	}
 	for i, l := range links {
 		if l.FromUnit != "" && !known[l.FromUnit] {
-			problems.add(i, l.Key(), "from_unit", "unit %s does not exist", l.FromUnit)
+			problems.Add(unknownUnit(i, "from_unit", l.FromUnit), l.Key())
 		}
 		if l.ToUnit != "" && !known[l.ToUnit] {
-			problems.add(i, l.Key(), "to_unit", "unit %s does not exist", l.ToUnit)
+			problems.Add(unknownUnit(i, "to_unit", l.ToUnit), l.Key())
 		}
 	}
 	return nil
@@ -308,20 +266,25 @@ func checkLinkUnits(tx *gorm.DB, links []scoring.Link, problems *LineageError) e
 
 // checkLineage adds the problems of the lineage all would form; links from
 // index given on are stored ones (their problems get Link −1).
-func checkLineage(all []scoring.Link, given int, problems *LineageError) {
+func checkLineage(all []scoring.Link, given int, problems *domain.LineageError) {
 	_, err := scoring.NewLineage(all)
 	var le *scoring.LineageError
 	if !errors.As(err, &le) {
 		return
 	}
 	for _, p := range le.Problems {
-		i := p.Link
-		if i >= given {
-			i = -1
+		key := all[p.Link].Key()
+		if p.Link >= given {
+			p.Link = -1
 			p.Msg += " (a link already stored)"
 		}
-		problems.add(i, all[p.Link].Key(), p.Field, "%s", p.Msg)
+		problems.Add(p, key)
 	}
+}
+
+func unknownUnit(i int, field, unit string) scoring.LinkProblem {
+	return scoring.LinkProblem{Link: i, Field: field, Msg: fmt.Sprintf("unit %s does not exist", unit),
+		Key: "lineage.problem.unknown_unit", Args: []any{unit}}
 }
 
 // checkNotPublished refuses a change to links that a published period's

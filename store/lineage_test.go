@@ -96,9 +96,9 @@ func TestSaveLineage(t *testing.T) {
 		lnk("2024", "A", "2025", "N", "3"), // N's other predecessor C has no weight
 		lnk("2025", "B", "2024", "C"),
 	}, "x", "import")
-	var le *store.LineageError
+	var le *domain.LineageError
 	if !errors.As(err, &le) || !errors.Is(err, domain.ErrInvalid) {
-		t.Fatalf("error %v, want a *store.LineageError of kind invalid", err)
+		t.Fatalf("error %v, want a *domain.LineageError of kind invalid", err)
 	}
 	for _, w := range []string{
 		"2024 ZZ → 2025 M: from_unit: unit ZZ does not exist",

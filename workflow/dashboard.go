@@ -57,6 +57,10 @@ func (s *Service) Dashboard(ctx context.Context, user auth.User, period string) 
 	if err != nil {
 		return nil, err
 	}
+	lin, err := s.lineage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	records, err := s.Store.ScoreRecords(ctx, period, "")
 	if err != nil {
 		return nil, err
@@ -108,8 +112,8 @@ func (s *Service) Dashboard(ctx context.Context, user auth.User, period string) 
 			}
 			sets[u.Group] = fw
 		}
-		if fw == nil {
-			continue // the unit's group is not assessed in this period
+		if fw == nil || !lin.Exists(u.Code, period) {
+			continue // the unit's group is not assessed in this period, or the unit takes no part in it
 		}
 		sub := bySub[u.Code]
 		if sub.Status == "" {

@@ -6,8 +6,8 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/imports"
-	"github.com/parindex/parindex/store"
 )
 
 // lineage imports a lineage file (contract.md, "Unit lineage"), all or
@@ -20,7 +20,7 @@ func (im importer) lineage(file string, r io.Reader) (string, error) {
 		return "", err
 	}
 	added, updated, err := im.st.SaveLineage(im.e.ctx, lf.Links, im.author, "import")
-	var le *store.LineageError
+	var le *domain.LineageError
 	if errors.As(err, &le) {
 		return "", lf.Problems(file, le.Problems)
 	}
