@@ -317,14 +317,15 @@ func (s *Store) checkNotPublished(ctx context.Context, tx *gorm.DB, links []scor
 			if err != nil {
 				return err
 			}
-			decision := ""
-			if len(heads) > 0 {
-				last := heads[len(heads)-1]
-				decision = fmt.Sprintf(" by decision %s of %s", last.DecisionNo, last.DecisionDate.Format("02/01/2006"))
+			if len(heads) == 0 {
+				return domain.Errorf(domain.ErrConflict, "lineage.error.published_plain",
+					"period %s is published: the link %s changes what it is compared with; reopen the period for a correction first",
+					p.Code, l.Key().String())
 			}
+			last := heads[len(heads)-1]
 			return domain.Errorf(domain.ErrConflict, "lineage.error.published",
-				"period %s is published%s: the link %s changes what it is compared with; reopen the period for a correction first",
-				p.Code, decision, l.Key())
+				"period %s is published by decision %s of %s: the link %s changes what it is compared with; reopen the period for a correction first",
+				p.Code, last.DecisionNo, last.DecisionDate.Format("02/01/2006"), l.Key().String())
 		}
 	}
 	return nil

@@ -79,6 +79,10 @@ type Deps struct {
 	// Reports are the workbook's data sources (/reports/P/workbook.xlsx);
 	// nil offers no workbook download.
 	Reports *reports.Sources
+	// Lineage keeps the unit lineage: the secretariat's page to see and
+	// edit it, and the pages' comparisons and years side by side. Nil:
+	// units are compared by code and no page offers it.
+	Lineage LineageStore
 }
 
 // server holds what handlers share. Everything in it is prepared by New and
@@ -98,6 +102,7 @@ type server struct {
 	surveys       *surveyServer    // nil without Deps.Surveys
 	targets       Targets          // nil without Deps.Targets
 	reports       *reports.Sources // nil without Deps.Reports
+	lineage       LineageStore     // nil without Deps.Lineage
 }
 
 // New builds the HTTP handler: routes, middleware and the central error
@@ -127,6 +132,7 @@ func New(cfg Config, deps Deps) *echo.Echo {
 	}
 
 	s.reports = deps.Reports
+	s.lineage = deps.Lineage
 	s.surveys = newSurveyServer(s, deps.Surveys)
 
 	e := echo.New()
