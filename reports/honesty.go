@@ -70,7 +70,7 @@ func share(part, whole int) scoring.Decimal {
 	if whole == 0 {
 		return scoring.NewInt(0)
 	}
-	return scoring.Publish(scoring.NewInt(int64(part * 100)).DivRound(scoring.NewInt(int64(whole)), 20))
+	return scoring.Publish(scoring.NewInt(int64(part*100)).DivRound(scoring.NewInt(int64(whole)), 20))
 }
 
 // BuildHonesty compares each unit's self-assessment with its final result
