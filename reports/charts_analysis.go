@@ -7,8 +7,14 @@ import (
 	"github.com/parindex/parindex/results"
 )
 
-// periodPalette colours the periods of a trajectory, oldest first.
-var periodPalette = []string{"#8c959f", "#9ec5fe", "#2f81f7", "#0b5394", "#8250df", "#1a7f37"}
+// periodPalette colours the periods of a trajectory, newest first: the
+// current period stands out, the older ones fade.
+var periodPalette = []string{"#2f81f7", "#8c959f", "#d4a72c", "#8250df", "#1a7f37", "#c6cdd5"}
+
+// periodColor is the colour of the i-th of n periods, oldest first.
+func periodColor(i, n int) string {
+	return periodPalette[min(n-1-i, len(periodPalette)-1)]
+}
 
 // TrajectoryChart shows a unit's index over the periods beside its
 // group's mean; before a merger the unit's line is its predecessors' mean.
@@ -25,8 +31,9 @@ func TrajectoryChart(id string, tr *Trajectory, t T) (Chart, error) {
 		}
 		mean = append(mean, opts.LineData{Value: num(p.GroupMean)})
 	}
+	// The axis fits the values: a change of a point or two must show.
 	line.SetGlobalOptions(title(t("lineage.chart.trajectory", tr.UnitName)), axisTooltip(), grid(), legendBottom(),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, Max: 100, Name: t("reports.axis.index")}))
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Scale: opts.Bool(true), Name: t("reports.axis.index")}))
 	line.SetXAxis(periods).
 		AddSeries(t("lineage.series.unit"), unit, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#2f81f7"}),
 			charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(true)})).
@@ -56,7 +63,7 @@ func FieldTrajectoryChart(id string, tr *Trajectory, t T) (Chart, error) {
 				data[k] = opts.BarData{Value: "-"}
 			}
 		}
-		bar.AddSeries(p.Period, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: periodPalette[(len(periodPalette)-len(tr.Points)+i+len(periodPalette))%len(periodPalette)]}))
+		bar.AddSeries(p.Period, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: periodColor(i, len(tr.Points))}))
 	}
 	return chartOf(id, 0, bar)
 }

@@ -132,8 +132,16 @@ func isPublished(published []domain.Period, code string) bool {
 func newComparisonView(l *locale, c *scoring.Comparison, published []domain.Period) *comparisonView {
 	v := &comparisonView{Kind: kindLabel(l, c.Kind, len(c.Sources)+len(c.Missing)), Period: c.Period,
 		Previous: c.Previous, Missing: c.Missing, Own: c.Kind == scoring.SameUnit && len(c.Missing) == 0}
-	if !v.Own {
-		v.Text = comparisonNote(l, c)
+	switch {
+	case v.Own:
+	case len(c.Missing) > 0:
+		v.Text = l.T("lineage.note.missing", c.Period, strings.Join(c.Missing, ", "))
+	case c.Kind == scoring.Merged:
+		v.Text = l.T("lineage.unit.note_merged", c.Period, len(c.Sources), l.Number(c.Previous))
+	case c.Kind == scoring.Split:
+		v.Text = l.T("lineage.unit.note_split", c.Period, l.Number(c.Previous))
+	default:
+		v.Text = l.T("lineage.unit.note_renamed", c.Period)
 	}
 	for _, src := range c.Sources {
 		sv := predecessorView{Code: src.Unit, Name: nameOr(src.Name, src.Unit), Index: scoring.Publish(src.Index), Rank: src.Rank}

@@ -83,6 +83,7 @@ func cmdServe(e *env, args []string) error {
 		Workflow: &workflow.Service{Store: st, Files: files, MaxUpload: int64(*maxUploadMB) << 20},
 		Targets:  &targets.Service{Store: st, Results: published},
 		Reports:  reportSourcesPtr(st),
+		Lineage:  st,
 		Surveys: &web.SurveyDeps{Service: surveys.NewService(st), RequireSecretariat: web.SecretariatOnly(),
 			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
 	})
