@@ -61,6 +61,13 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"GET", "/api/v1/users", nil, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"PATCH", "/api/v1/users/officer2", map[string]any{"name": "Nguyễn Văn B"}, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"POST", "/api/v1/periods/2025/publication", map[string]string{"decision_no": "12/QĐ-UBND", "decision_date": "2026-02-01"}, false, want{"": 401, "admin": 403, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 409}},
+		// The unit lineage: the secretariat's alone. An empty form is 422,
+		// a link that does not exist 404.
+		{"GET", "/api/v1/lineage", nil, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"GET", "/admin/lineage", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"POST", "/admin/lineage", map[string]string{}, false, want{"": 401, "admin": 422, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"POST", "/admin/lineage/delete", map[string]string{}, false, want{"": 401, "admin": 404, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"POST", "/admin/lineage/import", nil, true, want{"": 401, "admin": 422, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 	}
 	for _, r := range routes {
 		for _, role := range roles {

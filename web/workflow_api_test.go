@@ -134,6 +134,7 @@ func newProvince(t testing.TB) *province {
 		Results:  &results.Service{Store: &workflow.PublishedResults{Live: st, Publications: st}},
 		Auth:     authSvc,
 		Workflow: wf,
+		Lineage:  st,
 	})
 	return &province{t: t, st: st, srv: srv, files: filepath.Join(dir, "files"), clock: clock, sessions: map[string]*client{}}
 }
