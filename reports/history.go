@@ -94,33 +94,87 @@ func BuildTrajectory(ctx context.Context, comp Computer, in TrajectoryInput) (*T
 // NewTrajectory builds a unit's trajectory from its group's results by
 // period (those of the unit's period included).
 func NewTrajectory(byPeriod map[string]*results.Group, lin *scoring.Lineage, period, unit string) (*Trajectory, error) {
-	cur := byPeriod[period]
+	return newTrajectory(indexPeriods(byPeriod), lin, period, unit)
+}
+
+// NewTrajectories builds the trajectories of several units of a group at
+// once, sharing the work on each period.
+func NewTrajectories(byPeriod map[string]*results.Group, lin *scoring.Lineage, period string, units []string) ([]*Trajectory, error) {
+	idx := indexPeriods(byPeriod)
+	out := make([]*Trajectory, 0, len(units))
+	for _, u := range units {
+		tr, err := newTrajectory(idx, lin, period, u)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tr)
+	}
+	return out, nil
+}
+
+// periodIndex is one period's results made quick to look up: the results
+// by unit and the group's mean sub-index of each regular field.
+type periodIndex struct {
+	period string
+	g      *results.Group
+	byUnit map[string]*scoring.UnitScore
+	means  map[string]*scoring.Decimal
+	fields []Field
+}
+
+// indexPeriods indexes the periods, newest first.
+func indexPeriods(byPeriod map[string]*results.Group) []*periodIndex {
+	var out []*periodIndex
+	for p, g := range byPeriod {
+		pi := &periodIndex{period: p, g: g, byUnit: make(map[string]*scoring.UnitScore, len(g.Results)), means: map[string]*scoring.Decimal{}}
+		for i := range g.Results {
+			pi.byUnit[g.Results[i].Unit] = &g.Results[i]
+		}
+		for _, it := range g.Framework.Items {
+			if it.Extra() {
+				continue
+			}
+			pi.fields = append(pi.fields, Field{Code: it.Code, Name: it.Name, Max: it.Max})
+			if m, ok := fieldMean(g.Results, it.Code); ok {
+				pi.means[it.Code] = &m
+			}
+		}
+		out = append(out, pi)
+	}
+	// Newest first: the lineage is followed backwards, one step at a time.
+	slices.SortFunc(out, func(a, b *periodIndex) int { return cmp.Compare(b.period, a.period) })
+	return out
+}
+
+func newTrajectory(periods []*periodIndex, lin *scoring.Lineage, period, unit string) (*Trajectory, error) {
+	var cur *periodIndex
+	for _, pi := range periods {
+		if pi.period == period {
+			cur = pi
+		}
+	}
 	if cur == nil {
 		return nil, ErrNoResult
 	}
-	r := findResult(cur.Results, unit)
+	r := cur.byUnit[unit]
 	if r == nil {
 		return nil, ErrNoResult
 	}
-	tr := &Trajectory{Unit: unit, UnitName: nameOr(r.UnitName, unit), Group: cur.Code}
-	periods := make([]string, 0, len(byPeriod))
-	for p := range byPeriod {
-		periods = append(periods, p)
-	}
-	// Newest first: the lineage is followed backwards, one step at a time.
-	slices.SortFunc(periods, func(a, b string) int { return cmp.Compare(b, a) })
+	tr := &Trajectory{Unit: unit, UnitName: nameOr(r.UnitName, unit), Group: cur.g.Code}
 	seen := map[string]bool{}
 	set, at := map[string]scoring.Decimal{unit: scoring.NewInt(1)}, period
-	for _, p := range periods {
-		g := byPeriod[p]
-		if p != period {
-			set, at = lin.Back(set, p, at), p
+	for _, pi := range periods {
+		if pi.period > period {
+			continue
 		}
-		tr.Points = append(tr.Points, trajectoryPoint(g, p, set))
-		for _, it := range g.Framework.Items {
-			if !it.Extra() && !seen[it.Code] {
-				seen[it.Code] = true
-				tr.Fields = append(tr.Fields, Field{Code: it.Code, Name: it.Name, Max: it.Max})
+		if pi.period != period {
+			set, at = lin.Back(set, pi.period, at), pi.period
+		}
+		tr.Points = append(tr.Points, trajectoryPoint(pi, set))
+		for _, f := range pi.fields {
+			if !seen[f.Code] {
+				seen[f.Code] = true
+				tr.Fields = append(tr.Fields, f)
 			}
 		}
 	}
@@ -128,9 +182,10 @@ func NewTrajectory(byPeriod map[string]*results.Group, lin *scoring.Lineage, per
 	return tr, nil
 }
 
-func trajectoryPoint(g *results.Group, period string, set map[string]scoring.Decimal) TrajectoryPoint {
-	pt := TrajectoryPoint{Period: period, Count: g.Summary.Count, GroupMean: g.Summary.MeanIndex,
-		SubIndex: map[string]*scoring.Decimal{}, GroupSubIndex: map[string]*scoring.Decimal{}}
+func trajectoryPoint(pi *periodIndex, set map[string]scoring.Decimal) TrajectoryPoint {
+	g := pi.g
+	pt := TrajectoryPoint{Period: pi.period, Count: g.Summary.Count, GroupMean: g.Summary.MeanIndex,
+		SubIndex: map[string]*scoring.Decimal{}, GroupSubIndex: pi.means}
 	units := make([]string, 0, len(set))
 	for u := range set {
 		units = append(units, u)
@@ -139,7 +194,7 @@ func trajectoryPoint(g *results.Group, period string, set map[string]scoring.Dec
 	var found []*scoring.UnitScore
 	var weights []scoring.Decimal
 	for _, u := range units {
-		r := findResult(g.Results, u)
+		r := pi.byUnit[u]
 		if r == nil {
 			pt.Missing = append(pt.Missing, u)
 			pt.Sources = append(pt.Sources, ComparedSource{Unit: u, Weight: set[u]})
@@ -148,14 +203,6 @@ func trajectoryPoint(g *results.Group, period string, set map[string]scoring.Dec
 		pt.Sources = append(pt.Sources, ComparedSource{Unit: u, Name: nameOr(r.UnitName, u), Weight: set[u]})
 		found = append(found, r)
 		weights = append(weights, set[u])
-	}
-	for _, it := range g.Framework.Items {
-		if it.Extra() {
-			continue
-		}
-		if m, ok := fieldMean(g.Results, it.Code); ok {
-			pt.GroupSubIndex[it.Code] = &m
-		}
 	}
 	if len(pt.Missing) > 0 {
 		return pt
@@ -170,20 +217,17 @@ func trajectoryPoint(g *results.Group, period string, set map[string]scoring.Dec
 		rank := found[0].Rank
 		pt.Rank, pt.Grade = &rank, found[0].Grade.Code
 	}
-	for _, it := range g.Framework.Items {
-		if it.Extra() {
-			continue
-		}
+	for _, f := range pi.fields {
 		sum, total := scoring.NewInt(0), scoring.NewInt(0)
 		for i, r := range found {
-			if n := r.Nodes[it.Code]; n.Max.IsPositive() {
+			if n := r.Nodes[f.Code]; n.Max.IsPositive() {
 				sum = sum.Add(n.SubIndex().Mul(weights[i]))
 				total = total.Add(weights[i])
 			}
 		}
 		if total.IsPositive() {
 			v := scoring.Publish(sum.DivRound(total, 20))
-			pt.SubIndex[it.Code] = &v
+			pt.SubIndex[f.Code] = &v
 		}
 	}
 	return pt

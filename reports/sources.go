@@ -62,6 +62,14 @@ type Sources struct {
 		Report(ctx context.Context, period string) (*targets.Report, error)
 	}
 	Surveys SurveySource
+	// Lineage, when set, is followed for the years side by side; Periods,
+	// when set, lists the periods they may go back to.
+	Lineage interface {
+		Lineage(ctx context.Context) (*scoring.Lineage, error)
+	}
+	Periods interface {
+		Periods(ctx context.Context) ([]domain.Period, error)
+	}
 }
 
 // WorkbookData is everything one period's workbook shows.
@@ -76,6 +84,9 @@ type WorkbookData struct {
 	Comments map[string]map[string]map[scoring.Stage]string
 	Surveys  []SurveySheet
 	Targets  *targets.Report
+	// Analysis holds each group's rank intervals, self-assessment and
+	// years side by side (the analysis sheets).
+	Analysis []GroupAnalysis
 }
 
 // Workbook gathers a period's workbook data.
@@ -99,6 +110,10 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 	if cr.err != nil {
 		return nil, fmt.Errorf("reports: comments: %w", cr.err)
 	}
+	analysis, err := s.analysis(ctx, period, out)
+	if err != nil {
+		return nil, err
+	}
 	// The summaries need each unit's fields only; a unit's sheet evaluates
 	// the unit again from Group.Data as it is written. Keeping every item
 	// of every unit would hold the largest part of the workbook's memory.
@@ -112,7 +127,7 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 			r.Nodes = fields
 		}
 	}
-	wd := &WorkbookData{Period: period, Output: out, GroupNames: map[string]string{}, Comments: cr.m}
+	wd := &WorkbookData{Period: period, Output: out, GroupNames: map[string]string{}, Comments: cr.m, Analysis: analysis}
 	groups, err := s.Groups.Groups(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reports: groups: %w", err)

@@ -88,6 +88,7 @@ func reportSources(st *store.Store) reports.Sources {
 		Results: res, Groups: st, Comments: st, Publications: st,
 		Targets: &targets.Service{Store: st, Results: res},
 		Surveys: surveySource{st: st, svc: surveys.NewService(st)},
+		Lineage: st, Periods: st,
 	}
 }
 
