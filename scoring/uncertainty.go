@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Survey samples. A survey ratio is measured on a sample of respondents;
@@ -278,14 +279,32 @@ const chunk = 500
 // simulate runs the draws and returns, per unit (in g.Results order), how
 // often it took each rank (counts[unit*n+rank-1]) and, per pair of
 // neighbours in that order, how often the lower one scored at least as
-// high as the higher one.
+// high as the higher one. The workers add into one histogram (n² counts:
+// 16 MB for 2,000 units), atomically, rather than each keeping its own.
 func simulate(units []simUnit, nFields int, opts UncertaintyOptions) ([]int32, []int64) {
 	n := len(units)
-	chunks := (opts.Draws + chunk - 1) / chunk
-	workers := min(runtime.GOMAXPROCS(0), chunks)
 	counts := make([]int32, n*n)
 	reversals := make([]int64, max(n-1, 0))
-	var mu sync.Mutex
+	varies := opts.Weights > 0
+	for i := range units {
+		varies = varies || len(units[i].terms) > 0
+	}
+	if !varies {
+		// Nothing is drawn: every draw is the published ranking.
+		d := newDrawer(units, nFields, opts)
+		d.once(nil)
+		for i := range n {
+			counts[i*n+d.rank[i]-1] = int32(opts.Draws)
+		}
+		for i := 0; i+1 < n; i++ {
+			if d.cents[i+1] >= d.cents[i] {
+				reversals[i] = int64(opts.Draws)
+			}
+		}
+		return counts, reversals
+	}
+	chunks := (opts.Draws + chunk - 1) / chunk
+	workers := min(runtime.GOMAXPROCS(0), chunks)
 	var wg sync.WaitGroup
 	next := make(chan int, chunks)
 	for c := range chunks {
@@ -296,65 +315,86 @@ func simulate(units []simUnit, nFields int, opts UncertaintyOptions) ([]int32, [
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cnt := make([]int32, n*n)
+			d := newDrawer(units, nFields, opts)
 			rev := make([]int64, len(reversals))
-			delta := make([]float64, nFields)
-			var w []float64
-			if opts.Weights > 0 {
-				w = make([]float64, nFields)
-			}
-			cents := make([]int64, n)
-			keys := make([]uint64, n)
 			for c := range next {
 				rng := rand.New(rand.NewPCG(opts.Seed, uint64(c)+0x9e3779b97f4a7c15))
-				draws := min(chunk, opts.Draws-c*chunk)
-				for range draws {
-					for k := range w {
-						w[k] = 1 + opts.Weights*(2*rng.Float64()-1)
-					}
-					for i := range units {
-						u := &units[i]
-						clear(delta)
-						for t := range u.terms {
-							st := &u.terms[t]
-							r := st.draw(rng)
-							for j, k := range st.fields {
-								delta[k] += st.maxes[j] * (r - st.p)
-							}
-						}
-						dIdx := u.index(delta, w) - u.base
-						cents[i] = u.cents + int64(math.Floor(u.frac+dIdx*100+0.5))
-						// Highest index first, then the published order.
-						keys[i] = uint64(1_000_000-cents[i])<<24 | uint64(i)
-					}
-					slices.Sort(keys)
-					rank := 0
-					for pos, key := range keys {
-						i := int(key & (1<<24 - 1))
-						if pos == 0 || cents[i] != cents[int(keys[pos-1]&(1<<24-1))] {
-							rank = pos + 1
-						}
-						cnt[i*n+rank-1]++
+				for range min(chunk, opts.Draws-c*chunk) {
+					d.once(rng)
+					for i, r := range d.rank {
+						atomic.AddInt32(&counts[i*n+r-1], 1)
 					}
 					for i := 0; i+1 < n; i++ {
-						if cents[i+1] >= cents[i] {
+						if d.cents[i+1] >= d.cents[i] {
 							rev[i]++
 						}
 					}
 				}
 			}
-			mu.Lock()
-			for i := range cnt {
-				counts[i] += cnt[i]
-			}
 			for i := range rev {
-				reversals[i] += rev[i]
+				atomic.AddInt64(&reversals[i], rev[i])
 			}
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	return counts, reversals
+}
+
+// drawer holds one worker's scratch space for a draw.
+type drawer struct {
+	units []simUnit
+	opts  UncertaintyOptions
+	delta []float64
+	w     []float64
+	cents []int64
+	keys  []uint64
+	rank  []int
+}
+
+func newDrawer(units []simUnit, nFields int, opts UncertaintyOptions) *drawer {
+	d := &drawer{units: units, opts: opts, delta: make([]float64, nFields), cents: make([]int64, len(units)),
+		keys: make([]uint64, len(units)), rank: make([]int, len(units))}
+	if opts.Weights > 0 {
+		d.w = make([]float64, nFields)
+	}
+	return d
+}
+
+// once makes one draw (none with a nil rng: the published values) and
+// ranks it: cents holds each unit's index in hundredths, rank its rank.
+func (d *drawer) once(rng *rand.Rand) {
+	if rng != nil {
+		for k := range d.w {
+			d.w[k] = 1 + d.opts.Weights*(2*rng.Float64()-1)
+		}
+	}
+	for i := range d.units {
+		u := &d.units[i]
+		dIdx := 0.0
+		if rng != nil {
+			clear(d.delta)
+			for t := range u.terms {
+				st := &u.terms[t]
+				r := st.draw(rng)
+				for j, k := range st.fields {
+					d.delta[k] += st.maxes[j] * (r - st.p)
+				}
+			}
+			dIdx = u.index(d.delta, d.w) - u.base
+		}
+		d.cents[i] = u.cents + int64(math.Floor(u.frac+dIdx*100+0.5))
+		// Highest index first, then the published order.
+		d.keys[i] = uint64(1_000_000-d.cents[i])<<24 | uint64(i)
+	}
+	slices.Sort(d.keys)
+	rank := 0
+	for pos, key := range d.keys {
+		i := int(key & (1<<24 - 1))
+		if pos == 0 || d.cents[i] != d.cents[int(d.keys[pos-1]&(1<<24-1))] {
+			rank = pos + 1
+		}
+		d.rank[i] = rank
+	}
 }
 
 // draw returns a ratio drawn from the term's sampling distribution.
