@@ -10,8 +10,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
@@ -50,6 +52,9 @@ type lineageLinkView struct {
 	Weight                         string // "" for equal weights
 	Split                          bool   // the predecessor also continues into other units
 	Author, When                   string
+	// Locked is set for a link into a published period: it cannot change
+	// until the period is reopened for a correction.
+	Locked bool
 }
 
 // lineageForm is what the add form holds (kept after an error).
@@ -106,13 +111,21 @@ func (s *server) lineageView(c echo.Context, form lineageForm, errMsg string, pr
 	for _, r := range records {
 		successors[at{r.FromUnit, r.ToPeriod}]++
 	}
-	q := strings.ToLower(page.Query)
+	periods, err := s.catalog.Periods(ctx)
+	if err != nil {
+		return lineagePage{}, err
+	}
+	published := map[string]bool{}
+	for _, p := range periods {
+		published[p.Code] = p.Phase == domain.PhasePublished
+	}
+	q := foldText(page.Query)
 	matches := func(r domain.LineageRecord) bool {
 		if q == "" {
 			return true
 		}
 		for _, s := range []string{r.FromUnit, r.ToUnit, names[r.FromUnit], names[r.ToUnit], r.ToPeriod} {
-			if strings.Contains(strings.ToLower(s), q) {
+			if strings.Contains(foldText(s), q) {
 				return true
 			}
 		}
@@ -128,7 +141,8 @@ func (s *server) lineageView(c echo.Context, form lineageForm, errMsg string, pr
 			cur = &page.Groups[len(page.Groups)-1]
 		}
 		v := lineageLinkView{FromPeriod: r.FromPeriod, FromUnit: r.FromUnit, FromName: names[r.FromUnit], ToPeriod: r.ToPeriod,
-			ToUnit: r.ToUnit, Split: successors[at{r.FromUnit, r.ToPeriod}] > 1, Author: r.Author, When: formatTime(l, r.UpdatedAt)}
+			ToUnit: r.ToUnit, Split: successors[at{r.FromUnit, r.ToPeriod}] > 1, Author: r.Author, When: formatTime(l, r.UpdatedAt),
+			Locked: published[r.ToPeriod]}
 		if r.HasWeight {
 			v.Weight = l.Number(r.Weight)
 		}
@@ -331,4 +345,20 @@ func (s *server) apiLineage(c echo.Context) error {
 	}
 	slices.SortStableFunc(out, func(a, b link) int { return strings.Compare(a.ToPeriod, b.ToPeriod) })
 	return c.JSON(http.StatusOK, map[string]any{"links": out})
+}
+
+// foldText lowers a text and drops its diacritics, so that a search for
+// "bac lieu" finds "Bạc Liêu".
+func foldText(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'đ':
+			b.WriteRune('d')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

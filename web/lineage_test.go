@@ -204,6 +204,11 @@ func TestLineagePage(t *testing.T) {
 		t.Fatalf("delete in a published period: %d", res.StatusCode)
 	}
 	mustContain(t, "published", body, "Kỳ 2025 đã được công bố", "hãy mở lại kỳ để đính chính trước")
+	// The page says so instead of offering to delete; its search ignores
+	// diacritics.
+	_, body = admin.get("/admin/lineage?q=binh")
+	mustContain(t, "search", body, "UBND xã Bình", "Kỳ đã công bố")
+	mustNotContain(t, "search", body, "/admin/lineage/delete")
 	code, out := apiGet(p, admin, "/api/v1/lineage")
 	if code != 200 || !strings.Contains(out, `"from_unit":"B"`) || !strings.Contains(out, `"weight":null`) {
 		t.Errorf("API: %d %s", code, out)
