@@ -105,59 +105,28 @@ func BuildHonesty(g results.Group) *Honesty {
 			fieldOf[l.Code] = -1
 		}
 	}
+	lines := unitLines(g, regular, fieldOf)
 	gapSum := scoring.NewInt(0)
 	gaps := make([]scoring.Decimal, len(regular))
 	shares := make([]scoring.Decimal, len(regular))
 	applies := make([]int64, len(regular))
-	evals := evaluateStages(g)
-	for i := range g.Results {
-		r := &g.Results[i]
-		d := g.Data[r.Unit]
-		if d == nil {
+	for _, ln := range lines {
+		if ln == nil {
 			continue
 		}
-		self, final := evals[i][0], evals[i][1]
-		u := HonestyUnit{Unit: r.Unit, Name: nameOr(r.UnitName, r.Unit),
-			SelfIndex: self.Published(), FinalIndex: final.Published(), Fields: make([]HonestyCell, len(regular))}
-		u.Gap = u.SelfIndex.Sub(u.FinalIndex)
+		u := ln.HonestyUnit
 		for k, it := range regular {
-			s, fn := self.Nodes[it.Code], final.Nodes[it.Code]
-			c := HonestyCell{Self: s.Points, Final: fn.Points, Gap: s.Points.Sub(fn.Points), NA: !fn.Max.IsPositive() && fn.NA}
-			u.Fields[k] = c
-			if !c.NA && it.Max.IsPositive() {
+			if c := u.Fields[k]; !c.NA && it.Max.IsPositive() {
 				gaps[k] = gaps[k].Add(c.Gap)
 				shares[k] = shares[k].Add(c.Gap.Mul(scoring.NewInt(100)).DivRound(it.Max, 20))
 				applies[k]++
 			}
-		}
-		for _, l := range f.Leaves() {
-			if _, ok := d.Points[l.Code].Get(scoring.StageSelf); !ok || l.Method.Computed() {
-				continue
-			}
-			u.Leaves++
-			lowered := final.Nodes[l.Code].Points.LessThan(self.Nodes[l.Code].Points)
-			raised := final.Nodes[l.Code].Points.GreaterThan(self.Nodes[l.Code].Points)
-			if l.Method == scoring.Penalty { // a larger penalty is a lower score
-				lowered, raised = raised, lowered
-			}
-			if lowered {
-				u.Lowered++
-			}
-			if raised {
-				u.Raised++
-			}
-			if k := fieldOf[l.Code]; k >= 0 {
-				u.Fields[k].Leaves++
-				h.Fields[k].Leaves++
-				if lowered {
-					u.Fields[k].Lowered++
-					h.Fields[k].Lowered++
-				}
-			}
+			h.Fields[k].Leaves += u.Fields[k].Leaves
+			h.Fields[k].Lowered += u.Fields[k].Lowered
 		}
 		h.Leaves += u.Leaves
 		h.Lowered += u.Lowered
-		gapSum = gapSum.Add(self.Index.Sub(final.Index))
+		gapSum = gapSum.Add(ln.gap)
 		h.Units = append(h.Units, u)
 	}
 	for k := range h.Fields {
@@ -186,13 +155,20 @@ func (h *Honesty) Unit(code string) *HonestyUnit {
 	return nil
 }
 
-// evaluateStages evaluates every unit of the group at the self stage and
-// at the group's stage (reusing the results' own items when they hold
-// them all), spread over the processors: a province of 2,000 units is
-// 4,000 evaluations.
-func evaluateStages(g results.Group) [][2]scoring.UnitScore {
+// unitLine is one unit's line with its unrounded index gap.
+type unitLine struct {
+	HonestyUnit
+	gap scoring.Decimal
+}
+
+// unitLines compares each unit's self-assessment with its final result,
+// spread over the processors (a province of 2,000 units is 4,000
+// evaluations); each unit's evaluations are dropped once its line is made,
+// and the results' own items serve for the final stage when they hold
+// them all. A unit without data has a nil line.
+func unitLines(g results.Group, regular []*scoring.Item, fieldOf map[string]int) []*unitLine {
 	f := g.Framework
-	out := make([][2]scoring.UnitScore, len(g.Results))
+	out := make([]*unitLine, len(g.Results))
 	items := len(f.Leaves()) + countGroups(f)
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(g.Results)/50))
 	var wg sync.WaitGroup
@@ -206,17 +182,50 @@ func evaluateStages(g results.Group) [][2]scoring.UnitScore {
 				if d == nil {
 					continue
 				}
-				out[i][0] = scoring.Evaluate(f, *d, scoring.StageSelf)
-				if len(r.Nodes) == items {
-					out[i][1] = *r
-				} else {
-					out[i][1] = scoring.Evaluate(f, *d, g.Stage)
+				self, final := scoring.Evaluate(f, *d, scoring.StageSelf), *r
+				if len(r.Nodes) != items {
+					final = scoring.Evaluate(f, *d, g.Stage)
 				}
+				out[i] = newUnitLine(f, regular, fieldOf, d, &self, &final)
 			}
 		}()
 	}
 	wg.Wait()
 	return out
+}
+
+func newUnitLine(f *scoring.Framework, regular []*scoring.Item, fieldOf map[string]int, d *scoring.UnitData, self, final *scoring.UnitScore) *unitLine {
+	u := HonestyUnit{Unit: final.Unit, Name: nameOr(final.UnitName, final.Unit),
+		SelfIndex: self.Published(), FinalIndex: final.Published(), Fields: make([]HonestyCell, len(regular))}
+	u.Gap = u.SelfIndex.Sub(u.FinalIndex)
+	for k, it := range regular {
+		s, fn := self.Nodes[it.Code], final.Nodes[it.Code]
+		u.Fields[k] = HonestyCell{Self: s.Points, Final: fn.Points, Gap: s.Points.Sub(fn.Points), NA: !fn.Max.IsPositive() && fn.NA}
+	}
+	for _, l := range f.Leaves() {
+		if _, ok := d.Points[l.Code].Get(scoring.StageSelf); !ok || l.Method.Computed() {
+			continue
+		}
+		u.Leaves++
+		lowered := final.Nodes[l.Code].Points.LessThan(self.Nodes[l.Code].Points)
+		raised := final.Nodes[l.Code].Points.GreaterThan(self.Nodes[l.Code].Points)
+		if l.Method == scoring.Penalty { // a larger penalty is a lower score
+			lowered, raised = raised, lowered
+		}
+		if lowered {
+			u.Lowered++
+		}
+		if raised {
+			u.Raised++
+		}
+		if k := fieldOf[l.Code]; k >= 0 {
+			u.Fields[k].Leaves++
+			if lowered {
+				u.Fields[k].Lowered++
+			}
+		}
+	}
+	return &unitLine{HonestyUnit: u, gap: self.Index.Sub(final.Index)}
 }
 
 // countGroups counts a set's items that are not leaves.

@@ -110,10 +110,6 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 	if cr.err != nil {
 		return nil, fmt.Errorf("reports: comments: %w", cr.err)
 	}
-	analysis, err := s.analysis(ctx, period, out)
-	if err != nil {
-		return nil, err
-	}
 	// The summaries need each unit's fields only; a unit's sheet evaluates
 	// the unit again from Group.Data as it is written. Keeping every item
 	// of every unit would hold the largest part of the workbook's memory.
@@ -126,6 +122,12 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 			}
 			r.Nodes = fields
 		}
+	}
+	// The analysis sheets re-evaluate a unit when they need more than its
+	// fields, one at a time: cheaper in memory than keeping every item.
+	analysis, err := s.analysis(ctx, period, out)
+	if err != nil {
+		return nil, err
 	}
 	wd := &WorkbookData{Period: period, Output: out, GroupNames: map[string]string{}, Comments: cr.m, Analysis: analysis}
 	groups, err := s.Groups.Groups(ctx)

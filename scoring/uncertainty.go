@@ -155,6 +155,10 @@ func SimulateRanks(g *GroupResult, data map[string]*UnitData, opts UncertaintyOp
 			fields = append(fields, it)
 		}
 	}
+	surveys := false
+	for _, l := range f.leaves {
+		surveys = surveys || l.Method == Survey
+	}
 	out := &Uncertainty{UncertaintyOptions: opts, Units: make(map[string]RankInterval, len(g.Results))}
 	units := make([]simUnit, len(g.Results))
 	for i := range g.Results {
@@ -164,7 +168,7 @@ func SimulateRanks(g *GroupResult, data map[string]*UnitData, opts UncertaintyOp
 			d = *p
 		}
 		nodes := r.Nodes
-		if len(nodes) < len(f.byCode) { // summaries keep only the fields
+		if surveys && len(nodes) < len(f.byCode) { // summaries keep only the fields
 			nodes = Evaluate(f, d, g.Stage).Nodes
 		}
 		su := simUnit{fieldPts: make([]float64, len(fields)), fieldMax: make([]float64, len(fields))}
@@ -214,8 +218,24 @@ func SimulateRanks(g *GroupResult, data map[string]*UnitData, opts UncertaintyOp
 		units[i] = su
 		out.Units[r.Unit] = iv
 	}
-	counts, reversals := simulate(units, len(fields), opts)
 	n := len(units)
+	varies := opts.Weights > 0
+	for i := range units {
+		varies = varies || len(units[i].terms) > 0
+	}
+	if !varies {
+		// Nothing is drawn: every draw is the published ranking, and only
+		// equal published indices are tied.
+		for i := range g.Results {
+			iv := out.Units[g.Results[i].Unit]
+			iv.Low, iv.High = iv.Rank, iv.Rank
+			iv.TiedAbove = i > 0 && units[i].cents == units[i-1].cents
+			iv.TiedBelow = i < n-1 && units[i].cents == units[i+1].cents
+			out.Units[g.Results[i].Unit] = iv
+		}
+		return out, nil
+	}
+	counts, reversals := simulate(units, len(fields), opts)
 	lowAt := int64(math.Ceil(tail * float64(opts.Draws)))
 	highAt := int64(math.Ceil((1 - tail) * float64(opts.Draws)))
 	for i := range g.Results {
@@ -285,24 +305,6 @@ func simulate(units []simUnit, nFields int, opts UncertaintyOptions) ([]int32, [
 	n := len(units)
 	counts := make([]int32, n*n)
 	reversals := make([]int64, max(n-1, 0))
-	varies := opts.Weights > 0
-	for i := range units {
-		varies = varies || len(units[i].terms) > 0
-	}
-	if !varies {
-		// Nothing is drawn: every draw is the published ranking.
-		d := newDrawer(units, nFields, opts)
-		d.once(nil)
-		for i := range n {
-			counts[i*n+d.rank[i]-1] = int32(opts.Draws)
-		}
-		for i := 0; i+1 < n; i++ {
-			if d.cents[i+1] >= d.cents[i] {
-				reversals[i] = int64(opts.Draws)
-			}
-		}
-		return counts, reversals
-	}
 	chunks := (opts.Draws + chunk - 1) / chunk
 	workers := min(runtime.GOMAXPROCS(0), chunks)
 	var wg sync.WaitGroup
@@ -360,28 +362,23 @@ func newDrawer(units []simUnit, nFields int, opts UncertaintyOptions) *drawer {
 	return d
 }
 
-// once makes one draw (none with a nil rng: the published values) and
-// ranks it: cents holds each unit's index in hundredths, rank its rank.
+// once makes one draw and ranks it: cents holds each unit's index in
+// hundredths, rank its rank.
 func (d *drawer) once(rng *rand.Rand) {
-	if rng != nil {
-		for k := range d.w {
-			d.w[k] = 1 + d.opts.Weights*(2*rng.Float64()-1)
-		}
+	for k := range d.w {
+		d.w[k] = 1 + d.opts.Weights*(2*rng.Float64()-1)
 	}
 	for i := range d.units {
 		u := &d.units[i]
-		dIdx := 0.0
-		if rng != nil {
-			clear(d.delta)
-			for t := range u.terms {
-				st := &u.terms[t]
-				r := st.draw(rng)
-				for j, k := range st.fields {
-					d.delta[k] += st.maxes[j] * (r - st.p)
-				}
+		clear(d.delta)
+		for t := range u.terms {
+			st := &u.terms[t]
+			r := st.draw(rng)
+			for j, k := range st.fields {
+				d.delta[k] += st.maxes[j] * (r - st.p)
 			}
-			dIdx = u.index(d.delta, d.w) - u.base
 		}
+		dIdx := u.index(d.delta, d.w) - u.base
 		d.cents[i] = u.cents + int64(math.Floor(u.frac+dIdx*100+0.5))
 		// Highest index first, then the published order.
 		d.keys[i] = uint64(1_000_000-d.cents[i])<<24 | uint64(i)
