@@ -162,14 +162,12 @@ type unitLine struct {
 }
 
 // unitLines compares each unit's self-assessment with its final result,
-// spread over the processors (a province of 2,000 units is 4,000
-// evaluations); each unit's evaluations are dropped once its line is made,
-// and the results' own items serve for the final stage when they hold
-// them all. A unit without data has a nil line.
+// spread over the processors: each unit's self stage is evaluated (its
+// top-level items only) and dropped once its line is made; the final
+// stage is the results' own. A unit without data has a nil line.
 func unitLines(g results.Group, regular []*scoring.Item, fieldOf map[string]int) []*unitLine {
 	f := g.Framework
 	out := make([]*unitLine, len(g.Results))
-	items := len(f.Leaves()) + countGroups(f)
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(g.Results)/50))
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -182,11 +180,8 @@ func unitLines(g results.Group, regular []*scoring.Item, fieldOf map[string]int)
 				if d == nil {
 					continue
 				}
-				self, final := scoring.Evaluate(f, *d, scoring.StageSelf), *r
-				if len(r.Nodes) != items {
-					final = scoring.Evaluate(f, *d, g.Stage)
-				}
-				out[i] = newUnitLine(f, regular, fieldOf, d, &self, &final)
+				self := scoring.EvaluateTop(f, *d, scoring.StageSelf)
+				out[i] = newUnitLine(f, g.Stage, regular, fieldOf, d, &self, r)
 			}
 		}()
 	}
@@ -194,7 +189,7 @@ func unitLines(g results.Group, regular []*scoring.Item, fieldOf map[string]int)
 	return out
 }
 
-func newUnitLine(f *scoring.Framework, regular []*scoring.Item, fieldOf map[string]int, d *scoring.UnitData, self, final *scoring.UnitScore) *unitLine {
+func newUnitLine(f *scoring.Framework, stage scoring.Stage, regular []*scoring.Item, fieldOf map[string]int, d *scoring.UnitData, self, final *scoring.UnitScore) *unitLine {
 	u := HonestyUnit{Unit: final.Unit, Name: nameOr(final.UnitName, final.Unit),
 		SelfIndex: self.Published(), FinalIndex: final.Published(), Fields: make([]HonestyCell, len(regular))}
 	u.Gap = u.SelfIndex.Sub(u.FinalIndex)
@@ -202,13 +197,29 @@ func newUnitLine(f *scoring.Framework, regular []*scoring.Item, fieldOf map[stri
 		s, fn := self.Nodes[it.Code], final.Nodes[it.Code]
 		u.Fields[k] = HonestyCell{Self: s.Points, Final: fn.Points, Gap: s.Points.Sub(fn.Points), NA: !fn.Max.IsPositive() && fn.NA}
 	}
+	// A leaf scored by people: its points are the value recorded, within
+	// 0..max, so the values alone say whether the council lowered them.
 	for _, l := range f.Leaves() {
-		if _, ok := d.Points[l.Code].Get(scoring.StageSelf); !ok || l.Method.Computed() {
+		if l.Method.Computed() {
+			continue
+		}
+		values := d.Points[l.Code]
+		sv, ok := values.Get(scoring.StageSelf)
+		if !ok {
 			continue
 		}
 		u.Leaves++
-		lowered := final.Nodes[l.Code].Points.LessThan(self.Nodes[l.Code].Points)
-		raised := final.Nodes[l.Code].Points.GreaterThan(self.Nodes[l.Code].Points)
+		k := fieldOf[l.Code]
+		if k >= 0 {
+			u.Fields[k].Leaves++
+		}
+		fv, _, _ := values.Resolve(stage)
+		sp, sok := leafPoints(f, l, sv)
+		fp, fok := leafPoints(f, l, fv)
+		if !sok || !fok {
+			continue // not applicable, leaving the maximum: nothing to compare
+		}
+		lowered, raised := fp.LessThan(sp), fp.GreaterThan(sp)
 		if l.Method == scoring.Penalty { // a larger penalty is a lower score
 			lowered, raised = raised, lowered
 		}
@@ -218,28 +229,30 @@ func newUnitLine(f *scoring.Framework, regular []*scoring.Item, fieldOf map[stri
 		if raised {
 			u.Raised++
 		}
-		if k := fieldOf[l.Code]; k >= 0 {
-			u.Fields[k].Leaves++
-			if lowered {
-				u.Fields[k].Lowered++
-			}
+		if k >= 0 && lowered {
+			u.Fields[k].Lowered++
 		}
 	}
 	return &unitLine{HonestyUnit: u, gap: self.Index.Sub(final.Index)}
 }
 
-// countGroups counts a set's items that are not leaves.
-func countGroups(f *scoring.Framework) int {
-	n := 0
-	var walk func([]*scoring.Item)
-	walk = func(items []*scoring.Item) {
-		for _, it := range items {
-			if !it.IsLeaf() {
-				n++
-				walk(it.Items)
-			}
-		}
+// leafPoints are the points a value gives a manual, bonus or penalty leaf,
+// as the engine counts them; ok is false for a not-applicable leaf that
+// leaves the maximum (renormalize).
+func leafPoints(f *scoring.Framework, l *scoring.Item, v scoring.Value) (scoring.Decimal, bool) {
+	zero := scoring.NewInt(0)
+	switch {
+	case v.NA && l.Method.Extra():
+		return zero, true
+	case v.NA && f.NotApplicable == scoring.FullCredit:
+		return l.Max, true
+	case v.NA:
+		return zero, false
+	case v.Points.IsNegative():
+		return zero, true
+	case v.Points.GreaterThan(l.Max):
+		return l.Max, true
 	}
-	walk(f.Items)
-	return n
+	return v.Points, true
 }
+

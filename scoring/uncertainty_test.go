@@ -239,3 +239,30 @@ func ExampleSimulateRanks() {
 	// B rank 2 (1–2) tied true
 	// C rank 3 (3–3) tied false
 }
+
+// TestEvaluateTop: the summary evaluation gives the same totals and
+// top-level items as the full one, and keeps nothing else but the bonus
+// and penalty leaves.
+func TestEvaluateTop(t *testing.T) {
+	f := syntheticSet(t, 120)
+	for _, u := range syntheticUnits(f, 20) {
+		full, top := scoring.Evaluate(f, u, scoring.StageFinal), scoring.EvaluateTop(f, u, scoring.StageFinal)
+		if !full.Index.Equal(top.Index) || !full.Points.Equal(top.Points) || !full.Bonus.Equal(top.Bonus) || len(top.Nodes) != len(f.Items) {
+			t.Fatalf("%s: full %s/%s, top %s/%s with %d nodes", u.Code, full.Points, full.Index, top.Points, top.Index, len(top.Nodes))
+		}
+		for _, it := range f.Items {
+			if a, b := full.Nodes[it.Code], top.Nodes[it.Code]; !a.Points.Equal(b.Points) || !a.Max.Equal(b.Max) {
+				t.Errorf("%s %s: %+v against %+v", u.Code, it.Code, b, a)
+			}
+		}
+	}
+	var sv scoring.StageValues
+	sv.Set(scoring.StageSelf, scoring.Value{Points: scoring.NewInt(3)})
+	sv.Set(scoring.StageAppraisal, scoring.Value{Points: scoring.NewInt(2)})
+	if v, st, ok := sv.Resolve(scoring.StageFinal); !ok || st != scoring.StageAppraisal || !v.Points.Equal(scoring.NewInt(2)) {
+		t.Errorf("final resolves to %v %s", v, st)
+	}
+	if v, st, _ := sv.Resolve(scoring.StageSelf); st != scoring.StageSelf || !v.Points.Equal(scoring.NewInt(3)) {
+		t.Errorf("self resolves to %v %s", v, st)
+	}
+}
