@@ -255,4 +255,3 @@ func leafPoints(f *scoring.Framework, l *scoring.Item, v scoring.Value) (scoring
 	}
 	return v.Points, true
 }
-

@@ -129,7 +129,9 @@ func Evaluate(f *Framework, u UnitData, stage Stage) UnitScore { return evaluate
 // EvaluateTop is Evaluate keeping in Nodes only the top-level items (and
 // the bonus and penalty leaves): what a summary needs, for a fraction of
 // the memory of every item's outcome.
-func EvaluateTop(f *Framework, u UnitData, stage Stage) UnitScore { return evaluate(f, u, stage, false) }
+func EvaluateTop(f *Framework, u UnitData, stage Stage) UnitScore {
+	return evaluate(f, u, stage, false)
+}
 
 func evaluate(f *Framework, u UnitData, stage Stage, all bool) UnitScore {
 	size := len(f.byCode)
