@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -43,7 +44,7 @@ func writeAnalysis(add sheetAdder, f *excelize.File, st styles, wd *WorkbookData
 			{alabel("honesty.sheet", g.Code), honestyTable(ga, gname, st)},
 			{alabel("years.sheet", g.Code), yearsTable(ga, gname, st)},
 		}
-		if t, ok := compareTable(g, gname, st); ok {
+		if t, ok := compareTable(g, gname, st); ga.Comparisons && ok {
 			tables = append(tables, struct {
 				sheet string
 				t     analysisTable
@@ -128,9 +129,16 @@ func two(st styles, d scoring.Decimal) excelize.Cell {
 func integer(st styles, n int) excelize.Cell { return excelize.Cell{StyleID: st.integer, Value: n} }
 func blank(st styles) excelize.Cell          { return excelize.Cell{StyleID: st.text} }
 
+// float is a number cell with two decimals, blank for NaN (none).
+func float(st styles, style int, v float64) excelize.Cell {
+	if math.IsNaN(v) {
+		return blank(st)
+	}
+	return excelize.Cell{StyleID: style, Value: v}
+}
+
 func ranksTable(g *results.Group, ga GroupAnalysis, gname string, st styles) analysisTable {
-	u := ga.Uncertainty
-	t := analysisTable{title: alabel("ranks.title", gname), lead: alabel("ranks.method", thousands(u.Draws), u.Seed), freeze: 3,
+	t := analysisTable{title: alabel("ranks.title", gname), lead: alabel("ranks.method", thousands(ga.Draws), ga.Seed), freeze: 3,
 		header: []string{label("col.stt"), label("col.code"), label("col.unit"), label("col.index"), label("col.rank"),
 			alabel("ranks.col.interval"), alabel("ranks.col.low"), alabel("ranks.col.high"), alabel("ranks.col.tied_above"),
 			alabel("ranks.col.tied_below"), alabel("ranks.col.sampled"), alabel("ranks.col.exact")},
@@ -142,15 +150,14 @@ func ranksTable(g *results.Group, ga GroupAnalysis, gname string, st styles) ana
 		return excelize.Cell{StyleID: st.center}
 	}
 	for i, r := range g.Results {
-		iv := u.Units[r.Unit]
+		iv := ga.Ranks[i]
 		interval := fmt.Sprintf("%d–%d", iv.Low, iv.High)
 		if iv.Low == iv.High {
 			interval = fmt.Sprint(iv.Low)
 		}
 		t.rows = append(t.rows, []any{integer(st, i+1), text(st, r.Unit), text(st, nameOr(r.UnitName, r.Unit)),
 			two(st, r.Index), integer(st, r.Rank), excelize.Cell{StyleID: st.center, Value: interval}, integer(st, iv.Low),
-			integer(st, iv.High), yes(iv.TiedAbove), yes(iv.TiedBelow), text(st, strings.Join(iv.Sampled, ", ")),
-			text(st, strings.Join(iv.Exact, ", "))})
+			integer(st, iv.High), yes(iv.TiedAbove), yes(iv.TiedBelow), text(st, iv.Sampled), text(st, iv.Exact)})
 	}
 	return t
 }
@@ -158,7 +165,7 @@ func ranksTable(g *results.Group, ga GroupAnalysis, gname string, st styles) ana
 func honestyTable(ga GroupAnalysis, gname string, st styles) analysisTable {
 	h := ga.Honesty
 	t := analysisTable{title: alabel("honesty.title", gname), freeze: 3,
-		lead: alabel("honesty.lead", scoring.FormatPublished(h.MeanGap), h.Lowered, h.Leaves, scoring.FormatPublished(h.LoweredShare())),
+		lead: alabel("honesty.lead", fmt.Sprintf("%.2f", h.MeanGap), h.Lowered, h.Leaves, fmt.Sprintf("%.2f", h.LoweredShare)),
 		header: []string{label("col.stt"), label("col.code"), label("col.unit"), alabel("honesty.col.self"), alabel("honesty.col.final"),
 			alabel("honesty.col.gap"), alabel("honesty.col.leaves"), alabel("honesty.col.lowered"), alabel("honesty.col.share")},
 		widths: []float64{6, 16, 40, 12, 12, 12, 12, 12, 12}}
@@ -167,14 +174,10 @@ func honestyTable(ga GroupAnalysis, gname string, st styles) analysisTable {
 		t.widths = append(t.widths, 12)
 	}
 	for i, u := range h.Units {
-		row := []any{integer(st, i+1), text(st, u.Unit), text(st, u.Name), two(st, u.SelfIndex), two(st, u.FinalIndex),
-			excelize.Cell{StyleID: st.boldTwo, Value: num(u.Gap)}, integer(st, u.Leaves), integer(st, u.Lowered), two(st, u.LoweredShare())}
-		for _, c := range u.Fields {
-			if c.NA {
-				row = append(row, blank(st))
-			} else {
-				row = append(row, two(st, c.Gap))
-			}
+		row := []any{integer(st, i+1), text(st, u.Unit), text(st, u.Name), float(st, st.two, u.Self), float(st, st.two, u.Final),
+			float(st, st.boldTwo, u.Gap), integer(st, u.Leaves), integer(st, u.Lowered), float(st, st.two, u.Share)}
+		for _, g := range u.FieldGaps {
+			row = append(row, float(st, st.two, g))
 		}
 		t.rows = append(t.rows, row)
 	}
@@ -183,8 +186,8 @@ func honestyTable(ga GroupAnalysis, gname string, st styles) analysisTable {
 		hdr(st, alabel("honesty.col.gap_share")), hdr(st, ""), hdr(st, alabel("honesty.col.leaves")), hdr(st, alabel("honesty.col.lowered")),
 		hdr(st, alabel("honesty.col.share"))})
 	for _, f := range h.Fields {
-		t.rows = append(t.rows, []any{blank(st), text(st, f.Code), text(st, f.Name), two(st, f.MeanGap), two(st, f.MeanGapShare), blank(st),
-			integer(st, f.Leaves), integer(st, f.Lowered), two(st, f.LoweredShare())})
+		t.rows = append(t.rows, []any{blank(st), text(st, f.Code), text(st, f.Name), float(st, st.two, f.MeanGap), float(st, st.two, f.GapShare),
+			blank(st), integer(st, f.LeafCount), integer(st, f.LoweredCount), float(st, st.two, f.Lowered)})
 	}
 	return t
 }
@@ -204,55 +207,38 @@ func yearsTable(ga GroupAnalysis, gname string, st styles) analysisTable {
 	}
 	t.header = append(t.header, alabel("years.col.basis"))
 	t.widths = append(t.widths, 60)
-	opt := func(d *scoring.Decimal) excelize.Cell {
-		if d == nil {
-			return blank(st)
-		}
-		return two(st, *d)
-	}
-	// The group's means first: the row the chart reads.
+	// The group's means first.
 	mean := []any{blank(st), blank(st), excelize.Cell{StyleID: st.bold, Value: alabel("years.mean")}}
 	for _, p := range ga.Periods {
-		mean = append(mean, excelize.Cell{StyleID: st.boldTwo, Value: num(p.GroupMean)}, blank(st))
+		mean = append(mean, float(st, st.boldTwo, p.Mean), blank(st))
 	}
-	for _, f := range ga.Fields {
+	for k := range ga.Fields {
 		for _, p := range ga.Periods {
-			mean = append(mean, opt(p.GroupSubIndex[f.Code]))
+			mean = append(mean, float(st, st.two, p.SubMean[k]))
 		}
 	}
 	t.rows = append(t.rows, append(mean, blank(st)))
-	for i, tr := range ga.Years {
-		row := []any{integer(st, i+1), text(st, tr.Unit), text(st, tr.UnitName)}
-		var basis []string
-		for _, p := range tr.Points {
-			row = append(row, opt(p.Index))
-			if p.Rank != nil {
-				row = append(row, integer(st, *p.Rank))
+	for i, y := range ga.Years {
+		row := []any{integer(st, i+1), text(st, y.Unit), text(st, y.Name)}
+		for j := range y.Index {
+			row = append(row, float(st, st.two, y.Index[j]))
+			if y.Rank[j] > 0 {
+				row = append(row, integer(st, y.Rank[j]))
 			} else {
 				row = append(row, blank(st))
 			}
-			switch {
-			case len(p.Missing) > 0:
-				basis = append(basis, alabel("years.missing", p.Period, strings.Join(p.Missing, ", ")))
-			case !p.Own():
-				var codes []string
-				for _, s := range p.Sources {
-					codes = append(codes, s.Unit)
-				}
-				basis = append(basis, alabel("years.basis", p.Period, len(p.Sources), strings.Join(codes, ", ")))
+		}
+		for k := range ga.Fields {
+			for _, v := range y.Sub[k] {
+				row = append(row, float(st, st.two, v))
 			}
 		}
-		for _, f := range ga.Fields {
-			for _, p := range tr.Points {
-				row = append(row, opt(p.SubIndex[f.Code]))
-			}
-		}
-		t.rows = append(t.rows, append(row, text(st, strings.Join(basis, "; "))))
+		t.rows = append(t.rows, append(row, text(st, y.Basis)))
 	}
 	// The group's mean by period again, in two columns, for the chart.
 	t.rows = append(t.rows, []any{}, []any{hdr(st, alabel("years.period")), hdr(st, alabel("years.mean"))})
 	for _, p := range ga.Periods {
-		t.rows = append(t.rows, []any{excelize.Cell{StyleID: st.center, Value: p.Period}, two(st, p.GroupMean)})
+		t.rows = append(t.rows, []any{excelize.Cell{StyleID: st.center, Value: p.Period}, float(st, st.two, p.Mean)})
 	}
 	return t
 }
