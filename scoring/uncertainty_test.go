@@ -198,9 +198,15 @@ func TestUncertaintyOptionsChecked(t *testing.T) {
 // (121 leaves, 24 of them survey leaves of one measure, sampled on 150–349
 // respondents), with the fields' weights perturbed too. The issue's
 // target: under 2 s.
-func BenchmarkSimulateRanks(b *testing.B) {
+func BenchmarkSimulateRanks(b *testing.B) { benchmarkSimulate(b, 200, 10_000) }
+
+// BenchmarkSimulateRanksWorkbook: the workbook's draws for a province of
+// 2,000 units (1,000 draws).
+func BenchmarkSimulateRanksWorkbook(b *testing.B) { benchmarkSimulate(b, 2000, 1000) }
+
+func benchmarkSimulate(b *testing.B, n, draws int) {
 	f := syntheticSet(b, 120)
-	units := syntheticUnits(f, 200)
+	units := syntheticUnits(f, n)
 	data := map[string]*scoring.UnitData{}
 	for i := range units {
 		units[i].Surveys[scoring.SampleKey("sipas")] = scoring.NewInt(int64(150 + i))
@@ -210,8 +216,8 @@ func BenchmarkSimulateRanks(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		u, err := scoring.SimulateRanks(g, data, scoring.UncertaintyOptions{Draws: 10_000, Seed: 1, Weights: 0.1})
-		if err != nil || len(u.Units) != 200 {
+		u, err := scoring.SimulateRanks(g, data, scoring.UncertaintyOptions{Draws: draws, Seed: 1, Weights: 0.1})
+		if err != nil || len(u.Units) != n {
 			b.Fatal(err)
 		}
 	}
