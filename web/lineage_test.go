@@ -102,7 +102,8 @@ func newCommunes(t *testing.T) *communes {
 	must(st.SetPhase(ctx, "2024", domain.PhasePublished))
 	must(st.SetPhase(ctx, "2025", domain.PhasePublished))
 	authSvc := auth.NewService(st, nil)
-	for _, u := range []auth.User{{Username: "thuky", Role: auth.Admin}, {Username: "canbo.c", Role: auth.Officer, Unit: "C"}} {
+	for _, u := range []auth.User{{Username: "thuky", Role: auth.Admin}, {Username: "canbo.c", Role: auth.Officer, Unit: "C"},
+		{Username: "thamdinh", Role: auth.Appraiser}} {
 		_, err := authSvc.CreateUser(ctx, u, testPassword)
 		must(err)
 	}
@@ -320,5 +321,31 @@ func TestHonestyRespectsHiddenRounds(t *testing.T) {
 	public := &pageClient{t: t, h: p.handler, cookies: map[string]*http.Cookie{}}
 	if res, _ := public.get("/periods/2025/units/C/scorecard"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("public scorecard of an unpublished period: %d", res.StatusCode)
+	}
+}
+
+// TestWorkFollowsLineage: in a period the lineage keeps a unit out of, the
+// unit is on no one's list and its assessment cannot be opened.
+func TestWorkFollowsLineage(t *testing.T) {
+	p := newCommunes(t)
+	ctx := context.Background()
+	if err := p.st.SetPhase(ctx, "2025", domain.PhaseAppraisal); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.st.SaveLineage(ctx, []scoring.Link{
+		{FromPeriod: "2024", FromUnit: "A", ToPeriod: "2025", ToUnit: "M"}, {FromPeriod: "2024", FromUnit: "B", ToPeriod: "2025", ToUnit: "M"},
+	}, "thuky", "import"); err != nil {
+		t.Fatal(err)
+	}
+	_, body := p.login(t, "thamdinh").get("/work")
+	mustContain(t, "appraiser", body, `href="/work/periods/2025/units/M"`, `href="/work/periods/2025/units/C"`, `href="/work/periods/2024/units/A"`)
+	mustNotContain(t, "appraiser", body, `href="/work/periods/2025/units/A"`, `href="/work/periods/2024/units/M"`)
+	admin := p.login(t, "thuky")
+	_, body = admin.get("/work/periods/2025/dashboard")
+	mustNotContain(t, "dashboard", body, `/work/periods/2025/units/A"`, `/work/periods/2025/units/B"`)
+	mustContain(t, "dashboard", body, `/work/periods/2025/units/M"`)
+	res, body := admin.get("/work/periods/2025/units/A")
+	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "không tham gia kỳ 2025") {
+		t.Errorf("A in 2025: %d", res.StatusCode)
 	}
 }

@@ -246,8 +246,12 @@ func (s *server) appraiserPeriod(ctx context.Context, wp *workPeriod, u auth.Use
 		}
 	}
 	wp.Fields = strings.Join(fields, ", ")
+	lin, err := s.lineageOf(ctx)
+	if err != nil {
+		return err
+	}
 	for _, un := range units {
-		if !slices.Contains(groups, un.Group) || !(allUnits || named[un.Code]) {
+		if !slices.Contains(groups, un.Group) || !(allUnits || named[un.Code]) || !lin.Exists(un.Code, wp.Code) {
 			continue
 		}
 		wp.Units = append(wp.Units, workUnit{Code: un.Code, Name: nameOr(un.Name, un.Code), URL: workUnitURL(wp.Code, un.Code), Submitted: submitted[un.Code]})
