@@ -263,7 +263,11 @@ func (o *Output) WriteTable(w io.Writer) error {
 			line := fmt.Sprintf("%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Rank, r.Unit, r.UnitName,
 				r.Points.String(), r.Max.String(), r.Index.String(), r.Grade, signedInt(r.RankChange), signedFixed(r.IndexChange))
 			if r.RankLow != nil {
-				line += fmt.Sprintf("\t%d–%d", *r.RankLow, *r.RankHigh)
+				if *r.RankLow == *r.RankHigh {
+					line += fmt.Sprintf("\t%d", *r.RankLow)
+				} else {
+					line += fmt.Sprintf("\t%d–%d", *r.RankLow, *r.RankHigh)
+				}
 				if *r.Tied {
 					line += " tied"
 				}

@@ -145,7 +145,7 @@ func TestSimulateAddsRankColumns(t *testing.T) {
 	if err := out.WriteTable(&b); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "2–2 tied") || !strings.Contains(b.String(), "rank intervals of 200 draws (seed 5)") {
+	if !strings.Contains(b.String(), "  2 tied") || !strings.Contains(b.String(), "rank intervals of 200 draws (seed 5)") {
 		t.Errorf("table:\n%s", b.String())
 	}
 }
