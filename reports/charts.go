@@ -254,6 +254,10 @@ func RankHistoryChart(id string, sc *Scorecard, t T) (Chart, error) {
 	var data []opts.LineData
 	for _, h := range sc.History {
 		periods = append(periods, h.Period)
+		if h.Rank == 0 { // a mean of the units it was formed from has no rank
+			data = append(data, opts.LineData{Value: "-"})
+			continue
+		}
 		data = append(data, opts.LineData{Value: h.Rank})
 	}
 	line.SetGlobalOptions(title(t("reports.chart.rank_history")), axisTooltip(), grid(),

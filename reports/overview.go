@@ -59,6 +59,9 @@ type UnitLine struct {
 	Color              string
 	RankChange         *int
 	IndexChange        *scoring.Decimal
+	// NoRank is set for a unit compared through the lineage with several
+	// units (a merger) or a split one: it has no change of rank.
+	NoRank bool
 	// Items are the points of every field (Fields order); SubIndex the
 	// published sub-index of the regular fields, nil where the field does
 	// not apply (Regular order).
@@ -143,6 +146,9 @@ func NewGroupOverview(g results.Group, name string, prevMean *scoring.Decimal) G
 		if r.IndexChange != nil {
 			ic := scoring.Publish(*r.IndexChange)
 			line.IndexChange = &ic
+		}
+		if c := r.Compared; c != nil && (c.Kind == scoring.Merged || c.Kind == scoring.Split) {
+			line.NoRank = true
 		}
 		for _, fd := range gov.Fields {
 			line.Items = append(line.Items, scoring.Publish(r.Nodes[fd.Code].Points))

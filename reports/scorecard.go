@@ -21,10 +21,13 @@ type Scorecard struct {
 	Grade, GradeName       string
 	GroupMean              scoring.Decimal
 	// Previous is the period compared with; PrevIndex and PrevRank the
-	// unit's result then (nil when it had none).
+	// unit's result then (nil when it had none). Through the lineage, the
+	// previous index of a merged unit is its predecessors' weighted mean
+	// and it has no previous rank; Compared says what it was compared with.
 	Previous  string
 	PrevIndex *scoring.Decimal
 	PrevRank  *int
+	Compared  *scoring.Comparison
 	Fields    []FieldCard
 	// HasSelf says whether Fields carry self-assessed points.
 	HasSelf bool
@@ -51,12 +54,14 @@ type FieldCard struct {
 	ChangeVsGroupMean *scoring.Decimal
 }
 
-// HistoryPoint is the unit's result in one period.
+// HistoryPoint is the unit's result in one period. Before a merger it is
+// its predecessors' weighted mean (Sources > 1), with no rank (0) or grade.
 type HistoryPoint struct {
 	Period      string
 	Index       scoring.Decimal
 	Rank, Count int
 	Grade       string
+	Sources     int
 }
 
 // Goal is what the unit needs for a better grade or rank: the published
@@ -80,6 +85,8 @@ type ScorecardInput struct {
 	Periods []string
 	// WithSelf adds the self-assessed points per field.
 	WithSelf bool
+	// Lineage, when set, is followed for the history before a merger.
+	Lineage *scoring.Lineage
 }
 
 // BuildScorecard computes a unit's scorecard.
@@ -113,28 +120,43 @@ func BuildScorecard(ctx context.Context, comp Computer, in ScorecardInput) (*Sco
 		return nil, err
 	}
 	sc.Period = in.Period
+	byPeriod := map[string]*results.Group{in.Period: &out.Groups[0]}
 	for _, p := range sortedCopy(in.Periods) {
-		if p > in.Period {
+		if p >= in.Period || !scoring.SameKind(p, in.Period) {
 			continue
 		}
-		po := out
-		if p != in.Period {
-			if po, err = comp.Compute(ctx, p, in.Group, scoring.StageFinal); errors.Is(err, domain.ErrNotFound) {
-				continue
-			} else if err != nil {
-				return nil, fmt.Errorf("reports: history %s: %w", p, err)
-			}
-		}
-		if len(po.Groups) != 1 {
+		po, err := comp.Compute(ctx, p, in.Group, scoring.StageFinal)
+		if errors.Is(err, domain.ErrNotFound) {
 			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("reports: history %s: %w", p, err)
 		}
-		pg := po.Groups[0]
-		if r := findResult(pg.Results, in.Unit); r != nil {
-			sc.History = append(sc.History, HistoryPoint{Period: p, Index: r.Published(), Rank: r.Rank,
-				Count: pg.Summary.Count, Grade: r.Grade.Code})
+		if len(po.Groups) == 1 && len(po.Groups[0].Results) > 0 {
+			byPeriod[p] = &po.Groups[0]
 		}
 	}
+	tr, err := NewTrajectory(byPeriod, in.Lineage, in.Period, in.Unit)
+	if err != nil {
+		return nil, err
+	}
+	sc.History = historyOf(tr)
 	return sc, nil
+}
+
+// historyOf lists a trajectory's known indices.
+func historyOf(tr *Trajectory) []HistoryPoint {
+	var out []HistoryPoint
+	for _, pt := range tr.Points {
+		if pt.Index == nil {
+			continue
+		}
+		h := HistoryPoint{Period: pt.Period, Index: *pt.Index, Count: pt.Count, Grade: pt.Grade, Sources: len(pt.Sources)}
+		if pt.Rank != nil {
+			h.Rank = *pt.Rank
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // NewScorecard assembles the scorecard of a unit from its group's results,
@@ -149,14 +171,29 @@ func NewScorecard(g results.Group, unit string, self *results.Output, prev *resu
 		Rank: r.Rank, Count: g.Summary.Count, Points: scoring.Publish(r.Points), Max: scoring.Publish(r.Max),
 		Index: r.Published(), Grade: r.Grade.Code, GradeName: r.Grade.Name, GroupMean: g.Summary.MeanIndex,
 		Previous: g.Previous, HasSelf: self != nil}
-	var selfRes, prevRes *scoring.UnitScore
+	var selfRes *scoring.UnitScore
 	if self != nil && len(self.Groups) == 1 {
 		selfRes = findResult(self.Groups[0].Results, unit)
 	}
-	if prev != nil {
-		if prevRes = findResult(prev.Results, unit); prevRes != nil {
-			pi, pr := prevRes.Published(), prevRes.Rank
-			sc.PrevIndex, sc.PrevRank = &pi, &pr
+	// The previous result is what the results compared the unit with: the
+	// unit itself, or its predecessors through the lineage.
+	var sources []*scoring.UnitScore
+	var weights []scoring.Decimal
+	if c := r.Compared; c != nil && len(c.Missing) == 0 {
+		sc.Compared = c
+		pi := c.Previous
+		sc.PrevIndex = &pi
+		if c.Kind == scoring.SameUnit || c.Kind == scoring.Renamed {
+			pr := c.Sources[0].Rank
+			sc.PrevRank = &pr
+		}
+		if prev != nil {
+			for _, src := range c.Sources {
+				if p := findResult(prev.Results, src.Unit); p != nil {
+					sources = append(sources, p)
+					weights = append(weights, src.Weight)
+				}
+			}
 		}
 	}
 	_, regular := fieldsOf(f)
@@ -181,11 +218,8 @@ func NewScorecard(g results.Group, unit string, self *results.Output, prev *resu
 			p := selfRes.Nodes[fd.Code].Points
 			fc.Self = &p
 		}
-		if prevRes != nil {
-			if pn, ok := prevRes.Nodes[fd.Code]; ok && pn.Max.IsPositive() {
-				ps, pp := scoring.Publish(pn.SubIndex()), pn.Points
-				fc.PrevSubIndex, fc.PrevPoints = &ps, &pp
-			}
+		if len(sources) > 0 {
+			fc.PrevSubIndex, fc.PrevPoints = prevField(sources, weights, fd.Code)
 		}
 		sc.Fields = append(sc.Fields, fc)
 	}
@@ -248,4 +282,23 @@ func findResult(rs []scoring.UnitScore, unit string) *scoring.UnitScore {
 		}
 	}
 	return nil
+}
+
+// prevField is a field's previous sub-index (published) and points: the
+// weighted mean of the sources' over those the field applied to.
+func prevField(sources []*scoring.UnitScore, weights []scoring.Decimal, code string) (*scoring.Decimal, *scoring.Decimal) {
+	si, pts, total := scoring.NewInt(0), scoring.NewInt(0), scoring.NewInt(0)
+	for i, p := range sources {
+		if n, ok := p.Nodes[code]; ok && n.Max.IsPositive() {
+			si = si.Add(n.SubIndex().Mul(weights[i]))
+			pts = pts.Add(n.Points.Mul(weights[i]))
+			total = total.Add(weights[i])
+		}
+	}
+	if !total.IsPositive() {
+		return nil, nil
+	}
+	s := scoring.Publish(si.DivRound(total, 20))
+	p := pts.DivRound(total, 20)
+	return &s, &p
 }

@@ -84,6 +84,14 @@ type Sources struct {
 	Documents *DocumentConfig
 	// Now dates a draft; nil: the clock.
 	Now func() time.Time
+	// Lineage, when set, is followed for the years side by side; Periods,
+	// when set, lists the periods they may go back to.
+	Lineage interface {
+		Lineage(ctx context.Context) (*scoring.Lineage, error)
+	}
+	Periods interface {
+		Periods(ctx context.Context) ([]domain.Period, error)
+	}
 }
 
 func (s Sources) documents() DocumentConfig {
@@ -165,6 +173,9 @@ type WorkbookData struct {
 	// HiddenUnits are units ranked in the summary whose own sheet (every
 	// round's values and comments) the reader may not see.
 	HiddenUnits map[string]bool
+	// Analysis holds each group's rank intervals, self-assessment and
+	// years side by side (the analysis sheets).
+	Analysis []GroupAnalysis
 }
 
 // Workbook gathers a period's workbook data.
@@ -201,7 +212,13 @@ func (s Sources) Workbook(ctx context.Context, period string) (*WorkbookData, er
 			r.Nodes = fields
 		}
 	}
-	wd := &WorkbookData{Period: period, Output: out, Comments: cr.m}
+	// The analysis sheets re-evaluate a unit when they need more than its
+	// fields, one at a time: cheaper in memory than keeping every item.
+	analysis, err := s.analysis(ctx, period, out)
+	if err != nil {
+		return nil, err
+	}
+	wd := &WorkbookData{Period: period, Output: out, Comments: cr.m, Analysis: analysis}
 	if wd.GroupNames, err = s.groupNames(ctx); err != nil {
 		return nil, err
 	}

@@ -207,6 +207,9 @@ func WriteWorkbook(w io.Writer, wd *WorkbookData) error {
 			return err
 		}
 	}
+	if err := writeAnalysis(sheet, f, st, wd); err != nil {
+		return err
+	}
 	// Unit sheets: created one by one (excelize's sheet list is not safe
 	// for concurrent use), their rows written in parallel.
 	var units []unitSheet

@@ -152,8 +152,11 @@ func TestWorkbookUnitSheets(t *testing.T) {
 	defer f.Close()
 
 	sheets := f.GetSheetList()
-	if len(sheets) != 2+len(units) {
-		t.Fatalf("%d sheets, want a summary, a chart sheet and %d unit sheets: %v", len(sheets), len(units), sheets)
+	// A summary, a chart sheet, the rank intervals, the self-assessment
+	// and the years side by side, then the units (no unit was compared
+	// through a lineage: no comparison sheet).
+	if len(sheets) != 5+len(units) {
+		t.Fatalf("%d sheets, want a summary, a chart sheet, three analysis sheets and %d unit sheets: %v", len(sheets), len(units), sheets)
 	}
 	titles := map[string]string{}
 	for _, dn := range f.GetDefinedName() {
@@ -170,6 +173,8 @@ func TestWorkbookUnitSheets(t *testing.T) {
 			// Below the appendix's heading: two header rows and the
 			// column numbers.
 			want = "'" + sh + "'!$11:$13"
+		case strings.HasPrefix(sh, "Khoảng hạng"), strings.HasPrefix(sh, "Tự đánh giá"), strings.HasPrefix(sh, "Qua các năm"):
+			want = "'" + sh + "'!$4:$4"
 		}
 		if titles[sh] != want {
 			t.Errorf("sheet %s prints %q as its header rows, want %q", sh, titles[sh], want)

@@ -31,19 +31,62 @@ func (f Fixed2) Format(s fmt.State, _ rune) { io.WriteString(s, f.String()) }
 // Row is one unit's result as published: the fields of contract.md's
 // "Results" section, plus the grade's name and the criteria set's stage.
 type Row struct {
-	Period      string            `json:"period"`
-	Group       string            `json:"group"`
-	Unit        string            `json:"unit"`
-	UnitName    string            `json:"unit_name"`
-	Points      Fixed2            `json:"points"`
-	Max         Fixed2            `json:"max"`
-	Index       Fixed2            `json:"index"`
-	Rank        int               `json:"rank"`
-	Grade       string            `json:"grade"`
-	GradeName   string            `json:"grade_name"`
-	RankChange  *int              `json:"rank_change"`
-	IndexChange *Fixed2           `json:"index_change"`
-	Items       map[string]Fixed2 `json:"items"`
+	Period      string  `json:"period"`
+	Group       string  `json:"group"`
+	Unit        string  `json:"unit"`
+	UnitName    string  `json:"unit_name"`
+	Points      Fixed2  `json:"points"`
+	Max         Fixed2  `json:"max"`
+	Index       Fixed2  `json:"index"`
+	Rank        int     `json:"rank"`
+	Grade       string  `json:"grade"`
+	GradeName   string  `json:"grade_name"`
+	RankChange  *int    `json:"rank_change"`
+	IndexChange *Fixed2 `json:"index_change"`
+	// RankLow and RankHigh bound the 90 % interval of the rank, and Tied
+	// says the unit is statistically tied with a neighbour, when the rank
+	// uncertainty analysis ran (score --uncertainty N).
+	RankLow  *int  `json:"rank_low,omitempty"`
+	RankHigh *int  `json:"rank_high,omitempty"`
+	Tied     *bool `json:"statistically_tied,omitempty"`
+	// Comparison says what a renamed, merged or split unit was compared
+	// with through the lineage (absent for a unit compared with itself).
+	Comparison *RowComparison    `json:"comparison,omitempty"`
+	Items      map[string]Fixed2 `json:"items"`
+}
+
+// RowComparison is what a unit's changes were computed against through
+// the lineage: the kind (renamed, merged, split), the previous period,
+// the previous index as published and the predecessors.
+type RowComparison struct {
+	Kind     scoring.ComparisonKind `json:"kind"`
+	Period   string                 `json:"period"`
+	Previous *Fixed2                `json:"previous_index"`
+	Units    []ComparedRow          `json:"units"`
+	Missing  []string               `json:"missing,omitempty"`
+}
+
+// ComparedRow is one predecessor of a compared unit.
+type ComparedRow struct {
+	Unit     string      `json:"unit"`
+	UnitName string      `json:"unit_name"`
+	Index    Fixed2      `json:"index"`
+	Rank     int         `json:"rank"`
+	Weight   json.Number `json:"weight"`
+}
+
+func rowComparison(c *scoring.Comparison) *RowComparison {
+	if c == nil || (c.Kind == scoring.SameUnit && len(c.Missing) == 0) {
+		return nil
+	}
+	rc := &RowComparison{Kind: c.Kind, Period: c.Period, Units: []ComparedRow{}, Missing: c.Missing}
+	if len(c.Missing) == 0 {
+		rc.Previous = &Fixed2{c.Previous}
+	}
+	for _, s := range c.Sources {
+		rc.Units = append(rc.Units, ComparedRow{Unit: s.Unit, UnitName: s.Name, Index: Fixed2{s.Index}, Rank: s.Rank, Weight: json.Number(s.Weight.Round(4).String())})
+	}
+	return rc
 }
 
 // GroupSummary is a group's summary as published.
@@ -72,7 +115,12 @@ func (o *Output) Rows() []Row {
 				Period: o.Period, Group: g.Code, Unit: r.Unit, UnitName: r.UnitName,
 				Points: Fixed2{r.Points}, Max: Fixed2{r.Max}, Index: Fixed2{r.Index},
 				Rank: r.Rank, Grade: r.Grade.Code, GradeName: r.Grade.Name,
-				RankChange: r.RankChange, Items: map[string]Fixed2{},
+				RankChange: r.RankChange, Items: map[string]Fixed2{}, Comparison: rowComparison(r.Compared),
+			}
+			if g.Uncertainty != nil {
+				iv := g.Uncertainty.Units[r.Unit]
+				tied := iv.Tied()
+				row.RankLow, row.RankHigh, row.Tied = &iv.Low, &iv.High, &tied
 			}
 			if r.IndexChange != nil {
 				row.IndexChange = &Fixed2{*r.IndexChange}
@@ -127,10 +175,28 @@ func (o *Output) itemCodes() []string {
 // CSVHeader is the fixed part of the CSV header of contract.md.
 var CSVHeader = []string{"period", "group", "unit", "unit_name", "points", "max", "index", "rank", "grade", "rank_change", "index_change"}
 
+// UncertaintyColumns follow index_change in the CSV when the rank
+// uncertainty analysis ran.
+var UncertaintyColumns = []string{"rank_low", "rank_high"}
+
+// simulated reports whether the rank uncertainty analysis ran.
+func (o *Output) simulated() bool {
+	for _, g := range o.Groups {
+		if g.Uncertainty != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // CSVColumns lists the CSV columns of the output: the contract's fixed
-// columns, then one item:CODE per top-level item.
+// columns (with rank_low,rank_high after index_change when the uncertainty
+// analysis ran), then one item:CODE per top-level item.
 func (o *Output) CSVColumns() []string {
 	cols := append([]string{}, CSVHeader...)
+	if o.simulated() {
+		cols = append(cols, UncertaintyColumns...)
+	}
 	for _, c := range o.itemCodes() {
 		cols = append(cols, "item:"+c)
 	}
@@ -142,12 +208,16 @@ func (o *Output) CSVColumns() []string {
 // an empty number).
 func (o *Output) CSVRows() [][]csvout.Cell {
 	codes := o.itemCodes()
+	sim := o.simulated()
 	var out [][]csvout.Cell
 	for _, r := range o.Rows() {
 		rec := []csvout.Cell{csvout.Text(r.Period), csvout.Text(r.Group), csvout.Text(r.Unit), csvout.Text(r.UnitName),
 			csvout.Number(r.Points.String()), csvout.Number(r.Max.String()), csvout.Number(r.Index.String()),
 			csvout.Number(strconv.Itoa(r.Rank)), csvout.Text(r.Grade), csvout.Number(optInt(r.RankChange)),
 			csvout.Number(optFixed(r.IndexChange))}
+		if sim {
+			rec = append(rec, csvout.Number(optInt(r.RankLow)), csvout.Number(optInt(r.RankHigh)))
+		}
 		for _, c := range codes {
 			v := ""
 			if f, ok := r.Items[c]; ok {
@@ -210,13 +280,28 @@ func (o *Output) WriteTable(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "%s — %s (period %s, stage %s)\n", g.Code, g.Framework.Name, o.Period, o.Stage)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "rank\tunit\tname\tpoints\tmax\tindex\tgrade\tΔrank\tΔindex")
+		head := "rank\tunit\tname\tpoints\tmax\tindex\tgrade\tΔrank\tΔindex"
+		if g.Uncertainty != nil {
+			head += "\trank 90%"
+		}
+		fmt.Fprintln(tw, head)
 		for _, r := range rows {
 			if r.Group != g.Code {
 				continue
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Rank, r.Unit, r.UnitName,
+			line := fmt.Sprintf("%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Rank, r.Unit, r.UnitName,
 				r.Points.String(), r.Max.String(), r.Index.String(), r.Grade, signedInt(r.RankChange), signedFixed(r.IndexChange))
+			if r.RankLow != nil {
+				if *r.RankLow == *r.RankHigh {
+					line += fmt.Sprintf("\t%d", *r.RankLow)
+				} else {
+					line += fmt.Sprintf("\t%d–%d", *r.RankLow, *r.RankHigh)
+				}
+				if *r.Tied {
+					line += " tied"
+				}
+			}
+			fmt.Fprintln(tw, line)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -231,6 +316,13 @@ func (o *Output) WriteTable(w io.Writer) error {
 		}
 		if g.Previous != "" {
 			fmt.Fprintf(w, "; changes against %s", g.Previous)
+		}
+		if u := g.Uncertainty; u != nil {
+			fmt.Fprintf(w, "; rank intervals of %d draws (seed %d", u.Draws, u.Seed)
+			if u.Weights > 0 {
+				fmt.Fprintf(w, ", weights ±%g", u.Weights)
+			}
+			fmt.Fprint(w, ")")
 		}
 		_, err := fmt.Fprintln(w)
 		if err != nil {

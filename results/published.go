@@ -82,7 +82,7 @@ func (s *Service) latest(ctx context.Context, period string) (int, error) {
 // derive returns a service computing over another store, sharing the
 // snapshot cache and, when cached, the results cache under the view's name.
 func (s *Service) derive(view string, st Store, cached bool) *Service {
-	d := &Service{Store: st, view: view, frozen: s.frozens()}
+	d := &Service{Store: st, Lineage: s.lineageSource(), view: view, frozen: s.frozens()}
 	if cached {
 		d.Cache = s.Cache
 	}

@@ -30,6 +30,12 @@ type Store interface {
 	UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error)
 }
 
+// LineageSource gives the unit lineage comparisons follow (contract.md,
+// "Unit lineage"); the store implements it.
+type LineageSource interface {
+	Lineage(ctx context.Context) (*scoring.Lineage, error)
+}
+
 // Service computes results.
 type Service struct {
 	// Store holds the live data.
@@ -42,12 +48,40 @@ type Service struct {
 	// their data do not change. Callers must then treat Group.Data and the
 	// results' item scores as read-only.
 	Cache *Cache
+	// Lineage, when set, is the lineage comparisons follow; otherwise the
+	// Store's when it is a LineageSource, else units are compared by code.
+	Lineage LineageSource
 
 	// view names the data a derived service reads ("" for the live data),
 	// so that the cache keeps each view's results apart.
 	view       string
 	frozen     *frozenCache // shared by the service and its views
 	initFrozen sync.Once
+}
+
+// lineageSource is where the service reads the lineage: Lineage, else the
+// Store when it is a LineageSource, else nil. A derived service (a
+// publication, a scope) keeps its parent's: the lineage is live data that
+// the store refuses to change under a published comparison.
+func (s *Service) lineageSource() LineageSource {
+	if s.Lineage != nil {
+		return s.Lineage
+	}
+	src, _ := s.Store.(LineageSource)
+	return src
+}
+
+// lineage returns the lineage comparisons follow, nil for none.
+func (s *Service) lineage(ctx context.Context) (*scoring.Lineage, error) {
+	src := s.lineageSource()
+	if src == nil {
+		return nil, nil
+	}
+	lin, err := src.Lineage(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("results: lineage: %w", err)
+	}
+	return lin, nil
 }
 
 // Output is a period's results, one entry per group, ordered by group code.
@@ -68,12 +102,16 @@ type Group struct {
 	// published period). Reports show each stage's values from it, so that
 	// they always agree with the results.
 	Data map[string]*scoring.UnitData
+	// Uncertainty is the rank uncertainty analysis, once Output.Simulate
+	// has run (nil before).
+	Uncertainty *scoring.Uncertainty
 }
 
 // Compute scores the period for one group, or for every group that has a
 // criteria set in the period when group is empty, and compares each with the
-// group's previous period: the latest period whose code sorts before this one
-// and that has results for the group. A published period (one with a
+// group's previous period — the latest period of the same kind (a year, a
+// quarter, a month) whose code sorts before this one and that has results
+// for the group — following the unit lineage. A published period (one with a
 // publication, reopened for a correction or not) is computed from its latest
 // publication's frozen data.
 func (s *Service) Compute(ctx context.Context, period, group string, stage scoring.Stage) (*Output, error) {
@@ -95,6 +133,10 @@ func (s *Service) computeOutput(ctx context.Context, period, group string, stage
 			return nil, domain.NotFoundf("period %s has no criteria set", period)
 		}
 	}
+	lin, err := s.lineage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := &Output{Period: period, Stage: stage}
 	for _, g := range groups {
 		res, data, err := s.group(ctx, period, g, stage)
@@ -112,7 +154,7 @@ func (s *Service) computeOutput(ctx context.Context, period, group string, stage
 		}
 		if prevRes != nil {
 			gr.Previous = prev
-			gr.CompareWith(prevRes.Results)
+			gr.Compare(prevRes.Results, lin, prev, period)
 		}
 		out.Groups = append(out.Groups, gr)
 	}
@@ -143,7 +185,7 @@ func (s *Service) previous(ctx context.Context, period, group string, stage scor
 	sort.Strings(periods)
 	for i := len(periods) - 1; i >= 0; i-- {
 		p := periods[i]
-		if p >= period {
+		if p >= period || !scoring.SameKind(p, period) {
 			continue
 		}
 		res, _, err := s.group(ctx, p, group, stage)
@@ -155,4 +197,18 @@ func (s *Service) previous(ctx context.Context, period, group string, stage scor
 		}
 	}
 	return "", nil, nil
+}
+
+// Simulate runs the rank uncertainty analysis of every group (see
+// scoring.SimulateRanks) and keeps it in Group.Uncertainty.
+func (o *Output) Simulate(opts scoring.UncertaintyOptions) error {
+	for i := range o.Groups {
+		g := &o.Groups[i]
+		u, err := scoring.SimulateRanks(g.GroupResult, g.Data, opts)
+		if err != nil {
+			return domain.Invalidf("%v", err)
+		}
+		g.Uncertainty = u
+	}
+	return nil
 }

@@ -114,6 +114,9 @@ type UnitScore struct {
 	// the unit had no result then.
 	RankChange  *int
 	IndexChange *Decimal
+	// Compared says what the result was compared with (nil when nothing):
+	// the unit itself, or its predecessors through the lineage.
+	Compared *Comparison
 }
 
 // Published returns the index as published: rounded half up to two decimals.
@@ -121,9 +124,22 @@ func (u *UnitScore) Published() Decimal { return Publish(u.Index) }
 
 // Evaluate scores one unit against a criteria set at a stage (self,
 // appraisal or final). Rank, grade and comparison are set by ScoreGroup.
-func Evaluate(f *Framework, u UnitData, stage Stage) UnitScore {
-	e := evaluator{f: f, u: u, order: resolution[stage], out: UnitScore{
-		Unit: u.Code, UnitName: u.Name, Nodes: make(map[string]NodeScore, len(f.byCode)),
+func Evaluate(f *Framework, u UnitData, stage Stage) UnitScore { return evaluate(f, u, stage, true) }
+
+// EvaluateTop is Evaluate keeping in Nodes only the top-level items (and
+// the bonus and penalty leaves): what a summary needs, for a fraction of
+// the memory of every item's outcome.
+func EvaluateTop(f *Framework, u UnitData, stage Stage) UnitScore {
+	return evaluate(f, u, stage, false)
+}
+
+func evaluate(f *Framework, u UnitData, stage Stage, all bool) UnitScore {
+	size := len(f.byCode)
+	if !all {
+		size = len(f.Items)
+	}
+	e := evaluator{f: f, u: u, order: resolution[stage], all: all, out: UnitScore{
+		Unit: u.Code, UnitName: u.Name, Nodes: make(map[string]NodeScore, size),
 		Regular: zero, Bonus: zero, Penalty: zero, Max: zero,
 	}}
 	if e.order == nil {
@@ -157,6 +173,7 @@ type evaluator struct {
 	f     *Framework
 	u     UnitData
 	order []Stage
+	all   bool // keep every item's outcome, not only the top-level ones
 	out   UnitScore
 }
 
@@ -176,16 +193,32 @@ func (e *evaluator) node(it *Item) NodeScore {
 			n.NA = n.NA && cn.NA
 		}
 	}
-	e.out.Nodes[it.Code] = n
+	if e.all || it.Parent == nil || (it.IsLeaf() && it.Method.Extra()) {
+		e.out.Nodes[it.Code] = n
+	}
 	return n
 }
 
 // recorded returns the value recorded for a leaf at the first stage of the
 // resolution order that has one.
 func (e *evaluator) recorded(code string) (Value, Stage, bool) {
-	byStage := e.u.Points[code]
-	for _, st := range e.order {
-		if v, ok := byStage.Get(st); ok {
+	return e.u.Points[code].resolve(e.order)
+}
+
+// Resolve returns the value that counts for a leaf at a scoring stage:
+// at stage final the last of final → appraisal → self that has one, at
+// stage self the self-assessment only.
+func (s StageValues) Resolve(stage Stage) (Value, Stage, bool) {
+	order := resolution[stage]
+	if order == nil {
+		order = resolution[StageFinal]
+	}
+	return s.resolve(order)
+}
+
+func (s StageValues) resolve(order []Stage) (Value, Stage, bool) {
+	for _, st := range order {
+		if v, ok := s.Get(st); ok {
 			return v, st, true
 		}
 	}

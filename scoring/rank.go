@@ -86,21 +86,5 @@ func Summarize(f *Framework, results []UnitScore) Summary {
 // CompareWith sets each result's change of rank and index against the
 // previous period's results of the same group, matched by unit code. Both
 // changes are computed from published values; a unit absent from prev keeps
-// nil changes.
-func (g *GroupResult) CompareWith(prev []UnitScore) {
-	byUnit := make(map[string]*UnitScore, len(prev))
-	for i := range prev {
-		byUnit[prev[i].Unit] = &prev[i]
-	}
-	for i := range g.Results {
-		r := &g.Results[i]
-		p := byUnit[r.Unit]
-		if p == nil {
-			r.RankChange, r.IndexChange = nil, nil
-			continue
-		}
-		rc := p.Rank - r.Rank
-		ic := r.Published().Sub(p.Published())
-		r.RankChange, r.IndexChange = &rc, &ic
-	}
-}
+// nil changes. It is Compare without a lineage.
+func (g *GroupResult) CompareWith(prev []UnitScore) { g.Compare(prev, nil, "", "") }

@@ -18,7 +18,7 @@ import (
 // be reused (results.Stamper). It reads the criteria set's version, the
 // group's units and their names, and for the period the count and last id of both change
 // logs (points and inputs) and of each opened survey campaign's responses
-// and reviews. Counts matter as well as last ids: on PostgreSQL a
+// and reviews, and the count and last id of the lineage's change log. Counts matter as well as last ids: on PostgreSQL a
 // transaction may commit an id lower than one already visible.
 func (s *Store) ResultsStamp(ctx context.Context, period, group string) (string, error) {
 	return resultsStamp(s.db.WithContext(ctx), period, group)
@@ -76,6 +76,12 @@ func resultsStamp(db *gorm.DB, period, group string) (string, error) {
 		}
 		fmt.Fprintf(&b, ";%s %d.%d", table, n, last)
 	}
+	// The lineage says which units take part in the period.
+	var links, lastLink int64
+	if err := db.Raw("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM unit_lineage_changes").Row().Scan(&links, &lastLink); err != nil {
+		return "", wrap("results stamp", err)
+	}
+	fmt.Fprintf(&b, ";lineage %d.%d", links, lastLink)
 	var campaigns []struct{ ID, Revision int64 }
 	if err := db.Raw("SELECT id, revision FROM survey_campaigns WHERE period_code = ? AND state <> ? ORDER BY id",
 		period, string(surveys.Draft)).Scan(&campaigns).Error; err != nil {

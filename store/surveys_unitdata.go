@@ -42,7 +42,8 @@ type unitSurveys struct {
 // query for the campaigns, one for the group's units and one per campaign
 // (through the covering index of the responses), whatever the number of
 // units. When two campaigns of a period yield the same measure, the later
-// campaign wins. A unit code narrows it to that unit of the group, whose
+// campaign wins. Beside each ratio, under scoring.SampleKey(measure), is the
+// number of respondents it was computed from. A unit code narrows it to that unit of the group, whose
 // responses alone are read.
 func (s *Store) surveyRatios(ctx context.Context, period, group, only string) (map[string]*unitSurveys, error) {
 	db := s.db.WithContext(ctx)
@@ -120,6 +121,9 @@ WHERE c.period_code = ? AND c.state <> ? ORDER BY c.id`, period, string(surveys.
 					out[sc.Code] = us
 				}
 				us.ratios[ix.Measure] = ix.Value
+				// The respondents the ratio rests on, for the rank
+				// uncertainty analysis.
+				us.ratios[scoring.SampleKey(ix.Measure)] = scoring.NewInt(int64(ix.N))
 			}
 		}
 	}

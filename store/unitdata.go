@@ -22,6 +22,9 @@ var unitDataSQL string
 // (the satisfaction ratios of the period's survey campaigns, see
 // surveyRatios). Units are ordered by code. It runs one query for points
 // and inputs and a few for the surveys, whatever the number of units.
+// Units that the unit lineage says take no part in the period (continued
+// into other units before it, or formed after it) are left out, whatever
+// was recorded for them.
 func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error) {
 	names, err := s.unitNames(ctx, group)
 	if err != nil {
@@ -80,9 +83,15 @@ func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.U
 		}
 		u.Surveys = us.ratios
 	}
+	lin, err := s.Lineage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	units := make([]scoring.UnitData, 0, len(byUnit))
-	for _, u := range byUnit {
-		units = append(units, *u)
+	for code, u := range byUnit {
+		if lin.Exists(code, period) {
+			units = append(units, *u)
+		}
 	}
 	slices.SortFunc(units, func(a, b scoring.UnitData) int { return cmp.Compare(a.Code, b.Code) })
 	return units, nil

@@ -26,8 +26,9 @@ func (s *server) openAPI(c echo.Context) error {
 }
 
 // apiPeriodResults serves a period's final results, byte for byte what
-// `parindex score --format json` prints: to the public once the period is
-// published, to staff always.
+// `parindex score --format json` prints (with ?uncertainty=N[&seed=S]
+// [&weights=D], what `score --uncertainty N` prints): to the public once
+// the period is published, to staff always.
 func (s *server) apiPeriodResults(c echo.Context) error {
 	ctx := c.Request().Context()
 	period, err := s.visiblePeriod(c, c.Param("period"))
@@ -35,9 +36,20 @@ func (s *server) apiPeriodResults(c echo.Context) error {
 		return err
 	}
 	group := c.QueryParam("group")
+	opts, simulate, err := uncertaintyOptions(c)
+	if err != nil {
+		return err
+	}
 	out, err := s.resultsFor(c).Compute(ctx, period.Code, group, scoring.StageFinal)
 	if err != nil {
 		return resultsError(err, period.Code, group)
+	}
+	// ?uncertainty=N adds each unit's 90 % rank interval, as `score
+	// --uncertainty N` does.
+	if simulate {
+		if err := out.Simulate(opts); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	if err := out.WriteJSON(&buf); err != nil {

@@ -42,6 +42,9 @@ func (s *server) userNav(c echo.Context, l *locale) *userNav {
 		if s.surveys != nil {
 			nav.Links = append(nav.Links, link{Label: l.T("work.nav.surveys"), URL: "/admin/surveys", Current: strings.HasPrefix(path, "/admin/surveys")})
 		}
+		if s.lineage != nil {
+			nav.Links = append(nav.Links, link{Label: l.T("lineage.nav"), URL: lineageURL, Current: strings.HasPrefix(path, lineageURL)})
+		}
 	}
 	nav.Links = append(nav.Links, link{Label: l.T("work.nav.password"), URL: "/account/password", Current: path == "/account/password"})
 	return nav

@@ -22,6 +22,9 @@ type rankingPage struct {
 	// Earlier are the publications it corrected, newest first.
 	Decision *publicationView
 	Earlier  []publicationView
+	// Uncertainty links to the ranks' uncertainty, or says how it was
+	// computed when shown (?uncertainty=N).
+	Uncertainty uncertaintyView
 }
 
 // groupSection is one group's ranking table and summary.
@@ -35,6 +38,13 @@ type groupSection struct {
 	Count      int
 	Mean       scoring.Decimal
 	Grades     []gradeShare
+	// Lineage is set when some unit is compared through the lineage (a
+	// rename, merger or split): the table's legend explains the marks.
+	Lineage bool
+	// Intervals is set when the rank uncertainty analysis ran, with its
+	// chart.
+	Intervals     bool
+	IntervalChart chartView
 }
 
 // fieldHead is a top-level item of the criteria set: a column of the table.
@@ -53,6 +63,15 @@ type rankingRow struct {
 	Grade              badge
 	RankChange         *int
 	IndexChange        *scoring.Decimal
+	// Compared marks a unit compared through the lineage: Mark is the
+	// abbreviation shown, Note says with what; NoRank is set when it has no
+	// change of rank (a merger or a split), not because it is new.
+	Mark, Note string
+	NoRank     bool
+	// Interval is the 90 % rank interval ("2–5") and Tied says it is
+	// statistically tied with a neighbour, when the analysis ran.
+	Interval string
+	Tied     bool
 }
 
 // periodRanking shows a published period's ranking, all groups or one
@@ -66,6 +85,15 @@ func (s *server) periodRanking(c echo.Context) error {
 	out, err := s.results.Compute(ctx, period.Code, "", scoring.StageFinal)
 	if err != nil {
 		return resultsError(err, period.Code, "")
+	}
+	opts, shown, err := uncertaintyOptions(c)
+	if err != nil {
+		return err
+	}
+	if shown {
+		if err := out.Simulate(opts); err != nil {
+			return err
+		}
 	}
 	only := c.QueryParam("group")
 	if only != "" && !hasGroup(out, only) {
@@ -87,6 +115,10 @@ func (s *server) periodRanking(c echo.Context) error {
 		PeriodName: periodName(period),
 	}
 	page.Periods = periodLinks(published, period.Code)
+	page.Uncertainty = newUncertaintyView(l, c, opts, shown)
+	if shown {
+		page.Scripts = chartScripts
+	}
 	pubs, err := s.publications(ctx, l, period.Code)
 	if err != nil {
 		return err
@@ -99,7 +131,11 @@ func (s *server) periodRanking(c echo.Context) error {
 		name := nameOr(names[g.Code], g.Code)
 		page.Tabs = append(page.Tabs, link{Label: name, URL: groupURL(period.Code, g.Code), Current: only == g.Code})
 		if only == "" || only == g.Code {
-			page.Groups = append(page.Groups, newGroupSection(period.Code, name, g))
+			sec := newGroupSection(period.Code, name, g)
+			if err := sec.explain(l, g); err != nil {
+				return err
+			}
+			page.Groups = append(page.Groups, sec)
 		}
 	}
 	return s.render(c, http.StatusOK, "ranking", page)

@@ -98,6 +98,8 @@ func funcs(l *locale, a *assets) template.FuncMap {
 			}
 			return l.Signed(*d)
 		},
+		// signedNum shows a difference with its sign: +8,00 / −2,50.
+		"signedNum": func(d scoring.Decimal) string { return l.Signed(d) },
 		// rankChange shows a change of rank: ▲3 / ▼2 / –.
 		"rankChange": func(d *int) string {
 			switch {

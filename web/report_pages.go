@@ -9,6 +9,7 @@ import (
 
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/reports"
+	"github.com/parindex/parindex/scoring"
 )
 
 // overviewPage is a period's province overview with its charts.
@@ -34,6 +35,10 @@ type groupCharts struct {
 	Anchor                                                string
 	RankingChart, GradesChart, HeatmapChart, WeakestChart chartView
 	UnitURLs                                              map[string]string
+	// Honesty is the group's self-assessment against the final points
+	// (nil when no unit assessed itself), with its charts.
+	Honesty                     *reports.Honesty
+	HonestyFields, HonestyUnits chartView
 }
 
 func (s *server) publicOverview(c echo.Context) error {
@@ -97,6 +102,15 @@ func (s *server) overview(c echo.Context, period domain.Period, staff bool) erro
 	if page.Means, err = newChartView(reports.MeansChart("chart-means", ov, l.T)); err != nil {
 		return err
 	}
+	// The self-assessment against the council's points: every role of
+	// this page may see the council's rounds (the public only once the
+	// period is published).
+	var honesty map[string]*reports.Honesty
+	if seesCouncil(currentUser(c), period.Phase) {
+		if honesty, err = s.honesty(ctx, period.Code); err != nil {
+			return err
+		}
+	}
 	for _, g := range ov.Groups {
 		gc := groupCharts{GroupOverview: g, Anchor: "group-" + g.Code, UnitURLs: map[string]string{}}
 		id := "chart-" + g.Code
@@ -111,6 +125,15 @@ func (s *server) overview(c echo.Context, period domain.Period, staff bool) erro
 		}
 		if gc.WeakestChart, err = newChartView(reports.WeakFieldsChart(id+"-weakest", g, l.T)); err != nil {
 			return err
+		}
+		if h := honesty[g.Code]; h != nil && h.Leaves > 0 {
+			gc.Honesty = h
+			if gc.HonestyFields, err = newChartView(reports.HonestyFieldsChart(id+"-honesty-fields", g.Name, h, l.T)); err != nil {
+				return err
+			}
+			if gc.HonestyUnits, err = newChartView(reports.HonestyUnitsChart(id+"-honesty-units", g.Name, h, l.T)); err != nil {
+				return err
+			}
 		}
 		for _, u := range g.Units {
 			if staff {
@@ -134,6 +157,15 @@ type scorecardPage struct {
 	BackURL                              string
 	Card                                 *reports.Scorecard
 	Radar, Lost, Trend, Ranks, SelfFinal chartView
+	// Honesty is the unit's self-assessment against the final points, for
+	// those who may see the council's rounds (nil otherwise, or when the
+	// unit assessed nothing itself).
+	Honesty *reports.HonestyUnit
+	// HonestyFields are the set's regular fields, in Honesty.Fields order.
+	HonestyFields []reports.HonestyField
+	// CompareNote says what a renamed, merged or split unit's previous
+	// result is.
+	CompareNote string
 }
 
 func (s *server) publicScorecard(c echo.Context) error {
@@ -190,8 +222,12 @@ func (s *server) scorecard(c echo.Context, period domain.Period, staff bool) err
 			periods = append(periods, p.Code)
 		}
 	}
+	lin, err := s.lineageOf(ctx)
+	if err != nil {
+		return err
+	}
 	card, err := reports.BuildScorecard(ctx, s.resultsFor(c), reports.ScorecardInput{Period: period.Code, Group: unit.Group,
-		Unit: unit.Code, Periods: periods, WithSelf: staff})
+		Unit: unit.Code, Periods: periods, WithSelf: staff, Lineage: lin})
 	if errors.Is(err, domain.ErrNotFound) {
 		return notFound("error.unit_no_result", nameOr(unit.Name, unit.Code), periodName(period))
 	}
@@ -212,6 +248,9 @@ func (s *server) scorecard(c echo.Context, period domain.Period, staff bool) err
 		Card:       card,
 	}
 	page.Scripts = chartScripts
+	if c := card.Compared; c != nil && c.Kind != scoring.SameUnit {
+		page.CompareNote = comparisonNote(l, c)
+	}
 	if staff {
 		page.BackURL = reportURL(period.Code)
 	} else {
@@ -232,6 +271,17 @@ func (s *server) scorecard(c echo.Context, period domain.Period, staff bool) err
 	if staff {
 		if page.SelfFinal, err = newChartView(reports.SelfFinalChart("chart-self-final", card, l.T)); err != nil {
 			return err
+		}
+	}
+	if seesCouncil(currentUser(c), period.Phase) {
+		honesty, err := s.honesty(ctx, period.Code)
+		if err != nil {
+			return err
+		}
+		if h := honesty[unit.Group]; h != nil {
+			if u := h.Unit(unit.Code); u != nil && u.Leaves > 0 {
+				page.Honesty, page.HonestyFields = u, h.Fields
+			}
 		}
 	}
 	return s.render(c, http.StatusOK, "report_unit", page)

@@ -90,6 +90,13 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"GET", "/reports/2025/appendix.pdf", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 200, "appraiser2": 200, "committee": 200}},
 		{"GET", "/reports/2025/print", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 200, "appraiser2": 200, "committee": 200}},
 		{"GET", "/periods/2025/results.csv", nil, false, want{"": 404, "admin": 404, "officer1": 404, "officer2": 404, "appraiser": 404, "appraiser2": 404, "committee": 404}},
+		// The unit lineage: the secretariat's alone. An empty form is 422,
+		// a link that does not exist 404.
+		{"GET", "/api/v1/lineage", nil, false, want{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"GET", "/admin/lineage", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"POST", "/admin/lineage", map[string]string{}, false, want{"": 401, "admin": 422, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"POST", "/admin/lineage/delete", map[string]string{}, false, want{"": 401, "admin": 404, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"POST", "/admin/lineage/import", nil, true, want{"": 401, "admin": 422, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 	}
 	for _, r := range routes {
 		for _, role := range roles {

@@ -40,6 +40,7 @@ func (s *server) routes(e *echo.Echo) {
 	if s.auth != nil {
 		s.workflowAPI(api)
 		s.workPages(e)
+		s.lineageRoutes(e, api)
 	}
 	s.surveyRoutes(e, api)
 

@@ -37,6 +37,14 @@ type unitPage struct {
 
 	Fields []fieldRow
 	Tree   []treeField
+
+	// Through the unit lineage: what the changes were computed against,
+	// what became of the unit, its rank interval and its years side by
+	// side.
+	Comparison *comparisonView
+	Successors []successorView
+	Interval   *intervalView
+	Years      *yearsView
 }
 
 // fieldRow is a top-level item's line in the unit's summary table.
@@ -130,6 +138,12 @@ func (s *server) unitBreakdown(c echo.Context) error {
 	for _, it := range g.Framework.Items {
 		page.Fields = append(page.Fields, newFieldRow(it, r, g.Results))
 		page.Tree = append(page.Tree, newTreeField(l, it, r))
+	}
+	if err := s.unitAnalysis(ctx, l, &page, g, r, published); err != nil {
+		return err
+	}
+	if page.Years != nil {
+		page.Scripts = chartScripts
 	}
 	return s.render(c, http.StatusOK, "unit", page)
 }

@@ -99,6 +99,10 @@ type Deps struct {
 	// Reports are the workbook's data sources (/reports/P/workbook.xlsx);
 	// nil offers no workbook download.
 	Reports *reports.Sources
+	// Lineage keeps the unit lineage: the secretariat's page to see and
+	// edit it, and the pages' comparisons and years side by side. Nil:
+	// units are compared by code and no page offers it.
+	Lineage LineageStore
 }
 
 // server holds what handlers share. Everything in it is prepared by New and
@@ -119,6 +123,7 @@ type server struct {
 	targets       Targets          // nil without Deps.Targets
 	reports       *reports.Sources // nil without Deps.Reports
 	documents     reports.DocumentConfig
+	lineage       LineageStore // nil without Deps.Lineage
 }
 
 // New builds the HTTP handler: routes, middleware and the central error
@@ -152,6 +157,7 @@ func New(cfg Config, deps Deps) *echo.Echo {
 	if cfg.Documents != nil {
 		s.documents = *cfg.Documents
 	}
+	s.lineage = deps.Lineage
 	s.surveys = newSurveyServer(s, deps.Surveys)
 
 	e := echo.New()

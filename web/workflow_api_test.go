@@ -139,6 +139,7 @@ func newProvince(t testing.TB) *province {
 		Auth:     authSvc,
 		Workflow: wf,
 		Reports:  &reports.Sources{Results: res, Groups: st, Comments: st, Publications: res},
+		Lineage:  st,
 	})
 	return &province{t: t, st: st, srv: srv, files: filepath.Join(dir, "files"), clock: clock, sessions: map[string]*client{}}
 }

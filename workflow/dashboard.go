@@ -66,6 +66,10 @@ func (s *Service) progress(ctx context.Context, p domain.Period) (*Dashboard, er
 	if err != nil {
 		return nil, err
 	}
+	lin, err := s.lineage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	records, err := s.store.ScoreRecords(ctx, period, "")
 	if err != nil {
 		return nil, err
@@ -113,8 +117,8 @@ func (s *Service) progress(ctx context.Context, p domain.Period) (*Dashboard, er
 			}
 			sets[u.Group] = fw
 		}
-		if fw == nil {
-			continue // the unit's group is not assessed in this period
+		if fw == nil || !lin.Exists(u.Code, period) {
+			continue // the unit's group is not assessed in this period, or the unit takes no part in it
 		}
 		sub := bySub[u.Code]
 		if sub.Status == "" {

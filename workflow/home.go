@@ -123,8 +123,14 @@ func (s *Service) appraiserHome(ctx context.Context, hp *HomePeriod, user auth.U
 			hp.Fields = append(hp.Fields, a.Field)
 		}
 	}
+	lin, err := s.lineage(ctx)
+	if err != nil {
+		return err
+	}
 	for _, u := range units {
-		if slices.Contains(groups, u.Group) && acc.canView(u.Code) {
+		// A unit the lineage says takes no part in the period (merged
+		// before it, formed after it) is nobody's work there.
+		if slices.Contains(groups, u.Group) && acc.canView(u.Code) && lin.Exists(u.Code, hp.Period.Code) {
 			hp.Units = append(hp.Units, HomeUnit{Unit: u, Submitted: submitted[u.Code]})
 		}
 	}

@@ -124,6 +124,9 @@ func (s *Service) load(ctx context.Context, user auth.User, period, unit string)
 	if err != nil {
 		return nil, err
 	}
+	if err := s.takesPart(ctx, unit, period); err != nil {
+		return nil, err
+	}
 	return &unitCtx{period: p, unit: u, fw: fw, acc: acc}, nil
 }
 

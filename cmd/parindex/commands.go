@@ -63,13 +63,13 @@ func cmdImport(e *env, args []string) error {
 		return err
 	}
 	if len(pos) < 2 {
-		return usagef("name what to import and the file: import units|groups|framework|scores|inputs FILE")
+		return usagef("name what to import and the file: import units|groups|framework|scores|inputs|lineage FILE")
 	}
 	kind, files := pos[0], pos[1:]
 	switch kind {
-	case "units", "groups", "framework", "scores", "inputs":
+	case "units", "groups", "framework", "scores", "inputs", "lineage":
 	default:
-		return usagef("unknown import %q (units, groups, framework, scores or inputs)", kind)
+		return usagef("unknown import %q (units, groups, framework, scores, inputs or lineage)", kind)
 	}
 	if *author == "" {
 		*author = currentUser(e)
@@ -151,6 +151,8 @@ func (im importer) load(kind, file string, data []byte) (string, error) {
 			return "", fmt.Errorf("%s: %w", file, err)
 		}
 		return fmt.Sprintf("%s: %d points recorded (%d changed)", name, len(rows), changed), nil
+	case "lineage":
+		return im.lineage(file, r)
 	default: // inputs
 		rows, err := imports.Inputs(ctx, im.st, file, r)
 		if err != nil {

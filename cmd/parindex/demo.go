@@ -77,8 +77,9 @@ func loadDemo(e *env, st *store.Store, progress io.Writer) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	// Dependencies first: groups, units, criteria sets, then inputs and points.
-	order := map[string]int{"groups": 0, "units": 1, "framework": 2, "inputs": 3, "scores": 4}
+	// Dependencies first: groups, units, criteria sets, then inputs and
+	// points, and the lineage before the periods are published.
+	order := map[string]int{"groups": 0, "units": 1, "framework": 2, "inputs": 3, "scores": 4, "lineage": 5}
 	kindOf := func(name string) string {
 		base := path.Base(name)
 		return strings.SplitN(strings.TrimSuffix(strings.TrimSuffix(base, ".csv"), ".yaml"), "-", 2)[0]

@@ -140,7 +140,7 @@ items:
 func TestDemoEndToEnd(t *testing.T) {
 	c := newCLI(t)
 	out := c.ok("demo")
-	if !strings.Contains(out, "period 2025 published") {
+	if !strings.Contains(out, "period 2025 published") || !strings.Contains(out, "lineage-2025.csv: 186 lineage links imported") {
 		t.Errorf("demo output:\n%s", out)
 	}
 	if out := c.ok("demo"); !strings.Contains(out, "already holds data") {
@@ -148,7 +148,20 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	prev := scoreRows(t, c, "2024").byUnit()
 	cur := scoreRows(t, c, "2025")
+	// The 2025 communes were formed from the 2024 ones (the official
+	// lineage, read here from the demo's file, not through the store).
+	preds := map[string][]string{}
+	succs := map[string][]string{}
+	lin, err := os.ReadFile("../../demo/data/lineage-2025.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range readCSV(t, string(lin))[1:] {
+		preds[rec[3]] = append(preds[rec[3]], rec[1])
+		succs[rec[1]] = append(succs[rec[1]], rec[3])
+	}
 	groups := map[string]int{}
+	merged := 0
 	for i, r := range cur {
 		groups[r["group"]]++
 		// Ranks follow the published index with shared ranks: 1, 2, 2, 4.
@@ -159,24 +172,80 @@ func TestDemoEndToEnd(t *testing.T) {
 		if r["rank"] != wantRank {
 			t.Errorf("%s: rank %s, want %s", r["unit"], r["rank"], wantRank)
 		}
-		p, ok := prev[r["unit"]]
-		if !ok {
-			t.Errorf("%s has no 2024 result", r["unit"])
-			continue
-		}
-		pr, _ := strconv.Atoi(p["rank"])
-		cr, _ := strconv.Atoi(r["rank"])
-		if r["rank_change"] != strconv.Itoa(pr-cr) {
-			t.Errorf("%s: rank_change %s, want %d", r["unit"], r["rank_change"], pr-cr)
-		}
 		if r["grade"] != gradeOf(t, r["index"]) {
 			t.Errorf("%s: grade %s for index %s", r["unit"], r["grade"], r["index"])
 		}
+		cr, _ := strconv.Atoi(r["rank"])
+		from := preds[r["unit"]]
+		if len(from) == 0 { // a department: the same unit in 2024
+			p, ok := prev[r["unit"]]
+			if !ok {
+				t.Errorf("%s has no 2024 result", r["unit"])
+				continue
+			}
+			pr, _ := strconv.Atoi(p["rank"])
+			if r["rank_change"] != strconv.Itoa(pr-cr) || r["index_change"] != fixed2(num(t, r["index"])-num(t, p["index"])) {
+				t.Errorf("%s: changes %s %s against %s %s", r["unit"], r["rank_change"], r["index_change"], p["rank"], p["index"])
+			}
+			continue
+		}
+		// A new commune: its index against the mean of its predecessors'
+		// 2024 indices (equal weights; the mean of the unrounded indices,
+		// within a hundredth of the mean of the published ones), a change
+		// of rank only for a rename.
+		mean := 0.0
+		for _, u := range from {
+			p, ok := prev[u]
+			if !ok {
+				t.Fatalf("%s: predecessor %s has no 2024 result", r["unit"], u)
+			}
+			mean += num(t, p["index"]) / float64(len(from))
+		}
+		change := num(t, r["index_change"])
+		if want := num(t, r["index"]) - mean; r["index_change"] == "" || change < want-0.011 || change > want+0.011 {
+			t.Errorf("%s: index change %q, want about %.3f from %v", r["unit"], r["index_change"], want, from)
+		}
+		renamed := len(from) == 1 && len(succs[from[0]]) == 1
+		if renamed {
+			pr, _ := strconv.Atoi(prev[from[0]]["rank"])
+			if r["rank_change"] != strconv.Itoa(pr-cr) {
+				t.Errorf("%s (renamed %s): rank change %s, want %d", r["unit"], from[0], r["rank_change"], pr-cr)
+			}
+		} else {
+			merged++
+			if r["rank_change"] != "" {
+				t.Errorf("%s formed from %v: rank change %s, want none", r["unit"], from, r["rank_change"])
+			}
+		}
 	}
-	if groups["SO"] < 10 || groups["XA"] < 60 {
-		t.Errorf("units per group = %v", groups)
+	if groups["SO"] != 14 || groups["XA"] != 64 || merged < 50 {
+		t.Errorf("units per group = %v, merged or split communes %d", groups, merged)
+	}
+	// 2024 scores the 164 pre-reform communes, none of the new ones.
+	xa24 := 0
+	for u, r := range prev {
+		if r["group"] == "XA" {
+			xa24++
+			if len(preds[u]) > 0 {
+				t.Errorf("new commune %s scored in 2024", u)
+			}
+		}
+	}
+	if xa24 != 164 {
+		t.Errorf("%d communes in 2024, want 164", xa24)
 	}
 }
+
+func num(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%q: %v", s, err)
+	}
+	return v
+}
+
+func fixed2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
 // gradeOf applies the demo's bands to a published index.
 func gradeOf(t *testing.T, index string) string {

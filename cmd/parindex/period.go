@@ -25,6 +25,9 @@ func cmdScore(e *env, args []string) error {
 	format := f.String("format", "table", "table, csv or json")
 	live := f.Bool("live", false, "compute a published period from the current data (to prepare a correction)")
 	number := f.Int("publication", 0, "print publication N of a published period (1 is the first)")
+	draws := f.Int("uncertainty", 0, "re-score N times with survey ratios drawn from their samples and add each unit's 90 % rank interval (rank_low, rank_high)")
+	seed := f.Uint64("seed", 1, "the random seed of --uncertainty: the same seed gives the same intervals")
+	weights := f.Float64("weights", 0, "with --uncertainty, also perturb the fields' weights by up to ± this share (e.g. 0.2)")
 	pos, err := f.parse(args)
 	if err != nil {
 		return err
@@ -45,6 +48,14 @@ func cmdScore(e *env, args []string) error {
 	if err != nil {
 		return usagef("--stage: %v", err)
 	}
+	opts := scoring.UncertaintyOptions{Draws: *draws, Seed: *seed, Weights: *weights}
+	if *draws != 0 {
+		if err := opts.Check(); err != nil {
+			return usagef("--uncertainty: %v", err)
+		}
+	} else if *weights != 0 {
+		return usagef("--weights needs --uncertainty N")
+	}
 	st, err := f.open()
 	if err != nil {
 		return err
@@ -62,6 +73,11 @@ func cmdScore(e *env, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if *draws != 0 {
+		if err := out.Simulate(opts); err != nil {
+			return err
+		}
 	}
 	switch *format {
 	case "csv":

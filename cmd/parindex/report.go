@@ -129,6 +129,7 @@ func reportSources(st *store.Store, sv *services) reports.Sources {
 		Results: sv.results, Groups: st, Comments: sv.results, Publications: sv.results,
 		Targets: &targets.Service{Store: st, Results: sv.results},
 		Surveys: surveySource{svc: sv.surveys},
+		Lineage: st, Periods: st,
 	}
 }
 

@@ -88,6 +88,7 @@ func cmdServe(e *env, args []string) error {
 		Workflow: sv.workflow,
 		Targets:  &targets.Service{Store: st, Results: sv.results},
 		Reports:  reportSrc,
+		Lineage:  st,
 		Surveys: &web.SurveyDeps{Service: sv.surveys, RequireSecretariat: web.SecretariatOnly(),
 			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, KioskRatePerMinute: *kioskRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
 	})

@@ -44,7 +44,7 @@ func TestStatisticsWorkbook(t *testing.T) {
 	c := demoSO(t)
 	book := filepath.Join(t.TempDir(), "so-2025.xlsx")
 	out := c.ok("template", "inputs", "--period", "2025", "--group", "SO", "--out", book)
-	if !strings.Contains(out, "14 units × 38 inputs") {
+	if !strings.Contains(out, "14 units × 40 inputs") {
 		t.Errorf("template output: %s", out)
 	}
 	f, err := excelize.OpenFile(book)

@@ -118,7 +118,9 @@ func (f *framework) inputNames() []string {
 		case "formula":
 			names = l.expr.idents()
 		case "survey":
-			names = []string{l.Survey}
+			// The ratio and the number of respondents it rests on, for
+			// the rank uncertainty analysis.
+			names = []string{l.Survey, l.Survey + "_sample"}
 		}
 		for _, n := range names {
 			if n != "" {

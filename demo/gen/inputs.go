@@ -190,3 +190,16 @@ func genInputs(u unit, q float64, year int, g gen) map[string]float64 {
 	in["health_insurance_rate"] = rate(0.83+0.15*q+g.nrm(0.015), 0.7, 0.995)
 	return in
 }
+
+// addSamples adds the number of respondents of each survey measure: SIPAS
+// asks the sample of the usual formula, n = N / (1 + N·e²) with N the
+// dossiers received and e = 5 %, of which 80 to 100 % answer; the
+// officials' survey asks 20 to 40 people (Nghệ An asks 30 per department).
+// They come from a generator of their own, so that the other inputs drawn
+// for the unit stay what they were before samples were added.
+func addSamples(u unit, period string, in map[string]float64) {
+	g := gen{rand.New(rand.NewPCG(seed, hash("sample/"+period+"/"+u.code)))}
+	n := in["dossiers_received"]
+	in["sipas_sample"] = math.Round(n / (1 + n*0.0025) * g.uni(0.8, 1))
+	in["officials_sample"] = g.intn(20, 40)
+}

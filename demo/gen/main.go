@@ -50,6 +50,22 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
+	if err := writeReform(dir, units); err != nil {
+		return err
+	}
+	olds, err := readUnits(filepath.Join(dir, "units-2024.csv"))
+	if err != nil {
+		return err
+	}
+	units = append(units, olds...)
+	exists, err := readExistence(dir)
+	if err != nil {
+		return err
+	}
+	succ, err := successors(dir)
+	if err != nil {
+		return err
+	}
 	paths, err := filepath.Glob(filepath.Join(dir, "framework-*.yaml"))
 	if err != nil {
 		return err
@@ -72,7 +88,7 @@ func run(dir string) error {
 		periods = append(periods, p)
 	}
 	sort.Strings(periods)
-	targets := targetIndices(units, periods, sets)
+	targets := targetIndices(units, periods, sets, exists, succ)
 	checks := checker{}
 
 	for year, period := range periods {
@@ -81,13 +97,14 @@ func run(dir string) error {
 		indices := map[string][]float64{}
 		for _, u := range units {
 			f := sets[period][u.group]
-			if f == nil {
+			if f == nil || !exists.takesPart(u.code, period) {
 				continue
 			}
 			t := targets[period][u.code]
 			q := clamp((t-45)/52, 0, 1)
 			g := gen{rand.New(rand.NewPCG(seed, hash(period+"/"+u.code)))}
 			in := genInputs(u, q, year, g)
+			addSamples(u, period, in)
 			if err := checks.check(pathOf[f], u.code, in); err != nil {
 				return err
 			}
@@ -114,10 +131,13 @@ func run(dir string) error {
 }
 
 // targetIndices gives every unit a target index per period: units are ranked
-// within their group by a latent quality (each year 0.85 × last year's plus
-// fresh noise) and the rank is mapped onto a spread of roughly 10 % Xuất sắc,
-// 40 % Tốt, 35 % Khá, 12 % Trung bình and the last unit or two Yếu.
-func targetIndices(units []unit, periods []string, sets map[string]map[string]*framework) map[string]map[string]float64 {
+// within their group, among those taking part in the period, by a latent
+// quality (each year 0.85 × last year's plus fresh noise) and the rank is
+// mapped onto a spread of roughly 10 % Xuất sắc, 40 % Tốt, 35 % Khá, 12 %
+// Trung bình and the last unit or two Yếu. A predecessor of the 2025
+// reform takes after the units it became: its latent quality leans on
+// theirs, so that a good new commune mostly comes from good old ones.
+func targetIndices(units []unit, periods []string, sets map[string]map[string]*framework, exists existence, succ map[string][]string) map[string]map[string]float64 {
 	z := map[string][]float64{}
 	jitter := map[string][]float64{}
 	for _, u := range units {
@@ -130,6 +150,17 @@ func targetIndices(units []unit, periods []string, sets map[string]map[string]*f
 			z[u.code] = append(z[u.code], v)
 			jitter[u.code] = append(jitter[u.code], g.uni(-1, 1))
 		}
+	}
+	for _, u := range units {
+		next := succ[u.code]
+		if len(next) == 0 {
+			continue
+		}
+		mean := 0.0
+		for _, n := range next {
+			mean += z[n][0]
+		}
+		z[u.code][0] = 0.8*mean/float64(len(next)) + 0.6*z[u.code][0]
 	}
 	curve := [][2]float64{{0, 96}, {0.10, 90}, {0.50, 80}, {0.86, 70}, {0.975, 50.5}, {1, 46}}
 	at := func(p float64) float64 {
@@ -146,7 +177,7 @@ func targetIndices(units []unit, periods []string, sets map[string]map[string]*f
 		out[period] = map[string]float64{}
 		byGroup := map[string][]unit{}
 		for _, u := range units {
-			if sets[period][u.group] != nil {
+			if sets[period][u.group] != nil && exists.takesPart(u.code, period) {
 				byGroup[u.group] = append(byGroup[u.group], u)
 			}
 		}

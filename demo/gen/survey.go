@@ -56,6 +56,9 @@ func writeSurveys(dir string) error {
 	total, totalTarget := 0, int64(0)
 	for _, u := range units {
 		in := inputs[u.code]
+		if in == nil {
+			continue // a unit that no longer takes part (the 2025 reform)
+		}
 		n := int64(in["dossiers_received"])
 		p := in["sipas"]
 		if n <= 0 || p <= 0 {
