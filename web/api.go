@@ -80,7 +80,9 @@ func (s *server) healthz(c echo.Context) error {
 // from it, an appraiser's assigned units). Every page, API and export that
 // computes results for a request goes through it.
 func (s *server) resultsFor(c echo.Context) results.Reader {
-	if s.workflow == nil {
+	// The public reaches only published periods (every public handler
+	// checks), which are the same for everyone.
+	if s.workflow == nil || !currentUser(c).Role.Staff() {
 		return s.results.For(nil)
 	}
 	return s.results.For(s.workflow.Scope(currentUser(c)))

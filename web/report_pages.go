@@ -105,11 +105,9 @@ func (s *server) overview(c echo.Context, period domain.Period, staff bool) erro
 	// The self-assessment against the council's points: every role of
 	// this page may see the council's rounds (the public only once the
 	// period is published).
-	var honesty map[string]*reports.Honesty
-	if seesCouncil(currentUser(c), period.Phase) {
-		if honesty, err = s.honesty(ctx, period.Code); err != nil {
-			return err
-		}
+	honesty, err := s.honesty(c, period)
+	if err != nil {
+		return err
 	}
 	for _, g := range ov.Groups {
 		gc := groupCharts{GroupOverview: g, Anchor: "group-" + g.Code, UnitURLs: map[string]string{}}
@@ -273,8 +271,8 @@ func (s *server) scorecard(c echo.Context, period domain.Period, staff bool) err
 			return err
 		}
 	}
-	if seesCouncil(currentUser(c), period.Phase) {
-		honesty, err := s.honesty(ctx, period.Code)
+	{
+		honesty, err := s.honesty(c, period)
 		if err != nil {
 			return err
 		}

@@ -124,6 +124,21 @@ func hiddenStages(role auth.Role, phase domain.Phase) []scoring.Stage {
 	return hidden
 }
 
+// SeesCouncil reports whether a user sees the council's rounds of a
+// period in its phase, set against the self-assessment: the public once
+// the period is published; a unit's officers while the explanation phase
+// runs and once the result is published (then no council round they could
+// see is hidden from them); other staff always.
+func SeesCouncil(user auth.User, phase domain.Phase) bool {
+	switch {
+	case !user.Role.Staff():
+		return phase == domain.PhasePublished || phase == domain.PhaseCorrection
+	case user.Role == auth.Officer:
+		return phase == domain.PhaseExplanation || phase == domain.PhasePublished
+	}
+	return true
+}
+
 // visibleStages are the stage columns a role sees in a phase: the rounds
 // begun so far, less those hidden from the user.
 func visibleStages(role auth.Role, phase domain.Phase) []scoring.Stage {

@@ -138,3 +138,24 @@ func TestReasonNeeded(t *testing.T) {
 		}
 	}
 }
+
+// SeesCouncil never shows an officer a comparison with a council round the
+// workflow hides from them, in any phase.
+func TestSeesCouncilAgreesWithHiddenRounds(t *testing.T) {
+	for _, phase := range domain.Phases {
+		for _, role := range []auth.Role{auth.Officer, auth.Appraiser, auth.Admin, auth.Committee} {
+			u := auth.User{Role: role, Unit: "U1"}
+			if !SeesCouncil(u, phase) {
+				continue
+			}
+			for _, st := range hiddenStages(role, phase) {
+				if phaseIndex(phase) >= phaseIndex(stagePhase[st]) {
+					t.Errorf("%s in %s sees the council although the begun %s round is hidden", role, phase, st)
+				}
+			}
+		}
+	}
+	if SeesCouncil(auth.User{}, domain.PhaseFinalAppraisal) || !SeesCouncil(auth.User{}, domain.PhasePublished) {
+		t.Error("the public sees the council's rounds before publication, or not after")
+	}
+}
