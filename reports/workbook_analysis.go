@@ -86,6 +86,7 @@ func writeAnalysisTable(f *excelize.File, st styles, sheet string, t analysisTab
 		return fmt.Errorf("reports: stream %s: %w", sheet, err)
 	}
 	last := len(t.header)
+	t.fitCodes(st)
 	for i, w := range t.widths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
@@ -111,15 +112,58 @@ func writeAnalysisTable(f *excelize.File, st styles, sheet string, t analysisTab
 	for i, h := range t.header {
 		header[i] = hdr(st, h)
 	}
-	if err := sw.SetRow("A4", header, excelize.RowOpts{Height: 48}); err != nil {
+	if err := sw.SetRow("A4", header, excelize.RowOpts{Height: max(48, t.height(st, header))}); err != nil {
 		return err
 	}
 	for i, row := range t.rows {
-		if err := sw.SetRow(cell(1, 5+i), row); err != nil {
+		if err := sw.SetRow(cell(1, 5+i), row, excelize.RowOpts{Height: t.height(st, row)}); err != nil {
 			return err
 		}
 	}
 	return sw.Flush()
+}
+
+// fitCodes widens the unit-code column to its longest code, so that a
+// code never wraps inside its cell.
+func (t *analysisTable) fitCodes(st styles) {
+	for i, h := range t.header {
+		if h != label("col.code") || i >= len(t.widths) {
+			continue
+		}
+		codes := []string{h}
+		for _, row := range t.rows {
+			if i < len(row) {
+				if c, ok := row[i].(excelize.Cell); ok && c.StyleID == st.text {
+					if v, ok := c.Value.(string); ok {
+						codes = append(codes, v)
+					}
+				}
+			}
+		}
+		t.widths[i] = max(t.widths[i], fitChars(plain, 6, 30, codes...))
+	}
+}
+
+// height is a row's height from its cells' wrapped text: the tallest
+// cell's lines, in the face its style prints in.
+func (t *analysisTable) height(st styles, row []any) float64 {
+	lines := 1
+	for i, v := range row {
+		c, ok := v.(excelize.Cell)
+		if !ok || i >= len(t.widths) {
+			continue
+		}
+		text, ok := c.Value.(string)
+		if !ok {
+			continue
+		}
+		f := plain
+		if c.StyleID == st.header || c.StyleID == st.bold {
+			f = boldPlain
+		}
+		lines = max(lines, lineCount(f, t.widths[i], text))
+	}
+	return rowHeight(plain, lines)
 }
 
 func text(st styles, v string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }

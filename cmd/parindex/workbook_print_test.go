@@ -108,9 +108,20 @@ func TestReportWorkbookPrints(t *testing.T) {
 			}
 		}
 	}
-	units := 0
+	units, analysis := 0, 0
 	for sheet, idx := range bySheet {
 		if strings.HasPrefix(sheet, "Tổng hợp") || strings.HasPrefix(sheet, "Biểu đồ") || strings.HasPrefix(sheet, "Mục tiêu") {
+			continue
+		}
+		if isAnalysisSheet(sheet) {
+			// Rank intervals, self-assessment, years, comparisons: a
+			// table whose header row repeats on every page.
+			analysis++
+			for _, i := range idx {
+				if !strings.Contains(pdfcheck.Squash(text[i]), "STT") {
+					t.Errorf("analysis sheet %s page %d lacks its header row", sheet, i+1)
+				}
+			}
 			continue
 		}
 		units++
@@ -125,6 +136,11 @@ func TestReportWorkbookPrints(t *testing.T) {
 	}
 	if units != 78 {
 		t.Errorf("%d unit sheets printed, want 78", units)
+	}
+	// Per group: rank intervals, self-assessment, years side by side; and
+	// the communes' comparisons through the lineage.
+	if analysis != 7 {
+		t.Errorf("%d analysis sheets printed, want 7", analysis)
 	}
 	if len(bySheet["Mục tiêu chương trình"]) == 0 {
 		t.Error("the targets sheet is not printed")
@@ -233,4 +249,16 @@ func checkCellsFit(t *testing.T, book string) {
 	if bad > 10 {
 		t.Errorf("%d cells in all do not fit", bad)
 	}
+}
+
+// isAnalysisSheet reports whether a sheet is one of a group's analysis
+// sheets (rank intervals, self-assessment, years side by side, the
+// comparisons through the lineage).
+func isAnalysisSheet(name string) bool {
+	for _, p := range []string{"Khoảng hạng ", "Tự đánh giá ", "Qua các năm ", "So sánh "} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
 }
