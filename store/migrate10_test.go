@@ -45,7 +45,7 @@ VALUES ('khao-sat', 'Khảo sát 2025', '2025', ?, 'open', 'share', '0.05', ?, '
 	must(t, err)
 	for _, r := range []struct {
 		unit, channel, answers, status, flags, author string
-		code                                         string
+		code                                          string
 	}{
 		{"S1", "web", "5400", "valid", "", "", old.codes[0]},
 		{"S2", "kiosk", "4400", "valid", "", "", "000.00.12.H12-250903-0001"},

@@ -121,14 +121,14 @@ type Channel string
 
 // The channels.
 const (
-	Web         Channel = "web"         // the public form, reached by the QR code or a link
-	Kiosk       Channel = "kiosk"       // the public form in kiosk mode at the desk
-	Coded       Channel = "code"        // a public answer carrying a one-time code
-	Dossier     Channel = "dossier"     // a public answer carrying a dossier number of the one-stop system
-	Interview   Channel = "interviewer" // collected by a survey interviewer (điều tra viên)
-	Paper       Channel = "paper"       // typed in by an operator from a paper form
-	Import      Channel = "import"      // a bulk import (Excel, CSV)
-	API         Channel = "api"         // the JSON API, from another system
+	Web       Channel = "web"         // the public form, reached by the QR code or a link
+	Kiosk     Channel = "kiosk"       // the public form in kiosk mode at the desk
+	Coded     Channel = "code"        // a public answer carrying a one-time code
+	Dossier   Channel = "dossier"     // a public answer carrying a dossier number of the one-stop system
+	Interview Channel = "interviewer" // collected by a survey interviewer (điều tra viên)
+	Paper     Channel = "paper"       // typed in by an operator from a paper form
+	Import    Channel = "import"      // a bulk import (Excel, CSV)
+	API       Channel = "api"         // the JSON API, from another system
 )
 
 // Channels lists every channel, in the order results show them.
