@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"flag"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +22,9 @@ import (
 
 const surveyUsage = `survey codes --survey ID --unit CODE --count N     print N new one-time codes, one a line
 survey results --survey ID [--format csv|json]     per unit: unit,responses,satisfaction,ci_low,ci_high
+survey export --survey ID [--format csv|xlsx] --out FILE [--lang vi|en]
+                                                   every response, one row each, with every answer,
+                                                   channel, status and flags (xlsx: and a codebook)
 survey instrument --period P FILE.yaml | --template sipas|officials
                                                    add or replace a questionnaire for a period
 survey create --survey ID --name NAME --period P --instrument CODE [--groups G,...|--units U,...]
@@ -61,7 +66,9 @@ func cmdSurvey(e *env, args []string) error {
 	survey := f.String("survey", "", "the survey id")
 	unit := f.String("unit", "", "a unit code")
 	count := f.Int("count", 0, "how many codes")
-	format := f.String("format", "csv", "csv or json")
+	format := f.String("format", "csv", "csv or json (results); csv or xlsx (export)")
+	out := f.String("out", "", "the file to write (export)")
+	lang := f.String("lang", "vi", "the language of the workbook's codebook: vi or en (export)")
 	period := f.String("period", "", "the period")
 	template := f.String("template", "", "a shipped questionnaire: sipas or officials")
 	name := f.String("name", "", "the survey's name")
@@ -88,7 +95,7 @@ func cmdSurvey(e *env, args []string) error {
 		return pos[0], nil
 	}
 	switch sub {
-	case "codes", "results", "open", "close", "transactions", "import", "dossiers":
+	case "codes", "results", "open", "close", "transactions", "import", "dossiers", "export":
 		if err := need("survey", *survey); err != nil {
 			return err
 		}
@@ -109,6 +116,19 @@ func cmdSurvey(e *env, args []string) error {
 	case "results":
 		if *format != "csv" && *format != "json" {
 			return usagef("--format %q must be csv or json", *format)
+		}
+	case "export":
+		if err := need("out", *out); err != nil {
+			return err
+		}
+		if !formatSet(f) && strings.EqualFold(filepath.Ext(*out), ".xlsx") {
+			*format = "xlsx"
+		}
+		if *format != "csv" && *format != "xlsx" {
+			return usagef("--format %q must be csv or xlsx", *format)
+		}
+		if *lang != "vi" && *lang != "en" {
+			return usagef("--lang %q must be vi or en", *lang)
 		}
 	case "instrument":
 		if err := need("period", *period); err != nil {
@@ -152,6 +172,12 @@ func cmdSurvey(e *env, args []string) error {
 			return surveys.WriteJSON(e.stdout, c, res)
 		}
 		return surveys.WriteCSV(e.stdout, c, res)
+	case "export":
+		n, err := exportSurvey(ctx, svc, *survey, *out, surveys.ExportOptions{Format: *format, Lang: *lang})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: %s written (%d bytes)\n", *survey, *out, n)
 	case "instrument":
 		var src []byte
 		file := ""
@@ -255,6 +281,49 @@ func cmdSurvey(e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// formatSet reports whether --format was given.
+func formatSet(f *flags) bool {
+	set := false
+	f.Visit(func(fl *flag.Flag) { set = set || fl.Name == "format" })
+	return set
+}
+
+// exportSurvey writes a survey's raw export to a file beside out and
+// renames it into place once complete, so that a failure leaves no half
+// file behind. It returns the file's size.
+func exportSurvey(ctx context.Context, svc *surveys.Service, survey, out string, opt surveys.ExportOptions) (int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	w := bufio.NewWriterSize(tmp, 1<<16)
+	if err := svc.Export(ctx, survey, w, opt); err != nil {
+		tmp.Close()
+		return 0, err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	fi, err := tmp.Stat()
+	if err != nil {
+		tmp.Close()
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	return fi.Size(), nil
 }
 
 // fileProblems prefixes every problem with the file: FILE:LINE: CODE: what.

@@ -100,6 +100,39 @@ func TestSurveyCommands(t *testing.T) {
 	if out := c.ok("survey", "list"); !strings.Contains(out, "sipas-t\t2026\topen\tSIPAS thử\t3 units\t2/") {
 		t.Errorf("survey list: %s", out)
 	}
+	// The raw export: the contract's columns, one row per response, the
+	// answers' values; the workbook with its codebook.
+	dir := t.TempDir()
+	csvFile, xlsxFile := filepath.Join(dir, "tho.csv"), filepath.Join(dir, "tho.xlsx")
+	c.ok("survey", "export", "--survey", "sipas-t", "--out", csvFile)
+	raw, err := os.ReadFile(csvFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "id,unit,channel,submitted_at,status,flags,TC1,TC2,") ||
+		!regexp.MustCompile(`^\d+,S1,import,20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00,valid,,5,,`).MatchString(lines[1]) {
+		t.Errorf("export csv:\n%s", raw)
+	}
+	c.ok("survey", "export", "--survey", "sipas-t", "--out", xlsxFile, "--lang", "en")
+	if fi, err := os.Stat(xlsxFile); err != nil || fi.Size() < 5000 {
+		t.Errorf("export xlsx: %v %v", fi, err)
+	}
+	for _, args := range [][]string{
+		{"survey", "export", "--survey", "sipas-t"},
+		{"survey", "export", "--survey", "sipas-t", "--out", csvFile, "--format", "pdf"},
+		{"survey", "export", "--survey", "sipas-t", "--out", csvFile, "--lang", "fr"},
+	} {
+		if code, _, errs := c.run("", args...); code != 2 || errs == "" {
+			t.Errorf("parindex %v: exit %d, stderr %q; want 2", args, code, errs)
+		}
+	}
+	if code, _, errs := c.run("", "survey", "export", "--survey", "nope", "--out", filepath.Join(dir, "nope.csv")); code != 1 || !strings.Contains(errs, "survey nope not found") {
+		t.Errorf("exporting an unknown survey: exit %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nope.csv")); !os.IsNotExist(err) {
+		t.Errorf("a failed export left a file: %v", err)
+	}
 	for _, args := range [][]string{
 		{"survey"},
 		{"survey", "frobnicate"},
