@@ -398,4 +398,24 @@ func TestDemoSurvey(t *testing.T) {
 	if err != nil || len(flagged) != 3 {
 		t.Errorf("%d flagged demo responses, want 3 (%v)", len(flagged), err)
 	}
+	// The demo's answers are ordinary: every channel is used, and no
+	// pattern flag is raised on them (each is raised on data made to raise
+	// it in store's TestPatternFlags).
+	rep, err := svc.Channels(context.Background(), "sipas-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Flags) != 0 {
+		t.Errorf("pattern flags on the demo's ordinary data: %+v", rep.Flags)
+	}
+	if want := []surveys.Channel{surveys.Web, surveys.Kiosk, surveys.Coded, surveys.Dossier, surveys.Interview, surveys.Paper}; fmt.Sprint(rep.Channels) != fmt.Sprint(want) {
+		t.Errorf("demo channels %v, want %v", rep.Channels, want)
+	}
+	_, ivs, err := svc.Interviewers(context.Background(), "sipas-2026", 0)
+	if err != nil || len(ivs) != 4 || ivs[0].Valid == 0 || ivs[0].Quota == 0 || len(ivs[0].Units) != 16 {
+		t.Errorf("demo interviewers: %+v, %v", ivs, err)
+	}
+	if !strings.Contains(out, "interviewer Nguyễn Thị Hoa: /i/sipas-2026?token=") {
+		t.Errorf("the demo does not give an interviewer's link:\n%s", out)
+	}
 }
