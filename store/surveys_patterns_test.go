@@ -33,7 +33,9 @@ func patternSurvey(t *testing.T) (*store.Store, *surveys.Service, int64) {
 	must(t, err)
 	db := s.Gorm().WithContext(t.Context())
 	monday := time.Date(2026, 9, 7, 0, 0, 0, 0, vn)
-	day := func(d int, h, m int) time.Time { return monday.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	day := func(d int, h, m int) time.Time {
+		return monday.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+	}
 	ordinary := []string{"454", "534", "443", "244", "453", "345", "432", "554", "435", "324"}
 	add := func(unit, channel, answers, status, flags string, at time.Time, answered *time.Time, texts string) {
 		t.Helper()

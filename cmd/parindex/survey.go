@@ -3,8 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
