@@ -180,11 +180,10 @@ func TestKioskRoutesByRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same store and sessions, with the survey area wired as `serve` does.
-	srv := web.New(web.Config{Logger: slog.New(slog.DiscardHandler)}, web.Deps{
+	srv := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), Survey: web.SurveyConfig{RatePerMinute: -1}}, web.Deps{
 		Catalog: p.st, Results: &results.Service{Store: p.st}, Auth: auth.NewService(p.st, p.clock.Now),
 		Workflow: &workflow.Service{Store: p.st, Now: p.clock.Now},
-		Surveys: &web.SurveyDeps{Service: svc, RequireSecretariat: web.SecretariatOnly(), Actor: web.SessionActor,
-			CSRFToken: web.SessionCSRF, RatePerMinute: -1},
+		Surveys: svc,
 	})
 	send := func(role, method, path string, form url.Values) int {
 		var body io.Reader

@@ -92,7 +92,7 @@ func (s *server) surveyQR(c echo.Context) ([][]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	return qrModules(s.publicBase(c) + surveyPath(false, camp.Code, u.Code))
+	return qrModules(s.publicBase(c) + surveyPath(doorLink, camp.Code, u.Code))
 }
 
 func (s *server) surveyQRSVG(c echo.Context) error {
