@@ -183,7 +183,7 @@ func TestKioskRoutesByRole(t *testing.T) {
 	srv := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), Survey: web.SurveyConfig{RatePerMinute: -1}}, web.Deps{
 		Catalog: p.st, Results: &results.Service{Store: p.st}, Auth: auth.NewService(p.st, p.clock.Now),
 		Workflow: &workflow.Service{Store: p.st, Now: p.clock.Now},
-		Surveys: svc,
+		Surveys:  svc,
 	})
 	send := func(role, method, path string, form url.Values) int {
 		var body io.Reader

@@ -189,4 +189,3 @@ func trimSlash(s string) string {
 	}
 	return s
 }
-

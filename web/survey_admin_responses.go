@@ -369,7 +369,7 @@ func (s *server) adminResults(c echo.Context) error {
 	}
 	l := s.locale(c)
 	page := adminResultsPage{chrome: s.chrome(c, l, l.T("survey.admin.results")+" · "+camp.Name), Campaign: camp, Results: res,
-		Tabs: campaignTabs(l, camp.Code, "/results"),
+		Tabs:  campaignTabs(l, camp.Code, "/results"),
 		Names: map[string]string{}, Sections: map[string]string{}, Measures: map[string]string{}, l: l}
 	for _, u := range camp.Units {
 		page.Names[u.Code] = u.Name

@@ -169,4 +169,3 @@ func (s *server) adminChannels(c echo.Context) error {
 	page.Comparison = comparison(l, rep)
 	return s.render(c, http.StatusOK, "survey_admin_channels", page)
 }
-
