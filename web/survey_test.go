@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -621,4 +622,48 @@ type surveyLog struct{ t *testing.T }
 func (w surveyLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// TestDeviceQueueJSON is the protocol of a device's queue: an answer sent
+// as JSON to the form's own address is acknowledged with its id and a
+// fresh form token; a repeat of its key gets the same id and stores
+// nothing; refusals say what became of the answer.
+func TestDeviceQueueJSON(t *testing.T) {
+	e := newSurveyEnv(t, surveyOpts{rules: &surveys.Rules{}})
+	post := func(path, body string) req {
+		return req{method: http.MethodPost, url: path, body: body, header: map[string]string{"Accept": "application/json"}}
+	}
+	answered := time.Now().Add(-27 * time.Hour).Truncate(time.Second)
+	first := e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0001","code":"`+e.codes[0]+`","answers":{"Q1":"5","T":"Tốt"},"answered_at":"`+answered.Format(time.RFC3339)+`"}`),
+		201, `"survey":"khao-sat"`, `"unit":"S1"`, `"form_token":"`)
+	again := e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0001","code":"`+e.codes[0]+`","answers":{"Q1":"5","T":"Tốt"}}`), 201)
+	id := func(s string) string { return regexp.MustCompile(`"id":(\d+)`).FindStringSubmatch(s)[1] }
+	if id(first) != id(again) {
+		t.Errorf("a repeat got id %s, the first %s", id(again), id(first))
+	}
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0002","code":"`+e.codes[0]+`","answers":{"Q1":"4"}}`), 409, `"outcome":"code_used"`)
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0003","code":"ZZZZZ-ZZZZZ","answers":{"Q1":"4"}}`), 422, `"outcome":"code_unknown"`)
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0004","answers":{"Q2":"4"}}`), 422, `"outcome":"invalid"`, "Q1: an answer is required")
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0005","answers":{"Q1":"4"},"answered_at":"hôm qua"}`), 422, "answered_at")
+	e.expect(post("/s/khao-sat/S1", `{"key":"ngắn","answers":{"Q1":"4"}}`), 422, "key")
+	e.expect(post("/k/khao-sat/S2", `{"key":"4b7d0c2e-0006","answers":{"Q1":"4"}}`), 201)
+	if err := e.svc.SetState(t.Context(), "khao-sat", surveys.Closed); err != nil {
+		t.Fatal(err)
+	}
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0007","answers":{"Q1":"4"}}`), 409, `"outcome":"closed"`)
+	// The acknowledged answer arrived once, with the device's time.
+	byKey := map[string]surveys.Response{}
+	for _, r := range e.responses() {
+		byKey[r.Key] = r
+	}
+	if len(byKey) != 2 || byKey["4b7d0c2e-0001"].Channel != surveys.Coded || byKey["4b7d0c2e-0006"].Channel != surveys.Kiosk ||
+		!byKey["4b7d0c2e-0001"].AnsweredAt.Equal(answered) {
+		t.Errorf("stored by key: %+v", byKey)
+	}
+	// The contract's API takes the key too: a repeat answers as the first.
+	a := e.expect(req{method: http.MethodPost, url: "/api/v1/surveys/khao-sat/responses", body: `{"unit":"S1","key":"api-key-00001","answers":{"Q1":5}}`}, 409)
+	b := e.expect(req{method: http.MethodPost, url: "/api/v1/surveys/khao-sat/responses", body: `{"unit":"S1","key":"api-key-00001","answers":{"Q1":5}}`}, 409)
+	if a != b {
+		t.Errorf("the API's repeat answered %q, the first %q", b, a)
+	}
 }

@@ -208,7 +208,13 @@ func freePort(t testing.TB) string {
 // answers; it is killed when the test ends.
 func startServer(t testing.TB, bin, db string, extra ...string) *server {
 	t.Helper()
-	addr := freePort(t)
+	return startServerAt(t, bin, db, freePort(t), extra...)
+}
+
+// startServerAt is startServer on a given address (a server started again
+// where its clients expect it).
+func startServerAt(t testing.TB, bin, db, addr string, extra ...string) *server {
+	t.Helper()
 	s := &server{base: "http://" + addr, out: &bytes.Buffer{}}
 	s.cmd = exec.Command(bin, append([]string{"serve", "--db", db, "--addr", addr}, extra...)...)
 	s.cmd.Env = append(os.Environ(), "PARINDEX_LOG_LEVEL=warn")

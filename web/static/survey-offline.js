@@ -137,8 +137,18 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  // when writes a time as the province reads it: dd/mm/yyyy hh:mm in
+  // Vietnam's time zone (the device's own where Intl cannot).
+  var zoned = null;
+  try {
+    zoned = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hour12: false });
+  } catch (e) { /* an old browser: the device's time */ }
   function when(iso) {
     var d = new Date(iso);
+    if (zoned) {
+      return zoned.format(d).replace(",", "");
+    }
     return pad(d.getDate()) + "/" + pad(d.getMonth() + 1) + "/" + d.getFullYear() + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
   }
 
