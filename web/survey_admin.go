@@ -158,6 +158,9 @@ func (s *server) renderInstrument(c echo.Context, status int, page adminInstrume
 	if err != nil {
 		return err
 	}
+	if page.Period == "" && len(periods) > 0 {
+		page.Period = periods[len(periods)-1].Code
+	}
 	for i := len(periods) - 1; i >= 0; i-- {
 		page.Periods = append(page.Periods, link{Label: periodName(periods[i]), URL: periods[i].Code, Current: periods[i].Code == page.Period})
 	}

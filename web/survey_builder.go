@@ -204,6 +204,9 @@ func (s *server) renderBuilder(c echo.Context, status int, page builderPage) err
 	if err != nil {
 		return err
 	}
+	if page.Period == "" && len(periods) > 0 {
+		page.Period = periods[len(periods)-1].Code // a new questionnaire: the latest period
+	}
 	for i := len(periods) - 1; i >= 0; i-- {
 		page.Periods = append(page.Periods, link{Label: periodName(periods[i]), URL: periods[i].Code, Current: periods[i].Code == page.Period})
 	}

@@ -127,7 +127,7 @@ type adminChannelsPage struct {
 	Campaign   *surveys.Campaign
 	Tabs       []link
 	Channels   []string
-	Province   channelRow
+	Whole      channelRow // the province
 	Units      []channelRow
 	Flags      []patternView
 	Comparison []comparisonRow
@@ -157,11 +157,11 @@ func (s *server) adminChannels(c echo.Context) error {
 		}
 		return r
 	}
-	page.Province = row("", l.T("survey.channels.province"))
+	page.Whole = row("", l.T("survey.channels.province"))
 	for _, u := range camp.Units {
 		r := row(u.Code, u.Name)
 		for _, f := range rep.UnitFlags(u.Code) {
-			r.Flags = append(r.Flags, l.T("survey.pattern."+f.Kind))
+			r.Flags = append(r.Flags, l.T("survey.pattern."+f.Kind)+" ("+l.T("survey.channel."+string(f.Channel))+")")
 		}
 		page.Units = append(page.Units, r)
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html"
 	"image/png"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/store/storetest"
@@ -83,6 +85,7 @@ type surveyEnv struct {
 
 type surveyOpts struct {
 	admin       bool // log the secretariat in (its pages need a session)
+	reports     bool // serve the committee's survey page (/reports/P/surveys)
 	rate        int
 	requireCode bool
 	yaml        string
@@ -145,8 +148,24 @@ func newSurveyEnv(t *testing.T, o surveyOpts) *surveyEnv {
 		must(err)
 		e.admin = map[string]string{"Cookie": "parindex_session=" + token, "X-CSRF-Token": sess.CSRF}
 	}
+	if o.reports {
+		deps.Reports = &reports.Sources{Surveys: surveySource{st: st, svc: svc}}
+	}
 	e.srv = web.New(web.Config{Logger: logs, Province: "Tỉnh Thử Nghiệm", Survey: cfg}, deps)
 	return e
+}
+
+// surveySource gives the committee's page the store's campaigns and the
+// service's results, as `serve` does.
+type surveySource struct {
+	st  *store.Store
+	svc *surveys.Service
+}
+
+func (s surveySource) Campaigns(ctx context.Context) ([]surveys.Campaign, error) { return s.st.Campaigns(ctx) }
+
+func (s surveySource) Results(ctx context.Context, code string) (*surveys.Campaign, *surveys.Results, error) {
+	return s.svc.Results(ctx, code)
 }
 
 // req is one request to the survey server.
