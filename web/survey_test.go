@@ -162,7 +162,9 @@ type surveySource struct {
 	svc *surveys.Service
 }
 
-func (s surveySource) Campaigns(ctx context.Context) ([]surveys.Campaign, error) { return s.st.Campaigns(ctx) }
+func (s surveySource) Campaigns(ctx context.Context) ([]surveys.Campaign, error) {
+	return s.st.Campaigns(ctx)
+}
 
 func (s surveySource) Results(ctx context.Context, code string) (*surveys.Campaign, *surveys.Results, error) {
 	return s.svc.Results(ctx, code)
