@@ -139,6 +139,15 @@ func (e *exporter) codebook(f *excelize.File, c *Campaign, tx exportText, bold i
 		}
 	}
 	_ = f.SetCellStyle(sheet, "A1", "D1", bold)
+	// It prints as a document: one page wide, landscape, long texts wrapped.
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	_ = f.SetColStyle(sheet, "B", wrap)
+	_ = f.SetColStyle(sheet, "D", wrap)
+	_ = f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)})
+	_ = f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0)})
 	_ = f.SetColWidth(sheet, "A", "A", 14)
 	_ = f.SetColWidth(sheet, "B", "B", 70)
 	_ = f.SetColWidth(sheet, "C", "C", 14)

@@ -1,6 +1,7 @@
 package surveys
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -157,14 +158,10 @@ func (e *exporter) xlsx(ctx context.Context, rs RecordStore, c *Campaign, w io.W
 	tx := exportTexts(opt.Lang)
 	f := excelize.NewFile()
 	defer f.Close()
-	data := tx.sheet
-	if err := f.SetSheetName("Sheet1", data); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(data)
-	if err != nil {
-		return err
-	}
+	// excelize builds the whole archive in memory before writing it out;
+	// its zip writer is written straight to w instead, so that a million
+	// rows stream from the sheet's temporary file to the destination.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
@@ -173,24 +170,58 @@ func (e *exporter) xlsx(ctx context.Context, rs RecordStore, c *Campaign, w io.W
 	if err != nil {
 		return err
 	}
-	_ = sw.SetColWidth(1, 3, 10)
-	_ = sw.SetColWidth(4, 4, 19)
-	_ = sw.SetColWidth(6, 6, 16)
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
 	header := ExportHeader(e.ins)
 	cells := make([]any, len(header))
-	for i, h := range header {
-		cells[i] = excelize.Cell{StyleID: bold, Value: h}
+	var sw *excelize.StreamWriter
+	sheets, line := 0, 0
+	// newSheet starts a sheet of responses with its header: one, or more
+	// when the responses outnumber Excel's rows.
+	newSheet := func() error {
+		if sw != nil {
+			if err := sw.Flush(); err != nil {
+				return err
+			}
+		}
+		sheets++
+		name := tx.sheet
+		if sheets == 1 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				return err
+			}
+		} else {
+			name = fmt.Sprintf("%s (%d)", tx.sheet, sheets)
+			if _, err := f.NewSheet(name); err != nil {
+				return err
+			}
+		}
+		var err error
+		if sw, err = f.NewStreamWriter(name); err != nil {
+			return err
+		}
+		_ = sw.SetColWidth(1, 3, 10)
+		_ = sw.SetColWidth(4, 4, 19)
+		_ = sw.SetColWidth(6, 6, 16)
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+		head := make([]any, len(header))
+		for i, h := range header {
+			head[i] = excelize.Cell{StyleID: bold, Value: h}
+		}
+		line = 1
+		return sw.SetRow("A1", head)
 	}
-	if err := sw.SetRow("A1", cells); err != nil {
+	if err := newSheet(); err != nil {
 		return err
 	}
-	line := 1
 	err = rs.EachResponse(ctx, c.ID, func(r *Record) error {
 		if err := e.readTexts(r); err != nil {
 			return err
+		}
+		if line == excelize.TotalRows {
+			if err := newSheet(); err != nil {
+				return err
+			}
 		}
 		line++
 		cells[0] = r.ID
@@ -224,8 +255,7 @@ func (e *exporter) xlsx(ctx context.Context, rs RecordStore, c *Campaign, w io.W
 	if err := e.codebook(f, c, tx, bold); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
-	return err
+	return f.Write(io.Discard) // the archive went to w through the zip writer
 }
 
 func ptr[T any](v T) *T { return &v }
