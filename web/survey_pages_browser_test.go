@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -223,6 +224,80 @@ func TestBrowserSurveyByKeyboard(t *testing.T) {
 	for q := range required {
 		if v := values[strings.TrimPrefix(q, "q_")]; v != "4" {
 			t.Errorf("%s = %q, want 4", q, v)
+		}
+	}
+}
+
+// TestBrowserInterviewerOffline: an interviewer opens their link once
+// online, then, without a network, opens one of their units' forms from
+// the device, answers two questionnaires and goes back to their home; when
+// the network returns the home sends them, and they are stored under the
+// interviewer's name with the times they were given.
+func TestBrowserInterviewerOffline(t *testing.T) {
+	src, _, err := surveys.Template("sipas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newSurveyEnv(t, surveyOpts{yaml: string(src), rules: &surveys.Rules{}})
+	token, iv, err := e.svc.RegisterInterviewer(t.Context(), "khao-sat", "Lê Minh Tâm", "",
+		[]surveys.InterviewerUnit{{Unit: "X1", Quota: 5}, {Unit: "S2", Quota: 5}}, "thuky")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e.srv)
+	defer srv.Close()
+	b := browsertest.New(t, 390, 844, 2*time.Minute)
+	b.Run(network.Enable(),
+		chromedp.Navigate(srv.URL+"/i/khao-sat?token="+token),
+		chromedp.WaitVisible("#iv-units", chromedp.ByQuery),
+		chromedp.Poll(`navigator.serviceWorker.controller !== null`, nil, chromedp.WithPollingTimeout(20*time.Second)),
+	)
+	var path string
+	b.Run(chromedp.Evaluate(`location.pathname + location.search`, &path))
+	if path != "/i/khao-sat" {
+		t.Errorf("after signing in the address is %q, not the plain home", path)
+	}
+	// The home keeps the forms it links to.
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		var kept bool
+		b.Run(chromedp.Evaluate(`caches.open("parindex-survey-1").then(c => Promise.all(["/i/khao-sat", "/i/khao-sat/X1", "/i/khao-sat/S2"].map(u => c.match(u)))).then(rs => rs.every(r => !!r))`,
+			&kept, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		if kept {
+			break
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Fatal("the interviewer's forms were not kept on the device")
+		}
+	}
+	b.Run(network.EmulateNetworkConditions(true, 0, -1, -1),
+		chromedp.Click(`a[href="/i/khao-sat/X1"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("button.sv-submit", chromedp.ByQuery))
+	for i := range 2 {
+		actions := []chromedp.Action{}
+		for _, id := range []string{"q-TC1-4", "q-TT1-5", "q-CC1-4", "q-KQ1-5"} {
+			actions = append(actions, chromedp.Click(`label[for="`+id+`"]`, chromedp.ByQuery))
+		}
+		actions = append(actions, chromedp.Click("button.sv-submit", chromedp.ByQuery), chromedp.WaitVisible("#sv-thanks", chromedp.ByQuery),
+			chromedp.Poll(fmt.Sprintf(`document.querySelectorAll("#sv-queue li.sv-waiting").length === %d`, i+1), nil, chromedp.WithPollingTimeout(10*time.Second)),
+			chromedp.Click("#sv-again", chromedp.ByQuery), chromedp.WaitVisible("button.sv-submit", chromedp.ByQuery))
+		b.Run(actions...)
+	}
+	b.Screenshot("offline-queue")
+	b.Run(chromedp.Click(".sv-kicker a", chromedp.ByQuery), chromedp.WaitVisible("#iv-units", chromedp.ByQuery),
+		chromedp.Poll(`document.querySelectorAll("#sv-queue li.sv-waiting").length === 2`, nil, chromedp.WithPollingTimeout(10*time.Second)))
+	if n := len(e.responses()); n != 0 {
+		t.Fatalf("%d responses arrived while offline", n)
+	}
+	b.Run(network.EmulateNetworkConditions(false, 0, -1, -1),
+		chromedp.Poll(`document.querySelectorAll("#sv-queue li.sv-stored").length === 2`, nil, chromedp.WithPollingTimeout(90*time.Second)))
+	b.Screenshot("synced")
+	got := e.responses(surveys.Valid)
+	if len(got) != 2 {
+		t.Fatalf("%d responses stored, want 2", len(got))
+	}
+	for _, r := range got {
+		if r.Channel != surveys.Interview || r.Interviewer != iv.ID || r.Unit != "X1" || r.Author != "Lê Minh Tâm" || r.AnsweredAt.IsZero() || !r.AnsweredAt.Before(r.SubmittedAt) {
+			t.Errorf("stored %+v", r)
 		}
 	}
 }
