@@ -267,3 +267,116 @@ func builderProblems(err error) []string {
 	}
 	return out
 }
+
+// adminInstrumentPage edits an instrument's file (the builder's advanced
+// view), with a preview of the form it makes.
+type adminInstrumentPage struct {
+	chrome
+	CSRF     string
+	ID       int64
+	Period   string
+	Periods  []link
+	Source   string
+	Locked   bool
+	Problems []string
+	Saved    bool
+	Preview  []formSection
+	Name     string
+}
+
+// renderInstrument renders the YAML view, with the preview of a source that
+// parses.
+func (s *server) renderInstrument(c echo.Context, status int, page adminInstrumentPage) error {
+	l := s.locale(c)
+	page.chrome, page.CSRF = s.chrome(c, l, l.T("survey.admin.instrument")), s.csrf(c)
+	if page.Preview == nil && page.Source != "" {
+		if ins, err := surveys.ParseInstrument(strings.NewReader(page.Source)); err == nil {
+			page.Preview, page.Name = buildSections(l, ins, nil, nil), ins.Name.In(l.code)
+		}
+	}
+	periods, err := s.catalog.Periods(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if page.Period == "" && len(periods) > 0 {
+		page.Period = periods[len(periods)-1].Code
+	}
+	for i := len(periods) - 1; i >= 0; i-- {
+		page.Periods = append(page.Periods, link{Label: periodName(periods[i]), URL: periods[i].Code, Current: periods[i].Code == page.Period})
+	}
+	return s.render(c, status, "survey_admin_instrument", page)
+}
+
+// adminInstrumentNew starts a questionnaire, from a shipped template or
+// blank, in the builder (or, with ?view=yaml, as YAML).
+func (s *server) adminInstrumentNew(c echo.Context) error {
+	period := c.QueryParam("period")
+	spec := surveys.InstrumentSpec{Code: "bang-hoi", Name: surveys.Text{"vi": ""},
+		Scales:   []surveys.ScaleSpec{satisfactionScale()},
+		Sections: []surveys.SectionSpec{{Code: "M1", Questions: []surveys.QuestionSpec{{Code: "M1.1", Scale: "hai_long", Required: true}}}}}
+	if tpl := c.QueryParam("template"); tpl != "" {
+		_, ins, err := surveys.Template(tpl)
+		if err != nil {
+			return notFound("survey.template_not_found", tpl)
+		}
+		spec = surveys.SpecOf(ins)
+	}
+	if c.QueryParam("view") == "yaml" {
+		src, err := spec.YAML()
+		if err != nil {
+			return err
+		}
+		return s.renderInstrument(c, http.StatusOK, adminInstrumentPage{Period: period, Source: string(src)})
+	}
+	return s.renderBuilder(c, http.StatusOK, builderPage{Period: period, Spec: spec})
+}
+
+// satisfactionScale is the five-level scale a blank questionnaire starts
+// with.
+func satisfactionScale() surveys.ScaleSpec {
+	return surveys.ScaleSpec{Code: "hai_long", Satisfied: []int{4, 5}, Options: []surveys.OptionSpec{
+		{Value: 1, Label: surveys.Text{"vi": "Rất không hài lòng", "en": "Very dissatisfied"}},
+		{Value: 2, Label: surveys.Text{"vi": "Không hài lòng", "en": "Dissatisfied"}},
+		{Value: 3, Label: surveys.Text{"vi": "Bình thường", "en": "Neutral"}},
+		{Value: 4, Label: surveys.Text{"vi": "Hài lòng", "en": "Satisfied"}},
+		{Value: 5, Label: surveys.Text{"vi": "Rất hài lòng", "en": "Very satisfied"}},
+	}}
+}
+
+// adminInstrumentEdit shows a stored questionnaire in the builder (or, with
+// ?view=yaml, as YAML); one used by a survey that has opened is read-only.
+func (s *server) adminInstrumentEdit(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return notFound("survey.instrument_not_found", c.Param("id"))
+	}
+	si, err := s.surveys.svc.Instrument(c.Request().Context(), id)
+	if errors.Is(err, domain.ErrNotFound) {
+		return notFound("survey.instrument_not_found", c.Param("id"))
+	}
+	if err != nil {
+		return err
+	}
+	saved := c.QueryParam("saved") != ""
+	if c.QueryParam("view") == "yaml" {
+		return s.renderInstrument(c, http.StatusOK, adminInstrumentPage{ID: si.ID, Period: si.Period, Source: string(si.Source),
+			Locked: si.Locked, Saved: saved})
+	}
+	return s.renderBuilder(c, http.StatusOK, builderPage{ID: si.ID, Period: si.Period, Spec: surveys.SpecOf(si.Instrument),
+		Locked: si.Locked, Saved: saved})
+}
+
+// adminInstrumentSave checks and saves an instrument file; problems are
+// shown with their lines and nothing is saved.
+func (s *server) adminInstrumentSave(c echo.Context) error {
+	period, src := strings.TrimSpace(c.FormValue("period")), c.FormValue("source")
+	id, _ := strconv.ParseInt(c.FormValue("id"), 10, 64)
+	si, err := s.surveys.svc.SaveInstrument(c.Request().Context(), period, []byte(src))
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/surveys/instruments/%d?view=yaml&saved=1", si.ID))
+	}
+	if !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrConflict) {
+		return err
+	}
+	return s.renderInstrument(c, statusOf(err), adminInstrumentPage{ID: id, Period: period, Source: src, Problems: strings.Split(err.Error(), "\n")})
+}

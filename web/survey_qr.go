@@ -120,3 +120,26 @@ func (s *server) surveyQRPNG(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
 	return c.Blob(http.StatusOK, "image/png", body)
 }
+
+// surveyPosterPage is the printable sheet for the one-stop desk.
+type surveyPosterPage struct {
+	surveyChrome
+	SurveyName string
+	UnitName   string
+	Link       string
+	QR         string
+	Minutes    int
+}
+
+func (s *server) surveyPoster(c echo.Context) error {
+	camp, u, err := s.publicCampaign(c.Request().Context(), c.Param("survey"), c.Param("unit"))
+	if err != nil {
+		return err
+	}
+	l := s.locale(c)
+	path := surveyPath(doorLink, camp.Code, u.Code)
+	return s.render(c, http.StatusOK, "survey_poster", surveyPosterPage{
+		surveyChrome: s.surveyChrome(c, l.T("survey.poster.title")+" · "+u.Name),
+		SurveyName:   camp.Name, UnitName: u.Name, Link: s.publicBase(c) + path, QR: path + "/qr.svg",
+		Minutes: minutesFor(camp.Instrument)})
+}
