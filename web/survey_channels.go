@@ -39,7 +39,11 @@ func newStatCell(l *locale, st *surveys.Stat) statCell {
 }
 
 // mainStat is a scope's main index, or nil.
-func mainStat(res *surveys.Results, unit string) *surveys.Stat {
+func mainStat(res *surveys.Results, unit string) *surveys.Stat { return indexStat(res, unit, "") }
+
+// indexStat is a scope's index of a measure (the main one when empty), or
+// nil; unit "" is the province.
+func indexStat(res *surveys.Results, unit, measure string) *surveys.Stat {
 	var sc *surveys.Scope
 	if unit == "" {
 		sc = &res.Province
@@ -49,7 +53,11 @@ func mainStat(res *surveys.Results, unit string) *surveys.Stat {
 	if sc == nil {
 		return nil
 	}
-	if m := sc.Main(); m != nil {
+	m := sc.Main()
+	if measure != "" {
+		m = sc.Index(measure)
+	}
+	if m != nil {
 		return &m.Stat
 	}
 	return nil
@@ -126,6 +134,8 @@ type adminChannelsPage struct {
 	chrome
 	Campaign   *surveys.Campaign
 	Tabs       []link
+	Indices    []link // the instrument's indices, the one shown current
+	Index      string // the name of the index shown
 	Channels   []string
 	Whole      channelRow // the province
 	Units      []channelRow
@@ -143,6 +153,15 @@ func (s *server) adminChannels(c echo.Context) error {
 	camp := rep.Campaign
 	page := adminChannelsPage{chrome: s.chrome(c, l, l.T("survey.channels.title")+" · "+camp.Name), Campaign: camp, Hours: rep.Hours.String(),
 		Tabs: campaignTabs(l, camp.Code, "/channels")}
+	// Every index of the questionnaire, one at a time (?index=MEASURE).
+	measure := ""
+	for i, ix := range camp.Instrument.Indices {
+		current := c.QueryParam("index") == ix.Measure || (i == 0 && camp.Instrument.Index(c.QueryParam("index")) == nil)
+		if current {
+			measure, page.Index = ix.Measure, ix.Name.In(l.code)
+		}
+		page.Indices = append(page.Indices, link{Label: ix.Name.In(l.code), URL: "?index=" + ix.Measure, Current: current})
+	}
 	names := map[string]string{}
 	for _, u := range camp.Units {
 		names[u.Code] = u.Name
@@ -151,9 +170,9 @@ func (s *server) adminChannels(c echo.Context) error {
 		page.Channels = append(page.Channels, l.T("survey.channel."+string(ch)))
 	}
 	row := func(code, name string) channelRow {
-		r := channelRow{Code: code, Name: name, Total: newStatCell(l, mainStat(rep.Total, code))}
+		r := channelRow{Code: code, Name: name, Total: newStatCell(l, indexStat(rep.Total, code, measure))}
 		for _, ch := range rep.Channels {
-			r.Cells = append(r.Cells, newStatCell(l, mainStat(rep.ByChannel[ch], code)))
+			r.Cells = append(r.Cells, newStatCell(l, indexStat(rep.ByChannel[ch], code, measure)))
 		}
 		return r
 	}

@@ -88,6 +88,9 @@ func surveyPagesEnv(t *testing.T) (*surveyEnv, string) {
 // a console error or a request leaving the server.
 func TestBrowserSurveyPages(t *testing.T) {
 	e, token := surveyPagesEnv(t)
+	// Every index per channel: the questionnaire's second index too.
+	e.expect(req{url: "/admin/surveys/campaigns/khao-sat/channels?index=sipas_policy", header: e.admin}, 200,
+		"Chỉ số hài lòng theo kênh: Chỉ số hài lòng về chính sách công", `<a href="?index=sipas">Chỉ số hài lòng về sự phục vụ hành chính</a><a href="?index=sipas_policy" aria-current="page">`)
 	srv := httptest.NewServer(e.srv)
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
@@ -113,6 +116,7 @@ func TestBrowserSurveyPages(t *testing.T) {
 		{"admin-campaign", "/admin/surveys/campaigns/" + c.Code},
 		{"admin-results", "/admin/surveys/campaigns/khao-sat/results"},
 		{"admin-channels", "/admin/surveys/campaigns/khao-sat/channels"},
+		{"admin-channels-policy", "/admin/surveys/campaigns/khao-sat/channels?index=sipas_policy"},
 		{"admin-review", "/admin/surveys/campaigns/khao-sat/review"},
 		{"admin-interviewers", "/admin/surveys/campaigns/khao-sat/interviewers"},
 		{"admin-codes", "/admin/surveys/campaigns/khao-sat/codes"},
