@@ -138,7 +138,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c *surveys.Campaign) error {
 		now := s.now()
 		row := surveyCampaignRow{Code: c.Code, Name: c.Name, PeriodCode: c.Period, InstrumentID: c.InstrumentID,
 			State: string(c.State), Formula: string(c.Formula), Margin: c.Margin, RequireCode: c.RequireCode,
-			Salt: c.Salt, Revision: 1, CreatedAt: now, UpdatedAt: now}
+			Salt: c.Salt, OpeningHours: c.OpeningHours, Revision: 1, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -186,7 +186,7 @@ func (l campaignUnitLine) unit() surveys.CampaignUnit {
 
 func campaignOf(r surveyCampaignRow, ins surveyInstrumentRow) surveys.Campaign {
 	return surveys.Campaign{ID: r.ID, Code: r.Code, Name: r.Name, Period: r.PeriodCode, State: surveys.State(r.State),
-		Formula: surveys.Formula(r.Formula), Margin: r.Margin, RequireCode: r.RequireCode, Salt: r.Salt,
+		Formula: surveys.Formula(r.Formula), Margin: r.Margin, RequireCode: r.RequireCode, Salt: r.Salt, OpeningHours: r.OpeningHours,
 		InstrumentID: r.InstrumentID, InstrumentCode: ins.Code, InstrumentVersion: ins.Version,
 		Revision: r.Revision, UpdatedAt: r.UpdatedAt.UTC()}
 }
@@ -263,6 +263,13 @@ func (s *Store) SetCampaignState(ctx context.Context, id int64, st surveys.State
 	err := s.db.WithContext(ctx).Exec("UPDATE survey_campaigns SET state = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
 		string(st), s.now(), id).Error
 	return wrap("set the state of a survey", err)
+}
+
+// SetOpeningHours records a campaign's desks' opening hours.
+func (s *Store) SetOpeningHours(ctx context.Context, id int64, spec string) error {
+	err := s.db.WithContext(ctx).Exec("UPDATE survey_campaigns SET opening_hours = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+		spec, s.now(), id).Error
+	return wrap("set the opening hours of a survey", err)
 }
 
 // SetTransactions records the number of transactions of a campaign's units.

@@ -66,31 +66,27 @@ func TestKioskDevices(t *testing.T) {
 	}
 }
 
-// TestUpgradeTo8 migrates a database of version 6 holding a survey with a
-// response and codes to the latest version: nothing is lost, and kiosks can
-// be registered for the old campaign.
+// TestUpgradeTo8 migrates a database of version 6 holding a survey with
+// responses and codes to the latest version: nothing is lost, and kiosks
+// can be registered for the old campaign.
 func TestUpgradeTo8(t *testing.T) {
 	dbURL := storetest.URL(t)
 	old := storetest.OpenURL(t, dbURL)
 	must(t, old.MigrateTo(t.Context(), 6))
-	svc := newSurvey(t, old, nil)
-	codes, err := svc.NewCodes(t.Context(), "khao-sat", "S1", 2)
-	must(t, err)
-	_, err = submit(t, svc, surveys.Submission{Unit: "S1", Code: codes[0], Answers: answers("Q1", "5", "T", "Tốt")})
-	must(t, err)
+	seeded := seedOldSurvey(t, old)
 
 	s := storetest.OpenURL(t, dbURL) // a new version opens the database afresh
 	must(t, s.Migrate(t.Context()))
 	fresh := surveys.NewService(s)
 	_, res, err := fresh.Results(t.Context(), "khao-sat")
 	must(t, err)
-	if u := res.Unit("S1"); u.Responses != 1 {
-		t.Errorf("S1 after the upgrade: %d responses", u.Responses)
+	if u := res.Unit("S1"); u.Responses != 2 {
+		t.Errorf("S1 after the upgrade: %d valid responses, want 2", u.Responses)
 	}
-	if _, err := submit(t, fresh, surveys.Submission{Unit: "S1", Code: codes[0], Answers: answers("Q1", "4")}); !errors.Is(err, surveys.ErrCodeUsed) {
+	if _, err := submit(t, fresh, surveys.Submission{Unit: "S1", Code: seeded.codes[0], Answers: answers("Q1", "4")}); !errors.Is(err, surveys.ErrCodeUsed) {
 		t.Errorf("a used code after the upgrade: %v", err)
 	}
-	if _, err := submit(t, fresh, surveys.Submission{Unit: "S1", Code: codes[1], Answers: answers("Q1", "4")}); err != nil {
+	if _, err := submit(t, fresh, surveys.Submission{Unit: "S1", Code: seeded.codes[1], Answers: answers("Q1", "4")}); err != nil {
 		t.Errorf("an unused code after the upgrade: %v", err)
 	}
 	if _, _, err := fresh.RegisterDevice(t.Context(), "khao-sat", "S2", "Kiosk", "a"); err != nil {

@@ -9,4 +9,7 @@ type (
 	SurveyCodeRow         = surveyCodeRow
 	SurveyReviewRow       = surveyReviewRow
 	SurveyDeviceRow       = surveyDeviceRow
+	SurveyInterviewerRow  = surveyInterviewerRow
+	SurveyInterviewerUnit = surveyInterviewerUnitRow
+	SurveyRefusalRow      = surveyRefusalRow
 )

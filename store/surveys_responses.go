@@ -55,10 +55,22 @@ func (s *Store) InsertResponse(ctx context.Context, r *surveys.Response, window 
 		mu.Lock()
 		defer mu.Unlock()
 	}
+	var err error
 	if r.CodeHash == "" {
-		return wrap("save a response", s.insertResponse(db, r))
+		err = s.insertResponse(db, r)
+	} else {
+		err = s.transaction(ctx, func(tx *gorm.DB) error { return s.insertResponse(tx, r) })
 	}
-	return wrap("save a response", s.transaction(ctx, func(tx *gorm.DB) error { return s.insertResponse(tx, r) }))
+	if err != nil && r.Key != "" {
+		// The same key arriving twice at once: the second fails on the
+		// key's unique index, or on the code the first one used. It is
+		// answered as the first was.
+		if stored, ok, rerr := s.responseByKey(db, r.Campaign, r.Key); rerr == nil && ok {
+			*r = *stored
+			return nil
+		}
+	}
+	return wrap("save a response", err)
 }
 
 // writeLocks holds one mutex per SQLite store for the survey writes.
@@ -69,13 +81,21 @@ func writeLock(s *Store) *sync.Mutex {
 	return mu.(*sync.Mutex)
 }
 
-// insertResponse writes one response and consumes its code.
+// insertResponse writes one response and consumes its code; a public
+// answer with a code takes the code's channel.
 func (s *Store) insertResponse(tx *gorm.DB, r *surveys.Response) error {
 	if r.Status == "" {
 		r.Status = surveys.Valid
 	}
 	if r.SubmittedAt.IsZero() {
 		r.SubmittedAt = s.now()
+	}
+	if r.CodeHash != "" {
+		kind, err := s.claimCode(tx, r)
+		if err != nil {
+			return err
+		}
+		r.Channel = r.Channel.WithCode(kind)
 	}
 	row := responseRow(r)
 	if err := tx.Create(&row).Error; err != nil {
@@ -85,7 +105,37 @@ func (s *Store) insertResponse(tx *gorm.DB, r *surveys.Response) error {
 	if r.CodeHash == "" {
 		return nil
 	}
-	return s.useCode(tx, r)
+	res := tx.Exec("UPDATE survey_codes SET used_at = ?, response_id = ? WHERE campaign_id = ? AND code_hash = ? AND used_at IS NULL",
+		r.SubmittedAt, r.ID, r.Campaign, r.CodeHash)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return surveys.ErrCodeUsed
+	}
+	return nil
+}
+
+// claimCode checks that the response's code may be used (locking it on
+// PostgreSQL until the transaction ends) and returns its kind.
+func (s *Store) claimCode(tx *gorm.DB, r *surveys.Response) (surveys.CodeKind, error) {
+	var code surveyCodeRow
+	q := tx.Select("unit_code", "kind", "used_at").Where("campaign_id = ? AND code_hash = ?", r.Campaign, r.CodeHash)
+	if s.dialect == DialectPostgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	err := q.Take(&code).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return "", surveys.ErrCodeUnknown
+	case err != nil:
+		return "", err
+	case code.UnitCode != r.Unit:
+		return "", surveys.ErrCodeOtherUnit
+	case code.UsedAt != nil:
+		return "", surveys.ErrCodeUsed
+	}
+	return surveys.CodeKind(code.Kind), nil
 }
 
 func responseRow(r *surveys.Response) surveyResponseRow {
@@ -96,10 +146,91 @@ func responseRow(r *surveys.Response) surveyResponseRow {
 		ms := r.Duration.Milliseconds()
 		row.DurationMS = &ms
 	}
+	if r.Key != "" {
+		row.SubmissionKey = &r.Key
+	}
+	if !r.AnsweredAt.IsZero() {
+		at := r.AnsweredAt.UTC().Truncate(time.Microsecond)
+		row.AnsweredAt = &at
+	}
+	if r.Interviewer != 0 {
+		row.InterviewerID = &r.Interviewer
+	}
 	return row
 }
 
-// useCode marks the response's code used, or says why it cannot be.
+// responseOf is a stored response.
+func responseOf(r surveyResponseRow) surveys.Response {
+	texts, _ := surveys.DecodeTexts(r.Texts)
+	out := surveys.Response{ID: r.ID, Campaign: r.CampaignID, Unit: r.UnitCode, Channel: surveys.Channel(r.Channel),
+		Answers: surveys.Encoded{Choices: r.Answers, Texts: texts}, ClientHash: r.ClientHash,
+		Status: surveys.Status(r.Status), Author: r.Author, SubmittedAt: r.SubmittedAt.UTC()}
+	if r.Flags != "" {
+		out.Flags = strings.Split(r.Flags, ",")
+	}
+	if r.DurationMS != nil {
+		out.Duration = time.Duration(*r.DurationMS) * time.Millisecond
+	}
+	if r.SubmissionKey != nil {
+		out.Key = *r.SubmissionKey
+	}
+	if r.AnsweredAt != nil {
+		out.AnsweredAt = r.AnsweredAt.UTC()
+	}
+	if r.InterviewerID != nil {
+		out.Interviewer = *r.InterviewerID
+	}
+	return out
+}
+
+// responseByKey returns the response stored with a key, if any, marked as
+// a repeat.
+func (s *Store) responseByKey(db *gorm.DB, campaign int64, key string) (*surveys.Response, bool, error) {
+	var row surveyResponseRow
+	err := db.Where("campaign_id = ? AND submission_key = ?", campaign, key).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	r := responseOf(row)
+	r.Repeat = true
+	return &r, true, nil
+}
+
+// Receipt returns what became of a keyed submission: the stored response
+// (Repeat set), the refusal remembered for the key, or nil for a new key.
+func (s *Store) Receipt(ctx context.Context, campaign int64, key string) (*surveys.Receipt, error) {
+	db := s.db.WithContext(ctx)
+	r, ok, err := s.responseByKey(db, campaign, key)
+	if err != nil {
+		return nil, wrap("read a submission key", err)
+	}
+	if ok {
+		return &surveys.Receipt{Response: r}, nil
+	}
+	var ref surveyRefusalRow
+	err = db.Where("campaign_id = ? AND submission_key = ?", campaign, key).Take(&ref).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("read a submission key", err)
+	}
+	return &surveys.Receipt{Reason: surveys.Refusal(ref.Reason), Detail: ref.Detail}, nil
+}
+
+// RecordRefusal remembers a refused keyed submission; a key already
+// remembered keeps its first refusal.
+func (s *Store) RecordRefusal(ctx context.Context, campaign int64, key string, reason surveys.Refusal, detail string) error {
+	row := surveyRefusalRow{CampaignID: campaign, SubmissionKey: key, Reason: string(reason), Detail: detail, At: s.now()}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
+	return wrap("remember a refused submission", err)
+}
+
+// useCode marks an imported response's code used, or says why it cannot
+// be.
 func (s *Store) useCode(tx *gorm.DB, r *surveys.Response) error {
 	res := tx.Exec("UPDATE survey_codes SET used_at = ?, response_id = ? WHERE campaign_id = ? AND code_hash = ? AND unit_code = ? AND used_at IS NULL",
 		r.SubmittedAt, r.ID, r.Campaign, r.CodeHash, r.Unit)
@@ -231,16 +362,7 @@ func (s *Store) Responses(ctx context.Context, campaign int64, status surveys.St
 	}
 	out := make([]surveys.Response, len(rows))
 	for i, r := range rows {
-		texts, _ := surveys.DecodeTexts(r.Texts)
-		out[i] = surveys.Response{ID: r.ID, Campaign: r.CampaignID, Unit: r.UnitCode, Channel: surveys.Channel(r.Channel),
-			Answers: surveys.Encoded{Choices: r.Answers, Texts: texts}, ClientHash: r.ClientHash,
-			Status: surveys.Status(r.Status), Author: r.Author, SubmittedAt: r.SubmittedAt.UTC()}
-		if r.Flags != "" {
-			out[i].Flags = strings.Split(r.Flags, ",")
-		}
-		if r.DurationMS != nil {
-			out[i].Duration = time.Duration(*r.DurationMS) * time.Millisecond
-		}
+		out[i] = responseOf(r)
 	}
 	return out, nil
 }

@@ -32,6 +32,7 @@ type surveyCampaignRow struct {
 	Margin       decimal.Decimal
 	RequireCode  bool
 	Salt         string
+	OpeningHours string
 	Revision     int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -60,6 +61,10 @@ type surveyResponseRow struct {
 	Flags       string
 	Author      string
 	SubmittedAt time.Time
+	// SubmissionKey, AnsweredAt and InterviewerID are of migration 00010.
+	SubmissionKey *string
+	AnsweredAt    *time.Time
+	InterviewerID *int64
 }
 
 func (surveyResponseRow) TableName() string { return "survey_responses" }
@@ -88,3 +93,36 @@ type surveyReviewRow struct {
 }
 
 func (surveyReviewRow) TableName() string { return "survey_reviews" }
+
+// Row structs of migration 00010.
+
+type surveyInterviewerRow struct {
+	ID         int64
+	CampaignID int64
+	Name       string
+	Phone      string
+	TokenHash  string
+	CreatedBy  string
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+}
+
+func (surveyInterviewerRow) TableName() string { return "survey_interviewers" }
+
+type surveyInterviewerUnitRow struct {
+	InterviewerID int64  `gorm:"primaryKey;autoIncrement:false"`
+	UnitCode      string `gorm:"primaryKey"`
+	Quota         int
+}
+
+func (surveyInterviewerUnitRow) TableName() string { return "survey_interviewer_units" }
+
+type surveyRefusalRow struct {
+	CampaignID    int64  `gorm:"primaryKey;autoIncrement:false"`
+	SubmissionKey string `gorm:"primaryKey"`
+	Reason        string
+	Detail        string
+	At            time.Time
+}
+
+func (surveyRefusalRow) TableName() string { return "survey_refusals" }

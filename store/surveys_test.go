@@ -480,6 +480,7 @@ func TestSurveyRowsRoundTrip(t *testing.T) {
 	at := time.Date(2026, 8, 1, 7, 30, 15, 123456000, time.UTC)
 	ms := int64(41250)
 	respID := int64(1)
+	key, earlier, one := "0b6f1c9e-4d7a-4f0e-9a51-6d2b8c3e1f00", at.Add(-26*time.Hour), int64(1)
 	rows := []struct {
 		name string
 		row  any
@@ -490,9 +491,14 @@ func TestSurveyRowsRoundTrip(t *testing.T) {
 		{"campaign", &store.SurveyCampaignRow{Code: "sipas-2026", Name: "Khảo sát", PeriodCode: "2026", InstrumentID: 1, State: "open", Formula: "mean",
 			Margin: dec(t, "0.05"), RequireCode: true, Salt: "abc", Revision: 7, CreatedAt: at, UpdatedAt: at},
 			func() any { return &store.SurveyCampaignRow{} }},
+		{"interviewer", &store.SurveyInterviewerRow{CampaignID: 1, Name: "Lê Thị Bình", Phone: "0912 345 678", TokenHash: "def", CreatedBy: "thư ký", CreatedAt: at, RevokedAt: &at},
+			func() any { return &store.SurveyInterviewerRow{} }},
 		{"response", &store.SurveyResponseRow{CampaignID: 1, UnitCode: "S1", Channel: "kiosk", Answers: "540", Texts: `{"T":"Tốt"}`, ClientHash: "h",
-			DurationMS: &ms, Status: "flagged", Flags: "burst,duplicate", Author: "", SubmittedAt: at},
+			DurationMS: &ms, Status: "flagged", Flags: "burst,duplicate", Author: "Lê Thị Bình", SubmittedAt: at,
+			SubmissionKey: &key, AnsweredAt: &earlier, InterviewerID: &one},
 			func() any { return &store.SurveyResponseRow{} }},
+		{"refusal", &store.SurveyRefusalRow{CampaignID: 1, SubmissionKey: "0b6f1c9e-key", Reason: "code_used", Detail: "", At: at},
+			func() any { return &store.SurveyRefusalRow{} }},
 		{"code", &store.SurveyCodeRow{CampaignID: 1, UnitCode: "S1", Kind: "dossier", CodeHash: "ff", CreatedAt: at, UsedAt: &at, ResponseID: &respID},
 			func() any { return &store.SurveyCodeRow{} }},
 		{"review", &store.SurveyReviewRow{ResponseID: 1, OldStatus: "flagged", NewStatus: "valid", Reason: "Người nhà", Author: "thư ký", At: at},
@@ -518,5 +524,12 @@ func TestSurveyRowsRoundTrip(t *testing.T) {
 	must(t, db.Where("campaign_id = 1 AND unit_code = 'S2'").Take(&got).Error)
 	if got != *unit {
 		t.Errorf("campaign unit %+v", got)
+	}
+	quota := &store.SurveyInterviewerUnit{InterviewerID: 1, UnitCode: "X1", Quota: 40}
+	must(t, db.Create(quota).Error)
+	var gotQuota store.SurveyInterviewerUnit
+	must(t, db.Where("interviewer_id = 1").Take(&gotQuota).Error)
+	if gotQuota != *quota {
+		t.Errorf("interviewer unit %+v", gotQuota)
 	}
 }

@@ -67,6 +67,9 @@ type Campaign struct {
 	// RequireCode makes every response carry a one-time code (the
 	// officials' survey); otherwise a code is optional.
 	RequireCode bool
+	// OpeningHours are the desks' opening hours (ParseHours); empty uses
+	// the service's default.
+	OpeningHours string
 	// Salt keys the hashes of client addresses kept for burst detection.
 	Salt string
 
@@ -110,21 +113,77 @@ func (c *Campaign) Target(unit string) int64 {
 	return SampleSize(u.Transactions, c.Margin)
 }
 
-// Channel is how a response reached the system.
+// Channel is how a response reached the system. It is recorded on every
+// response, so that results can be read per channel and a committee can
+// tell the answers collected independently of the unit being rated from
+// those the unit collects itself.
 type Channel string
 
 // The channels.
 const (
-	Web    Channel = "web"    // the public form
-	Kiosk  Channel = "kiosk"  // the public form in kiosk mode at the desk
-	API    Channel = "api"    // the JSON API
-	Paper  Channel = "paper"  // typed in by an operator from a paper form
-	Import Channel = "import" // a bulk import (Excel, CSV)
+	Web       Channel = "web"         // the public form, reached by the QR code or a link
+	Kiosk     Channel = "kiosk"       // the public form in kiosk mode at the desk
+	Coded     Channel = "code"        // a public answer carrying a one-time code
+	Dossier   Channel = "dossier"     // a public answer carrying a dossier number of the one-stop system
+	Interview Channel = "interviewer" // collected by a survey interviewer (điều tra viên)
+	Paper     Channel = "paper"       // typed in by an operator from a paper form
+	Import    Channel = "import"      // a bulk import (Excel, CSV)
+	API       Channel = "api"         // the JSON API, from another system
 )
 
+// Channels lists every channel, in the order results show them.
+var Channels = []Channel{Web, Kiosk, Coded, Dossier, Interview, Paper, Import, API}
+
+// ParseChannel checks a channel name.
+func ParseChannel(s string) (Channel, error) {
+	for _, ch := range Channels {
+		if string(ch) == s {
+			return ch, nil
+		}
+	}
+	return "", fmt.Errorf("channel %q must be one of web, kiosk, code, dossier, interviewer, paper, import, api", s)
+}
+
 // Public reports whether anyone may submit on the channel, so that the
-// integrity rules apply.
-func (ch Channel) Public() bool { return ch == Web || ch == Kiosk || ch == API }
+// integrity rules apply and the survey must be open.
+func (ch Channel) Public() bool {
+	return ch == Web || ch == Kiosk || ch == API || ch == Coded || ch == Dossier
+}
+
+// Independent reports whether the channel's answers are collected
+// independently of the unit being rated: a one-time code or dossier number
+// proves a real transaction, an interviewer works for the secretariat.
+func (ch Channel) Independent() bool { return ch == Coded || ch == Dossier || ch == Interview }
+
+// SelfRun reports whether the unit being rated runs the channel itself: the
+// QR code on its desk and its kiosk, which anyone at the desk can answer.
+func (ch Channel) SelfRun() bool { return ch == Web || ch == Kiosk }
+
+// Live reports whether a response's time is when it was answered (or, with
+// AnsweredAt, says so): not for paper forms typed in or files imported
+// later, whose time is the entry's.
+func (ch Channel) Live() bool { return ch != Paper && ch != Import }
+
+// AtDesk reports whether the channel's answers are given at, or just after
+// a visit to, the unit's desk: the QR code and link on its poster, its
+// kiosk, the codes and dossier numbers it hands out. Their times are
+// compared with the desks' opening hours; interviewers visit people at
+// home, and other systems send when they send.
+func (ch Channel) AtDesk() bool { return ch == Web || ch == Kiosk || ch == Coded || ch == Dossier }
+
+// WithCode is the channel of a public answer that used a code of the kind:
+// a one-time code or a dossier number makes it of that channel, whatever
+// form it came through. Interviewers', operators' and imported answers keep
+// theirs.
+func (ch Channel) WithCode(kind CodeKind) Channel {
+	if ch != Web && ch != Kiosk && ch != API {
+		return ch
+	}
+	if kind == DossierCode {
+		return Dossier
+	}
+	return Coded
+}
 
 // Status is whether a response counts.
 type Status string
@@ -166,6 +225,26 @@ type Response struct {
 	Flags       []string
 	Author      string
 	SubmittedAt time.Time
+	// Key is the id the submitting device made for the answer, if any: a
+	// repeat with the same key stores nothing new.
+	Key string
+	// AnsweredAt is when the device says the answer was given, for an
+	// answer queued offline; zero when it arrived as it was given.
+	AnsweredAt time.Time
+	// Interviewer is the id of the interviewer who collected it, 0 if none.
+	Interviewer int64
+	// Repeat is set by the store when the key had already been stored: the
+	// response is the one stored the first time, nothing new was stored.
+	Repeat bool
+}
+
+// Time is when the response was answered: AnsweredAt when the device said
+// so, else when it arrived.
+func (r *Response) Time() time.Time {
+	if !r.AnsweredAt.IsZero() {
+		return r.AnsweredAt
+	}
+	return r.SubmittedAt
 }
 
 // Review is one decision on a response, kept in an append-only trail.

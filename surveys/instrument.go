@@ -159,6 +159,16 @@ func (ins *Instrument) Main() *Index {
 	return ins.Indices[0]
 }
 
+// Index returns the instrument's index of a measure, or nil.
+func (ins *Instrument) Index(measure string) *Index {
+	for _, ix := range ins.Indices {
+		if ix.Measure == measure {
+			return ix
+		}
+	}
+	return nil
+}
+
 // Measures lists the measures of the instrument's indices.
 func (ins *Instrument) Measures() []string {
 	out := make([]string, len(ins.Indices))

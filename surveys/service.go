@@ -34,6 +34,9 @@ type Store interface {
 	Campaigns(ctx context.Context) ([]Campaign, error)
 	// SetCampaignState moves a campaign to a state (the service checks the move).
 	SetCampaignState(ctx context.Context, id int64, st State) error
+	// SetOpeningHours records a campaign's opening hours ("" for the
+	// province's).
+	SetOpeningHours(ctx context.Context, id int64, spec string) error
 	// SetTransactions records the units' numbers of transactions.
 	SetTransactions(ctx context.Context, id int64, transactions map[string]int64) error
 
@@ -41,12 +44,22 @@ type Store interface {
 	// already stored for the campaign is a conflict.
 	AddCodes(ctx context.Context, campaign int64, unit string, kind CodeKind, hashes []string) error
 
-	// InsertResponse stores a response durably before it returns. With a
-	// CodeHash it consumes the code (used: conflict; unknown or another
-	// unit's: invalid). judge receives the same client's responses for the
-	// unit within window and returns flags; any flag makes the response
-	// flagged. The store sets ID, Status, Flags and SubmittedAt.
+	// InsertResponse stores one response durably before it returns: one
+	// answer in, one outcome out. With a CodeHash it consumes the code
+	// (used: conflict; unknown or another unit's: invalid) and a public
+	// channel becomes the code's (Channel.WithCode). judge receives the same
+	// client's responses for the unit within window and returns flags; any
+	// flag makes the response flagged. The store sets ID, Status, Flags and
+	// SubmittedAt. With a Key already stored for the campaign nothing is
+	// stored: r becomes the stored response, with Repeat set.
 	InsertResponse(ctx context.Context, r *Response, window time.Duration, judge func([]Prior) []string) error
+	// Receipt returns what became of a keyed submission the first time:
+	// the stored response or the remembered refusal; nil when the key is
+	// new.
+	Receipt(ctx context.Context, campaign int64, key string) (*Receipt, error)
+	// RecordRefusal remembers that a keyed submission was refused; a key
+	// already remembered is left as it is.
+	RecordRefusal(ctx context.Context, campaign int64, key string, reason Refusal, detail string) error
 	// InsertResponses stores responses all or nothing, consuming their
 	// codes; a failure names the response's index in a *RowError.
 	InsertResponses(ctx context.Context, rs []*Response) error
@@ -80,6 +93,12 @@ type Service struct {
 	store Store
 	// Rules are the integrity rules of public submissions.
 	Rules Rules
+	// Hours are the province's opening hours of the desks (ParseHours),
+	// for the surveys that name none; empty is DefaultHours.
+	Hours string
+	// Patterns are the thresholds of the pattern flags; the zero value
+	// uses DefaultPatterns.
+	Patterns Patterns
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// StampTTL is how long a campaign read is trusted without checking
@@ -194,43 +213,100 @@ type Submission struct {
 	Shown time.Time
 	// Honeypot is the content of the field people never see.
 	Honeypot string
-	// Author is the operator who typed in a paper form.
+	// Author is the operator who typed in a paper form, or the interviewer.
 	Author string
+	// Key is the id the device made for this answer (CheckKey), if any: a
+	// repeat with the same key stores nothing new and gets the first
+	// outcome.
+	Key string
+	// AnsweredAt is when the device says the answer was given (an answer
+	// queued offline); zero when unknown. A time in the future, or more
+	// than MaxQueueAge before arrival, is not believed.
+	AnsweredAt time.Time
+	// Interviewer is the interviewer who collected the answer (channel
+	// Interview), nil otherwise.
+	Interviewer *Interviewer
 }
+
+// MaxQueueAge is how long before its arrival an answer may say it was
+// given: a device offline for longer is not believed (its clock may be
+// wrong), and the answer counts as given when it arrived.
+const MaxQueueAge = 60 * 24 * time.Hour
 
 // Submit checks and stores a response. It returns only once the response
 // is committed. Errors: not found (no such survey), conflict (the survey is
 // not open; the code was used), invalid (unit, answers, code: a
 // *ValidationError for answers).
+//
+// A submission with a Key is answered as its key's first arrival was: the
+// stored response (Repeat set, nothing stored again) or the same refusal.
 func (s *Service) Submit(ctx context.Context, sub Submission) (*Response, error) {
 	c, err := s.Campaign(ctx, sub.Campaign)
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckKey(sub.Key); err != nil {
+		return nil, err
+	}
+	if sub.Key != "" {
+		rc, err := s.store.Receipt(ctx, c.ID, sub.Key)
+		if err != nil {
+			return nil, err
+		}
+		if rc != nil && rc.Response != nil {
+			return rc.Response, nil
+		}
+		if rc != nil {
+			return nil, rc.Err()
+		}
+	}
+	r, err := s.submit(ctx, c, sub)
+	if err != nil && sub.Key != "" {
+		if reason, detail, ok := RefusalOf(err); ok {
+			if rerr := s.store.RecordRefusal(ctx, c.ID, sub.Key, reason, detail); rerr != nil {
+				return nil, rerr
+			}
+		}
+	}
+	return r, err
+}
+
+func (s *Service) submit(ctx context.Context, c *Campaign, sub Submission) (*Response, error) {
 	switch {
 	case c.State == Open:
 	case c.State == Closed && !sub.Channel.Public():
-		// Paper forms collected before the close may still be typed in.
+		// Paper forms and interviews collected before the close may still
+		// be typed in or arrive.
 	default:
 		return nil, ErrNotOpen
 	}
 	if c.Unit(sub.Unit) == nil {
 		return nil, ErrUnitNotCovered
 	}
+	if sub.Interviewer != nil && !sub.Interviewer.Covers(sub.Unit) {
+		return nil, ErrUnitNotCovered
+	}
 	enc, err := c.Instrument.Check(sub.Answers)
 	if err != nil {
 		return nil, err
 	}
-	r := &Response{Campaign: c.ID, Unit: sub.Unit, Channel: sub.Channel, Answers: enc, Author: sub.Author}
+	now := s.now()
+	r := &Response{Campaign: c.ID, Unit: sub.Unit, Channel: sub.Channel, Answers: enc, Author: sub.Author, Key: sub.Key}
+	if at := sub.AnsweredAt; !at.IsZero() && !at.After(now) && now.Sub(at) <= MaxQueueAge {
+		r.AnsweredAt = at
+	}
+	if sub.Interviewer != nil {
+		r.Channel, r.Interviewer, r.Author = Interview, sub.Interviewer.ID, sub.Interviewer.Name
+	}
 	if code := NormalizeCode(sub.Code); code != "" {
 		r.CodeHash = HashCode(code)
 	} else if c.RequireCode {
 		return nil, ErrCodeRequired
 	}
-	if sub.Channel.Public() {
+	if r.Channel.Public() {
 		r.ClientHash = ClientHash(c.Salt, sub.Client)
 		if !sub.Shown.IsZero() {
-			r.Duration = s.now().Sub(sub.Shown)
+			r.Duration = now.Sub(sub.Shown)
 		}
 	}
 	if strings.TrimSpace(sub.Honeypot) != "" {

@@ -130,6 +130,9 @@ type CampaignSpec struct {
 	Margin      scoring.Decimal // zero: DefaultMargin
 	Formula     Formula
 	RequireCode bool
+	// OpeningHours are the desks' opening hours (ParseHours); empty uses
+	// the province's.
+	OpeningHours string
 }
 
 var campaignCode = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
@@ -155,6 +158,11 @@ func (s *Service) CreateCampaign(ctx context.Context, spec CampaignSpec) (*Campa
 	}
 	if len(spec.Units) == 0 {
 		problems = append(problems, "the survey covers no units")
+	}
+	if spec.OpeningHours = strings.TrimSpace(spec.OpeningHours); spec.OpeningHours != "" {
+		if _, err := ParseHours(spec.OpeningHours); err != nil {
+			problems = append(problems, err.Error())
+		}
 	}
 	for _, u := range spec.Units {
 		if u.Transactions < 0 {
@@ -182,7 +190,7 @@ func (s *Service) CreateCampaign(ctx context.Context, spec CampaignSpec) (*Campa
 		return nil, fmt.Errorf("surveys: salt: %w", err)
 	}
 	c := &Campaign{Code: spec.Code, Name: strings.TrimSpace(spec.Name), Period: spec.Period, State: Draft,
-		Formula: f, Margin: spec.Margin, RequireCode: spec.RequireCode, Salt: hex.EncodeToString(salt),
+		Formula: f, Margin: spec.Margin, RequireCode: spec.RequireCode, Salt: hex.EncodeToString(salt), OpeningHours: spec.OpeningHours,
 		InstrumentID: si.ID, InstrumentCode: si.Code, InstrumentVersion: si.Version, Units: spec.Units}
 	if err := s.store.CreateCampaign(ctx, c); err != nil {
 		return nil, err
@@ -230,6 +238,23 @@ func (s *Service) SetTransactions(ctx context.Context, code string, transactions
 	}
 	defer s.forget(code)
 	return s.store.SetTransactions(ctx, c.ID, transactions)
+}
+
+// SetOpeningHours sets the desks' opening hours of a campaign (ParseHours);
+// empty returns to the province's.
+func (s *Service) SetOpeningHours(ctx context.Context, code, spec string) error {
+	c, err := s.Campaign(ctx, code)
+	if err != nil {
+		return err
+	}
+	spec = strings.TrimSpace(spec)
+	if spec != "" {
+		if _, err := ParseHours(spec); err != nil {
+			return domain.Errorf(domain.ErrInvalid, "survey.err.hours", "%v", err)
+		}
+	}
+	defer s.forget(code)
+	return s.store.SetOpeningHours(ctx, c.ID, spec)
 }
 
 // Review moves a response to a status with a reason; the decision is kept

@@ -13,6 +13,7 @@ import (
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/scoring"
+	"github.com/parindex/parindex/surveys"
 )
 
 // msgError is an error of a domain kind whose message is a catalogue key, so
@@ -145,12 +146,31 @@ func (s *server) handleError(err error, c echo.Context) {
 		}
 	}
 
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
-		s.reply(c, c.JSON(status, map[string]string{"error": msg}))
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") || (s.surveys != nil && wantsJSON(c)) {
+		body := map[string]string{"error": msg}
+		// A refused survey answer also says what became of it, so that a
+		// device's queue can tell a used code from a closed survey.
+		if reason, _, ok := surveys.RefusalOf(err); ok {
+			body["outcome"] = string(reason)
+		}
+		s.reply(c, c.JSON(status, body))
 		return
 	}
 	if c.Request().Method == http.MethodHead {
 		s.reply(c, c.NoContent(status))
+		return
+	}
+	if s.surveys != nil && isSurveyPath(c.Request().URL.Path) {
+		// The public survey pages: the survey's light layout.
+		heading := s.genericHeading(l, status)
+		if key, ok := surveyHeadings[status]; ok {
+			heading = l.T(key)
+		}
+		if errors.Is(err, errInterviewerLink) || errors.Is(err, errNotYourUnit) {
+			heading = l.T("survey.interviewer.link_title")
+		}
+		page := surveyMessagePage{surveyChrome: s.surveyChrome(c, heading), Heading: heading, Text: pageMsg}
+		s.reply(c, s.render(c, status, "survey_message", page))
 		return
 	}
 	page := errorPage{
@@ -160,6 +180,13 @@ func (s *server) handleError(err error, c echo.Context) {
 		Message: pageMsg,
 	}
 	s.reply(c, s.render(c, status, "error", page))
+}
+
+// surveyHeadings are the headings of the public survey pages' errors.
+var surveyHeadings = map[int]string{
+	http.StatusGone:            "survey.closed.title",
+	http.StatusConflict:        "survey.closed.title",
+	http.StatusTooManyRequests: "survey.too_many.title",
 }
 
 // reply logs a failure to write an error response; nothing else can be done.

@@ -83,6 +83,11 @@ type surveyCharts struct {
 	ElementsChart, UnitsChart chartView
 	ElementRows               []reports.IntervalRow
 	UnitRows                  []reports.IntervalRow
+	// Comparison sets the independent channels (codes, interviewers)
+	// against the self-run ones (QR code, kiosk), unit by unit, with the
+	// pattern flags (survey_channels.go).
+	Comparison []comparisonRow
+	Flags      []patternView
 }
 
 func (s *server) surveyDashboard(c echo.Context) error {
@@ -118,6 +123,17 @@ func (s *server) surveyDashboard(c echo.Context) error {
 		}
 		if sc.UnitsChart, err = newChartView(reports.IntervalChart(id+"-units", l.T("reports.chart.survey_units", sh.Name), sc.UnitRows, l.T)); err != nil {
 			return err
+		}
+		if s.surveys != nil {
+			rep, err := s.surveys.svc.Channels(c.Request().Context(), sh.Code)
+			if err != nil {
+				return err
+			}
+			names := map[string]string{}
+			for _, u := range rep.Campaign.Units {
+				names[u.Code] = u.Name
+			}
+			sc.Comparison, sc.Flags = comparison(l, rep), patternViews(l, rep, names)
 		}
 		page.Surveys = append(page.Surveys, sc)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -203,11 +204,10 @@ func TestKioskRoutesByRole(t *testing.T) {
 	res := &results.Service{Store: p.st, Publications: p.st}
 	wf := workflow.NewService(p.st, res)
 	wf.Now = p.clock.Now
-	srv := web.New(web.Config{Logger: slog.New(slog.DiscardHandler)}, web.Deps{
+	srv := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), Survey: web.SurveyConfig{RatePerMinute: -1}}, web.Deps{
 		Catalog: p.st, Results: res, Auth: auth.NewService(p.st, p.clock.Now),
 		Workflow: wf,
-		Surveys: &web.SurveyDeps{Service: svc, RequireSecretariat: web.SecretariatOnly(), Actor: web.SessionActor,
-			CSRFToken: web.SessionCSRF, RatePerMinute: -1},
+		Surveys:  svc,
 	})
 	send := func(role, method, path string, form url.Values) int {
 		var body io.Reader
@@ -253,5 +253,158 @@ func TestKioskRoutesByRole(t *testing.T) {
 	}
 	if len(list) != 2 {
 		t.Errorf("%d kiosks, want the first and the secretariat's", len(list))
+	}
+}
+
+// TestSurveyRoutesByRole adds the survey area's routes to the matrix: the
+// secretariat's pages and the raw export are the secretariat's alone; an
+// interviewer (an account kind of the survey, signed in by their link)
+// reaches their home and their units' forms and nothing else, and no staff
+// role reaches them without the link; the public form answers anyone.
+func TestSurveyRoutesByRole(t *testing.T) {
+	p := newProvince(t)
+	ctx := t.Context()
+	svc := surveys.NewService(p.st)
+	if _, err := svc.SaveInstrument(ctx, "2025", []byte(surveyYAML)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateCampaign(ctx, surveys.CampaignSpec{Code: "ks", Name: "Khảo sát", Period: "2025", Instrument: "small",
+		Units: []surveys.CampaignUnit{{Code: "U1"}, {Code: "U2"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetState(ctx, "ks", surveys.Open); err != nil {
+		t.Fatal(err)
+	}
+	token, iv, err := svc.RegisterInterviewer(ctx, "ks", "Lê Thị Bình", "", []surveys.InterviewerUnit{{Unit: "U1", Quota: 10}}, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, other, err := svc.RegisterInterviewer(ctx, "ks", "Trần Văn An", "", []surveys.InterviewerUnit{{Unit: "U2", Quota: 10}}, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &results.Service{Store: p.st, Publications: p.st}
+	wf := workflow.NewService(p.st, res)
+	wf.Now = p.clock.Now
+	srv := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), Survey: web.SurveyConfig{RatePerMinute: -1}}, web.Deps{
+		Catalog: p.st, Results: res, Auth: auth.NewService(p.st, p.clock.Now), Workflow: wf, Surveys: svc,
+	})
+	clients := append(slices.Clone(roles), "interviewer")
+	send := func(role, method, path, contentType, body string) int {
+		var r io.Reader
+		if body != "" {
+			r = strings.NewReader(body)
+		}
+		req := httptest.NewRequest(method, path, r)
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		switch role {
+		case "interviewer":
+			req.AddCookie(&http.Cookie{Name: "parindex_interviewer", Value: token})
+		case "":
+		default:
+			c := p.as(role)
+			req.AddCookie(c.cookie)
+			req.Header.Set("X-CSRF-Token", c.csrf)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	const form, jsonType = "application/x-www-form-urlencoded", "application/json"
+	secretariat := func(get bool, ok int) map[string]int {
+		w := map[string]int{"": 401, "admin": ok, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403, "interviewer": 401}
+		if get {
+			w[""], w["interviewer"] = 303, 303
+		}
+		return w
+	}
+	everyone := func(status int) map[string]int {
+		w := map[string]int{}
+		for _, c := range clients {
+			w[c] = status
+		}
+		return w
+	}
+	interviewerOnly := func(ok int) map[string]int {
+		w := everyone(403)
+		w["interviewer"] = ok
+		return w
+	}
+	answer := func(key string) string { return `{"key":"` + key + `","answers":{"Q1":"4"}}` }
+	n := 0
+	keyed := func() string { n++; return answer(fmt.Sprintf("matrix-key-%04d", n)) }
+	for _, r := range []struct {
+		method, path, ctype string
+		body                func() string
+		want                map[string]int
+	}{
+		{"GET", "/admin/surveys", "", nil, secretariat(true, 200)},
+		{"GET", "/admin/surveys/campaigns/ks", "", nil, secretariat(true, 200)},
+		{"GET", "/admin/surveys/campaigns/ks/channels", "", nil, secretariat(true, 200)},
+		{"GET", "/admin/surveys/campaigns/ks/results", "", nil, secretariat(true, 200)},
+		{"GET", "/admin/surveys/campaigns/ks/review", "", nil, secretariat(true, 200)},
+		{"GET", "/admin/surveys/campaigns/ks/interviewers", "", nil, secretariat(true, 200)},
+		{"GET", "/admin/surveys/campaigns/ks/export.csv", "", nil, secretariat(true, 200)},
+		{"GET", "/admin/surveys/campaigns/ks/export.xlsx", "", nil, secretariat(true, 200)},
+		{"GET", "/admin/surveys/instruments/new", "", nil, secretariat(true, 200)},
+		{"POST", "/admin/surveys/instruments/builder", form, func() string { return "op=add-section&code=x&sections=0&scales=0&indices=0" }, secretariat(false, 200)},
+		{"POST", "/admin/surveys/campaigns/ks/hours", form, func() string { return "hours=T2-T6+07%3A00-17%3A00" }, secretariat(false, 303)},
+		{"POST", "/admin/surveys/campaigns/ks/interviewers", form, func() string { return "name=M%E1%BB%9Bi&unit=U2&quota_U2=5" }, secretariat(false, 201)},
+		{"POST", fmt.Sprintf("/admin/surveys/campaigns/ks/interviewers/%d/link", other.ID), form, func() string { return "" }, secretariat(false, 200)},
+		{"POST", fmt.Sprintf("/admin/surveys/campaigns/ks/interviewers/%d/revoke", other.ID), form, func() string { return "" }, secretariat(false, 303)},
+		{"GET", "/api/v1/surveys/ks/results", "", nil, map[string]int{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403, "interviewer": 401}},
+		{"GET", "/api/v1/surveys/ks/progress", "", nil, map[string]int{"": 401, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403, "interviewer": 401}},
+		// The committee's survey page (a board page): independent against
+		// self-run channels.
+		{"GET", "/reports/2025/surveys", "", nil, map[string]int{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 200, "appraiser2": 200, "committee": 200, "interviewer": 303}},
+		// The interviewer's pages: their home and their unit's form; not
+		// another unit's; the same for every staff role without the link.
+		{"GET", "/i/ks", "", nil, interviewerOnly(200)},
+		{"GET", "/i/ks/U1", "", nil, interviewerOnly(200)},
+		{"GET", "/i/ks/U2", "", nil, everyone(403)},
+		{"POST", "/i/ks/U1", jsonType, keyed, interviewerOnly(201)},
+		{"POST", "/i/ks/U2", jsonType, keyed, everyone(403)},
+		// The public form, its offline queue's JSON, the service worker and
+		// the manifest: anyone.
+		{"GET", "/s/ks/U1", "", nil, everyone(200)},
+		{"POST", "/s/ks/U1", jsonType, keyed, everyone(201)},
+		{"POST", "/k/ks/U2", jsonType, keyed, everyone(201)},
+		{"GET", "/survey-sw.js", "", nil, everyone(200)},
+		{"GET", "/s/ks/U1/app.webmanifest", "", nil, everyone(200)},
+		{"GET", "/i/ks/app.webmanifest", "", nil, everyone(200)},
+	} {
+		for _, role := range clients {
+			body := ""
+			if r.body != nil {
+				body = r.body()
+			}
+			if got, w := send(role, r.method, r.path, r.ctype, body), r.want[role]; got != w {
+				t.Errorf("%s %s as %q: %d, want %d", r.method, r.path, role, got, w)
+			}
+		}
+	}
+	// What the interviewer sent is theirs; the staff's JSON to /i/ stored
+	// nothing. (The public answers from one test address are mostly
+	// flagged as duplicates: they count here all the same.)
+	c, _ := svc.Campaign(ctx, "ks")
+	var stored []surveys.Response
+	for _, st := range []surveys.Status{surveys.Valid, surveys.Flagged} {
+		list, err := p.st.Responses(ctx, c.ID, st, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, list...)
+	}
+	byChannel := map[surveys.Channel]int{}
+	for _, r := range stored {
+		byChannel[r.Channel]++
+		if r.Channel == surveys.Interview && (r.Interviewer != iv.ID || r.Unit != "U1") {
+			t.Errorf("an interviewer's answer: %+v", r)
+		}
+	}
+	if byChannel[surveys.Interview] != 1 || byChannel[surveys.Web] != len(clients) || byChannel[surveys.Kiosk] != len(clients) {
+		t.Errorf("stored by channel: %v", byChannel)
 	}
 }

@@ -42,7 +42,9 @@ func (s *server) routes(e *echo.Echo) {
 		s.workPages(e)
 		s.lineageRoutes(e, api)
 	}
-	s.surveyRoutes(e, api)
+	if s.surveys != nil {
+		s.surveyRoutes(e, api)
+	}
 
 	// Operations.
 	e.GET("/healthz", s.healthz)
@@ -87,4 +89,75 @@ func (s *server) workflowAPI(api *echo.Group) {
 	board := api.Group("", requireRole(auth.Admin, auth.Committee))
 	board.GET("/periods/:period/readiness", s.apiReadiness)
 	board.POST("/periods/:period/publications/:number/decision", s.apiAttachDecision, s.limitUpload)
+}
+
+// surveyRoutes registers the survey area. The public form has three doors:
+// the short link behind the QR code (/s/), the kiosk at the desk (/k/) and
+// an interviewer's (/i/, signed in by their personal link). Each form also
+// takes the JSON an offline device sends from its queue, and the service
+// worker that keeps the forms working without a network is served from the
+// root so that it may control them. Submissions are admitted by
+// admitSubmission once the handler knows whether they carry a code. The
+// secretariat's pages and the survey's results need its login.
+func (s *server) surveyRoutes(e *echo.Echo, api *echo.Group) {
+	e.GET("/survey-sw.js", s.surveyWorker)
+	e.GET("/s/:survey", s.surveyUnits)
+	e.GET("/s/:survey/:unit", s.surveyForm)
+	e.POST("/s/:survey/:unit", s.surveySubmitForm)
+	e.GET("/s/:survey/:unit/thanks", s.surveyThanks)
+	e.GET("/s/:survey/:unit/qr.svg", s.surveyQRSVG)
+	e.GET("/s/:survey/:unit/qr.png", s.surveyQRPNG)
+	e.GET("/s/:survey/:unit/poster", s.surveyPoster)
+	e.GET("/s/:survey/:unit/app.webmanifest", s.surveyManifest)
+	e.GET("/k/:survey/:unit", s.kioskForm)
+	e.POST("/k/:survey/:unit", s.surveySubmitForm)
+	e.GET("/k/:survey/:unit/thanks", s.surveyThanks)
+	e.GET("/k/:survey/:unit/app.webmanifest", s.surveyManifest)
+	e.GET("/i/:survey", s.interviewerHome)
+	e.GET("/i/:survey/app.webmanifest", s.surveyManifest)
+	e.GET("/i/:survey/:unit", s.interviewerForm)
+	e.POST("/i/:survey/:unit", s.surveySubmitForm)
+
+	api.GET("/surveys", s.apiSurveys)
+	api.GET("/surveys/:survey", s.apiSurvey)
+	api.POST("/surveys/:survey/responses", s.apiSubmitResponse)
+
+	if s.auth == nil {
+		return
+	}
+	secretariat := requireRole(auth.Admin)
+	api.GET("/surveys/:survey/progress", s.apiSurveyProgress, secretariat)
+	api.GET("/surveys/:survey/results", s.apiSurveyResults, secretariat)
+
+	admin := e.Group("/admin/surveys", secretariat)
+	admin.GET("", s.adminSurveys)
+	admin.GET("/instruments/new", s.adminInstrumentNew)
+	admin.POST("/instruments", s.adminInstrumentSave)
+	admin.POST("/instruments/builder", s.adminInstrumentBuild)
+	admin.GET("/instruments/:id", s.adminInstrumentEdit)
+	admin.POST("/campaigns", s.adminCampaignCreate)
+	admin.GET("/campaigns/:survey", s.adminCampaign)
+	admin.POST("/campaigns/:survey/state", s.adminCampaignState)
+	admin.POST("/campaigns/:survey/transactions", s.adminTransactions)
+	admin.POST("/campaigns/:survey/hours", s.adminOpeningHours)
+	admin.GET("/campaigns/:survey/codes", s.adminCodes)
+	admin.POST("/campaigns/:survey/codes", s.adminCodesCreate)
+	admin.POST("/campaigns/:survey/dossiers", s.adminDossiers)
+	admin.GET("/campaigns/:survey/entry", s.adminEntry)
+	admin.POST("/campaigns/:survey/entry", s.adminEntrySave)
+	admin.POST("/campaigns/:survey/import", s.adminImport)
+	admin.GET("/campaigns/:survey/import/template.csv", s.adminImportTemplate)
+	admin.GET("/campaigns/:survey/export.csv", s.adminExport)
+	admin.GET("/campaigns/:survey/export.xlsx", s.adminExport)
+	admin.GET("/campaigns/:survey/review", s.adminReview)
+	admin.POST("/campaigns/:survey/responses/:id/review", s.adminReviewSave)
+	admin.GET("/campaigns/:survey/results", s.adminResults)
+	admin.GET("/campaigns/:survey/channels", s.adminChannels)
+	admin.GET("/campaigns/:survey/kiosks", s.adminKiosks)
+	admin.POST("/campaigns/:survey/kiosks", s.adminKioskRegister)
+	admin.POST("/campaigns/:survey/kiosks/:id/revoke", s.adminKioskRevoke)
+	admin.GET("/campaigns/:survey/interviewers", s.adminInterviewers)
+	admin.POST("/campaigns/:survey/interviewers", s.adminInterviewerRegister)
+	admin.POST("/campaigns/:survey/interviewers/:id/link", s.adminInterviewerLink)
+	admin.POST("/campaigns/:survey/interviewers/:id/revoke", s.adminInterviewerRevoke)
 }

@@ -6,31 +6,18 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"html/template"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/surveys"
 )
 
-// SurveyDeps wire the satisfaction surveys: the public form, kiosk, QR
-// codes and API, and the secretariat's pages. Nil serves no survey routes.
-type SurveyDeps struct {
-	Service *surveys.Service
-	// RequireSecretariat guards the secretariat's survey pages (instruments,
-	// campaigns, codes, paper entry, imports, review, results). When nil
-	// those pages are not registered at all: nothing unguarded is served.
-	RequireSecretariat echo.MiddlewareFunc
-	// Actor names the person behind a request for the audit trail (review
-	// decisions, typed-in paper forms); nil records "secretariat".
-	Actor func(echo.Context) string
-	// CSRFToken is the token the secretariat's forms must carry, if any.
-	CSRFToken func(echo.Context) string
+// SurveyConfig sets the survey area's limits and links. The zero value
+// uses the defaults.
+type SurveyConfig struct {
 	// RatePerMinute and RateBurst limit public submissions without a code
 	// per client address (default 10 a minute, bursts of 5); a negative
 	// rate disables the limit. Coded submissions are not limited by rate:
@@ -40,9 +27,6 @@ type SurveyDeps struct {
 	// by the secretariat, as a device rather than by its address (default
 	// 30 a minute, bursts of as many); negative disables it.
 	KioskRatePerMinute int
-	// TrustProxy takes the client's address from X-Forwarded-For /
-	// X-Real-IP (behind a reverse proxy); otherwise from the connection.
-	TrustProxy bool
 	// PublicURL is the address printed in QR codes and short links, e.g.
 	// "https://khaosat.camau.gov.vn"; empty uses the request's host.
 	PublicURL string
@@ -54,24 +38,23 @@ type SurveyDeps struct {
 
 // surveyServer is the survey area's state, prepared once.
 type surveyServer struct {
-	deps    SurveyDeps
+	cfg     SurveyConfig
 	svc     *surveys.Service
 	limiter *surveys.Limiter   // submissions without a code, per address
 	kiosks  *surveys.Limiter   // submissions of registered kiosks, per device
 	codes   *surveys.CodeGuard // failed codes, per client and per survey
 	key     []byte             // signs the time a form was shown
-	pages   map[string]map[string]*template.Template
 }
 
-func newSurveyServer(s *server, d *SurveyDeps) *surveyServer {
-	if d == nil || d.Service == nil {
+func newSurveyServer(cfg SurveyConfig, svc *surveys.Service) *surveyServer {
+	if svc == nil {
 		return nil
 	}
-	ss := &surveyServer{deps: *d, svc: d.Service, key: make([]byte, 32)}
+	ss := &surveyServer{cfg: cfg, svc: svc, key: make([]byte, 32)}
 	if _, err := rand.Read(ss.key); err != nil {
 		panic(err)
 	}
-	rate, burst := d.RatePerMinute, d.RateBurst
+	rate, burst := cfg.RatePerMinute, cfg.RateBurst
 	if rate == 0 {
 		rate = 10
 	}
@@ -79,93 +62,25 @@ func newSurveyServer(s *server, d *SurveyDeps) *surveyServer {
 		burst = 5
 	}
 	ss.limiter = surveys.NewLimiter(rate, burst)
-	kiosk := d.KioskRatePerMinute
+	kiosk := cfg.KioskRatePerMinute
 	if kiosk == 0 {
 		kiosk = 30
 	}
 	ss.kiosks = surveys.NewLimiter(kiosk, kiosk)
 	ss.codes = surveys.NewCodeGuard()
-	if ss.deps.KioskReset <= 0 {
-		ss.deps.KioskReset = 8 * time.Second
+	if ss.cfg.KioskReset <= 0 {
+		ss.cfg.KioskReset = 8 * time.Second
 	}
-	if ss.deps.KioskIdle <= 0 {
-		ss.deps.KioskIdle = 120 * time.Second
+	if ss.cfg.KioskIdle <= 0 {
+		ss.cfg.KioskIdle = 120 * time.Second
 	}
-	pages, err := newSurveyPages(s.langs, s.assets)
-	if err != nil {
-		panic(err)
-	}
-	ss.pages = pages
 	return ss
 }
 
-// surveyRoutes registers the survey area: public form, kiosk, QR codes and
-// API for everyone; the secretariat's pages only behind RequireSecretariat.
-func (s *server) surveyRoutes(e *echo.Echo, api *echo.Group) {
-	ss := s.surveys
-	if ss == nil {
-		return
-	}
-	// The public form: a short link per unit, the kiosk at the desk, and
-	// the QR code that points to the form. Submissions are admitted by
-	// admitSubmission, once the handler knows whether they carry a code.
-	e.GET("/s/:survey", s.surveyUnits)
-	e.GET("/s/:survey/:unit", s.surveyForm)
-	e.POST("/s/:survey/:unit", s.surveySubmitForm)
-	e.GET("/s/:survey/:unit/thanks", s.surveyThanks)
-	e.GET("/s/:survey/:unit/qr.svg", s.surveyQRSVG)
-	e.GET("/s/:survey/:unit/qr.png", s.surveyQRPNG)
-	e.GET("/s/:survey/:unit/poster", s.surveyPoster)
-	e.GET("/k/:survey/:unit", s.kioskForm)
-	e.POST("/k/:survey/:unit", s.surveySubmitForm)
-	e.GET("/k/:survey/:unit/thanks", s.surveyThanks)
-
-	api.GET("/surveys", s.apiSurveys)
-	api.GET("/surveys/:survey", s.apiSurvey)
-	api.POST("/surveys/:survey/responses", s.apiSubmitResponse)
-
-	if ss.deps.RequireSecretariat == nil {
-		return
-	}
-	guard := ss.deps.RequireSecretariat
-	api.GET("/surveys/:survey/progress", s.apiSurveyProgress, guard)
-	api.GET("/surveys/:survey/results", s.apiSurveyResults, guard)
-
-	admin := e.Group("/admin/surveys", guard)
-	admin.GET("", s.adminSurveys)
-	admin.GET("/instruments/new", s.adminInstrumentNew)
-	admin.POST("/instruments", s.adminInstrumentSave)
-	admin.GET("/instruments/:id", s.adminInstrumentEdit)
-	admin.POST("/campaigns", s.adminCampaignCreate)
-	admin.GET("/campaigns/:survey", s.adminCampaign)
-	admin.POST("/campaigns/:survey/state", s.adminCampaignState)
-	admin.POST("/campaigns/:survey/transactions", s.adminTransactions)
-	admin.GET("/campaigns/:survey/codes", s.adminCodes)
-	admin.POST("/campaigns/:survey/codes", s.adminCodesCreate)
-	admin.POST("/campaigns/:survey/dossiers", s.adminDossiers)
-	admin.GET("/campaigns/:survey/entry", s.adminEntry)
-	admin.POST("/campaigns/:survey/entry", s.adminEntrySave)
-	admin.POST("/campaigns/:survey/import", s.adminImport)
-	admin.GET("/campaigns/:survey/import/template.csv", s.adminImportTemplate)
-	admin.GET("/campaigns/:survey/review", s.adminReview)
-	admin.POST("/campaigns/:survey/responses/:id/review", s.adminReviewSave)
-	admin.GET("/campaigns/:survey/results", s.adminResults)
-	admin.GET("/campaigns/:survey/kiosks", s.adminKiosks)
-	admin.POST("/campaigns/:survey/kiosks", s.adminKioskRegister)
-	admin.POST("/campaigns/:survey/kiosks/:id/revoke", s.adminKioskRevoke)
-}
-
-// clientIP is the address the rate limits and burst rules key on.
-func (s *server) clientIP(c echo.Context) string {
-	if s.surveys.deps.TrustProxy {
-		return c.RealIP()
-	}
-	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
-	if err != nil {
-		return c.Request().RemoteAddr
-	}
-	return host
-}
+// clientIP is the address the rate limits and burst rules key on: the
+// connection's, or X-Forwarded-For's behind a trusted proxy (the server's
+// IPExtractor, set by Config.TrustProxy).
+func (s *server) clientIP(c echo.Context) string { return c.RealIP() }
 
 // errTooMany is the answer to a client over its submission limit.
 var errTooMany = &msgError{kind: errTooManyKind, key: "survey.too_many"}
@@ -193,16 +108,12 @@ func (a *admission) done(err error) {
 // public submission may go on. A submission with a code is limited only by
 // the client's and the survey's failed codes (the code is the control, so
 // a desk or a centre behind one address may send as many as it has codes);
-// one from a registered kiosk by the kiosk's rate; any other by its
-// address's rate. A refusal returns a nil admission: the 429 with
-// Retry-After is written (the form's page) or is the error (the API's), and
-// the handler returns the error as it is.
-func (s *server) admitSubmission(c echo.Context, survey, code string, device *surveys.Device) (*admission, error) {
+// one from a registered kiosk or an interviewer by the device's rate; any
+// other by its address's rate. A refusal returns a nil admission and the
+// 429 to return, with Retry-After set.
+func (s *server) admitSubmission(c echo.Context, survey, code string, device *surveys.Device, iv *surveys.Interviewer) (*admission, error) {
 	ss, now := s.surveys, time.Now()
-	client := s.clientIP(c)
-	if device != nil {
-		client = "kiosk:" + strconv.FormatInt(device.ID, 10)
-	}
+	client := submissionClient(s.clientIP(c), device, iv)
 	if surveys.NormalizeCode(code) != "" {
 		t, ok, wait := ss.codes.Reserve(client, survey, now)
 		if !ok {
@@ -211,7 +122,7 @@ func (s *server) admitSubmission(c echo.Context, survey, code string, device *su
 		return &admission{ss: ss, ticket: t, coded: true}, nil
 	}
 	limiter := ss.limiter
-	if device != nil {
+	if device != nil || iv != nil {
 		limiter = ss.kiosks
 	}
 	if ok, wait := limiter.Allow(client, now); !ok {
@@ -220,14 +131,11 @@ func (s *server) admitSubmission(c echo.Context, survey, code string, device *su
 	return &admission{ss: ss}, nil
 }
 
-// refuseSubmission answers 429 with Retry-After: the API's JSON error, or
-// the form's page.
+// refuseSubmission sets Retry-After and returns the 429 for the central
+// error handler (the API's JSON, the device's JSON, or the form's page).
 func (s *server) refuseSubmission(c echo.Context, wait time.Duration) error {
 	c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second).Seconds()))))
-	if isAPI(c) {
-		return errTooMany
-	}
-	return s.surveyTooMany(c)
+	return errTooMany
 }
 
 func isAPI(c echo.Context) bool {
@@ -261,27 +169,15 @@ func (ss *surveyServer) shownAt(token string) time.Time {
 	return time.UnixMilli(int64(binary.BigEndian.Uint64(b[:8])))
 }
 
-// actor names who acts on a secretariat page.
-func (s *server) actor(c echo.Context) string {
-	if f := s.surveys.deps.Actor; f != nil {
-		if a := f(c); a != "" {
-			return a
-		}
-	}
-	return "secretariat"
-}
+// actor names who acts on a secretariat page: the logged-in user.
+func (s *server) actor(c echo.Context) string { return currentUser(c).Username }
 
-// csrf is the token the secretariat's forms carry.
-func (s *server) csrf(c echo.Context) string {
-	if f := s.surveys.deps.CSRFToken; f != nil {
-		return f(c)
-	}
-	return ""
-}
+// csrf is the token the forms of a logged-in session carry.
+func (s *server) csrf(c echo.Context) string { return csrfToken(c) }
 
 // publicBase is the scheme and host of the links printed in QR codes.
 func (s *server) publicBase(c echo.Context) string {
-	if u := s.surveys.deps.PublicURL; u != "" {
+	if u := s.surveys.cfg.PublicURL; u != "" {
 		return trimSlash(u)
 	}
 	return c.Scheme() + "://" + c.Request().Host
@@ -293,13 +189,3 @@ func trimSlash(s string) string {
 	}
 	return s
 }
-
-// SecretariatOnly is the guard to pass as SurveyDeps.RequireSecretariat
-// when staff log in through Deps.Auth: the secretariat's role (admin).
-func SecretariatOnly() echo.MiddlewareFunc { return requireRole(auth.Admin) }
-
-// SessionActor names the logged-in user, for SurveyDeps.Actor.
-func SessionActor(c echo.Context) string { return currentUser(c).Username }
-
-// SessionCSRF is the session's CSRF token, for SurveyDeps.CSRFToken.
-func SessionCSRF(c echo.Context) string { return csrfToken(c) }

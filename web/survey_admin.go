@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,9 +18,9 @@ import (
 	"github.com/parindex/parindex/surveys"
 )
 
-// The secretariat's survey pages. They are registered only behind
-// SurveyDeps.RequireSecretariat; every handler is thin: read the form, one
-// call into the survey service, render.
+// The secretariat's survey pages, behind the secretariat's login (routes.go);
+// every handler is thin: read the form, one call into the survey service,
+// render.
 
 func adminSurveyURL(survey string) string {
 	return "/admin/surveys/campaigns/" + url.PathEscape(survey)
@@ -33,16 +34,33 @@ type adminSurveysPage struct {
 	Instruments []surveys.StoredInstrument
 	Campaigns   []surveys.Campaign
 	Templates   []string
-	PeriodCodes []string
-	Groups      []link
+	Periods     []link
+	ByPeriod    []instrumentGroup
+	Groups      []unitPickGroup
+	Form        campaignForm
+	Hours       string
 	Error       string
 }
 
-func (s *server) adminSurveys(c echo.Context) error {
-	return s.renderAdminSurveys(c, http.StatusOK, "")
+// instrumentGroup lists a period's questionnaires for the picker.
+type instrumentGroup struct {
+	Period string
+	Items  []link
 }
 
-func (s *server) renderAdminSurveys(c echo.Context, status int, msg string) error {
+// campaignForm is what the secretariat typed into the new survey's form,
+// shown again when something must be corrected.
+type campaignForm struct {
+	ID, Name, Period, Instrument, Margin, Formula, Hours string
+	RequireCode                                          bool
+	Whole                                                map[string]bool
+}
+
+func (s *server) adminSurveys(c echo.Context) error {
+	return s.renderAdminSurveys(c, http.StatusOK, campaignForm{Margin: "0,05"}, nil, "")
+}
+
+func (s *server) renderAdminSurveys(c echo.Context, status int, form campaignForm, picked map[string]string, msg string) error {
 	ctx := c.Request().Context()
 	l := s.locale(c)
 	ins, err := s.surveys.svc.Instruments(ctx)
@@ -57,117 +75,114 @@ func (s *server) renderAdminSurveys(c echo.Context, status int, msg string) erro
 	if err != nil {
 		return err
 	}
-	groups, err := s.catalog.Groups(ctx)
-	if err != nil {
-		return err
-	}
 	page := adminSurveysPage{chrome: s.chrome(c, l, l.T("survey.admin.title")), CSRF: s.csrf(c),
-		Instruments: ins, Campaigns: camps, Templates: surveys.Templates(), Error: msg}
-	for _, p := range periods {
-		page.PeriodCodes = append(page.PeriodCodes, p.Code)
+		Instruments: ins, Campaigns: camps, Templates: surveys.Templates(), Form: form, Hours: s.surveys.svc.Hours, Error: msg}
+	if page.Hours == "" {
+		page.Hours = surveys.DefaultHours
 	}
-	for _, g := range groups {
-		page.Groups = append(page.Groups, link{Label: nameOr(g.Name, g.Code), URL: g.Code})
+	for i := len(periods) - 1; i >= 0; i-- {
+		p := periods[i]
+		page.Periods = append(page.Periods, link{Label: periodName(p), URL: p.Code, Current: p.Code == form.Period})
+	}
+	byPeriod := map[string]int{}
+	for _, si := range ins {
+		i, ok := byPeriod[si.Period]
+		if !ok {
+			i = len(page.ByPeriod)
+			byPeriod[si.Period] = i
+			page.ByPeriod = append(page.ByPeriod, instrumentGroup{Period: si.Period})
+		}
+		value := si.Period + "/" + si.Code
+		page.ByPeriod[i].Items = append(page.ByPeriod[i].Items, link{Label: si.Name + " (" + si.Code + ", v" + strconv.FormatInt(si.Version, 10) + ")",
+			URL: value, Current: value == form.Instrument})
+	}
+	if page.Groups, err = s.unitPicker(ctx, picked); err != nil {
+		return err
 	}
 	return s.render(c, status, "survey_admin", page)
 }
 
-// adminInstrumentPage edits an instrument's file, with a preview of the
-// form it makes.
-type adminInstrumentPage struct {
-	chrome
-	CSRF     string
-	ID       int64
-	Period   string
-	Source   string
-	Locked   bool
-	Problems []string
-	Saved    bool
-	Preview  []formSection
-	Name     string
-}
-
-func (s *server) adminInstrumentNew(c echo.Context) error {
-	l := s.locale(c)
-	page := adminInstrumentPage{chrome: s.chrome(c, l, l.T("survey.admin.instrument")), CSRF: s.csrf(c), Period: c.QueryParam("period")}
-	if tpl := c.QueryParam("template"); tpl != "" {
-		src, ins, err := surveys.Template(tpl)
+// unitPicker lists every unit by group, those picked checked.
+func (s *server) unitPicker(ctx context.Context, picked map[string]string) ([]unitPickGroup, error) {
+	ul, ok := s.catalog.(unitLister)
+	if !ok {
+		return nil, errors.New("web: the catalog cannot list units")
+	}
+	groups, err := s.catalog.Groups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []unitPickGroup
+	for _, g := range groups {
+		units, err := ul.Units(ctx, g.Code)
 		if err != nil {
-			return notFound("survey.template_not_found", tpl)
+			return nil, err
 		}
-		page.Source, page.Preview, page.Name = string(src), buildSections(l, ins, nil, nil), ins.Name.In(l.code)
+		pg := unitPickGroup{Name: nameOr(g.Name, g.Code), Code: g.Code}
+		for _, u := range units {
+			_, checked := picked[u.Code]
+			pg.Units = append(pg.Units, unitPick{Code: u.Code, Name: nameOr(u.Name, u.Code), Checked: checked})
+		}
+		out = append(out, pg)
 	}
-	return s.render(c, http.StatusOK, "survey_admin_instrument", page)
+	return out, nil
 }
 
-func (s *server) adminInstrumentEdit(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return notFound("survey.instrument_not_found", c.Param("id"))
-	}
-	si, err := s.surveys.svc.Instrument(c.Request().Context(), id)
-	if errors.Is(err, domain.ErrNotFound) {
-		return notFound("survey.instrument_not_found", c.Param("id"))
-	}
-	if err != nil {
-		return err
-	}
-	l := s.locale(c)
-	return s.render(c, http.StatusOK, "survey_admin_instrument", adminInstrumentPage{
-		chrome: s.chrome(c, l, l.T("survey.admin.instrument")), CSRF: s.csrf(c), ID: si.ID, Period: si.Period,
-		Source: string(si.Source), Locked: si.Locked, Saved: c.QueryParam("saved") != "",
-		Preview: buildSections(l, si.Instrument, nil, nil), Name: si.Instrument.Name.In(l.code)})
-}
-
-// adminInstrumentSave checks and saves an instrument file; problems are
-// shown with their lines and nothing is saved.
-func (s *server) adminInstrumentSave(c echo.Context) error {
-	l := s.locale(c)
-	period, src := strings.TrimSpace(c.FormValue("period")), c.FormValue("source")
-	si, err := s.surveys.svc.SaveInstrument(c.Request().Context(), period, []byte(src))
-	if err == nil {
-		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/surveys/instruments/%d?saved=1", si.ID))
-	}
-	if !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrConflict) {
-		return err
-	}
-	page := adminInstrumentPage{chrome: s.chrome(c, l, l.T("survey.admin.instrument")), CSRF: s.csrf(c),
-		Period: period, Source: src, Problems: strings.Split(err.Error(), "\n")}
-	return s.render(c, statusOf(err), "survey_admin_instrument", page)
-}
-
-// adminCampaignCreate creates a campaign in draft over every unit of the
-// chosen groups.
+// adminCampaignCreate creates a campaign in draft over the units picked:
+// whole groups, or units one by one.
 func (s *server) adminCampaignCreate(c echo.Context) error {
-	ctx := c.Request().Context()
+	ctx, l := c.Request().Context(), s.locale(c)
 	if err := c.Request().ParseForm(); err != nil {
 		return domain.Invalidf("%v", err)
 	}
 	form := c.Request().Form
-	spec := surveys.CampaignSpec{Code: strings.TrimSpace(form.Get("id")), Name: form.Get("name"),
-		Period: strings.TrimSpace(form.Get("period")), Instrument: strings.TrimSpace(form.Get("instrument")),
-		Formula: surveys.Formula(form.Get("formula")), RequireCode: form.Get("require_code") != ""}
-	if m := strings.TrimSpace(form.Get("margin")); m != "" {
-		d, err := decimal.NewFromString(m)
-		if err != nil {
-			return s.renderAdminSurveys(c, http.StatusUnprocessableEntity, fmt.Sprintf("margin %q is not a number", m))
-		}
-		spec.Margin = d
+	in := campaignForm{ID: strings.TrimSpace(form.Get("id")), Name: form.Get("name"), Period: strings.TrimSpace(form.Get("period")),
+		Instrument: form.Get("instrument"), Margin: strings.TrimSpace(form.Get("margin")), Formula: form.Get("formula"),
+		Hours: strings.TrimSpace(form.Get("hours")), RequireCode: form.Get("require_code") != "", Whole: map[string]bool{}}
+	picked := map[string]string{}
+	for _, u := range form["units"] {
+		picked[u] = ""
 	}
 	for _, g := range form["groups"] {
+		in.Whole[g] = true
 		units, err := s.surveyUnitsOf(c, g)
 		if err != nil {
 			return err
 		}
-		spec.Units = append(spec.Units, units...)
-	}
-	if _, err := s.surveys.svc.CreateCampaign(ctx, spec); err != nil {
-		if errors.Is(err, domain.ErrInvalid) || errors.Is(err, domain.ErrConflict) {
-			return s.renderAdminSurveys(c, statusOf(err), err.Error())
+		for _, u := range units {
+			picked[u.Code] = ""
 		}
-		return err
 	}
-	return c.Redirect(http.StatusSeeOther, adminSurveyURL(spec.Code))
+	var problems []string
+	insPeriod, insCode, _ := strings.Cut(in.Instrument, "/")
+	if in.Instrument != "" && insPeriod != in.Period {
+		problems = append(problems, l.T("survey.admin.err_period", insCode, insPeriod, in.Period))
+	}
+	spec := surveys.CampaignSpec{Code: in.ID, Name: in.Name, Period: in.Period, Instrument: insCode,
+		Formula: surveys.Formula(in.Formula), RequireCode: in.RequireCode, OpeningHours: in.Hours}
+	if in.Margin != "" {
+		d, err := decimal.NewFromString(strings.Replace(in.Margin, ",", ".", 1))
+		if err != nil {
+			problems = append(problems, l.T("survey.admin.err_margin", in.Margin))
+		}
+		spec.Margin = d
+	}
+	for code := range picked {
+		spec.Units = append(spec.Units, surveys.CampaignUnit{Code: code})
+	}
+	slices.SortFunc(spec.Units, func(a, b surveys.CampaignUnit) int { return strings.Compare(a.Code, b.Code) })
+	status := http.StatusUnprocessableEntity
+	if len(problems) == 0 {
+		_, err := s.surveys.svc.CreateCampaign(ctx, spec)
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, adminSurveyURL(spec.Code))
+		}
+		if !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrConflict) {
+			return err
+		}
+		problems, status = append(problems, err.Error()), statusOf(err)
+	}
+	return s.renderAdminSurveys(c, status, in, picked, strings.Join(problems, "\n"))
 }
 
 // unitLister lists a group's units; the store implements it, and the
@@ -192,16 +207,45 @@ func (s *server) surveyUnitsOf(c echo.Context, group string) ([]surveys.Campaign
 	return out, nil
 }
 
+// adminOpeningHours sets the desks' opening hours of a campaign.
+func (s *server) adminOpeningHours(c echo.Context) error {
+	err := s.surveys.svc.SetOpeningHours(c.Request().Context(), c.Param("survey"), c.FormValue("hours"))
+	if errors.Is(err, domain.ErrInvalid) {
+		return s.renderCampaign(c, http.StatusUnprocessableEntity, "", err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, adminSurveyURL(c.Param("survey"))+"?msg=hours")
+}
+
 // adminCampaignPage shows a campaign's progress and its actions.
 type adminCampaignPage struct {
 	chrome
-	CSRF     string
-	Campaign *surveys.Campaign
-	Progress []surveys.UnitProgress
-	Total    surveys.UnitProgress
-	Base     string
-	Message  string
-	Error    string
+	CSRF         string
+	Campaign     *surveys.Campaign
+	Tabs         []link
+	Progress     []surveys.UnitProgress
+	Total        surveys.UnitProgress
+	TotalPercent int
+	Hours        string
+	Base         string
+	Message      string
+	Error        string
+}
+
+// campaignTabs are the links between a campaign's pages, current marked.
+func campaignTabs(l *locale, code, current string) []link {
+	base := adminSurveyURL(code)
+	var out []link
+	for _, t := range []struct{ page, key string }{
+		{"", "survey.tabs.progress"}, {"/results", "survey.tabs.results"}, {"/channels", "survey.tabs.channels"},
+		{"/review", "survey.tabs.review"}, {"/interviewers", "survey.tabs.interviewers"}, {"/codes", "survey.tabs.codes"},
+		{"/kiosks", "survey.tabs.kiosks"}, {"/entry", "survey.tabs.entry"},
+	} {
+		out = append(out, link{Label: l.T(t.key), URL: base + t.page, Current: t.page == current})
+	}
+	return out
 }
 
 func (s *server) adminCampaign(c echo.Context) error {
@@ -215,9 +259,14 @@ func (s *server) renderCampaign(c echo.Context, status int, msg, problem string)
 	}
 	l := s.locale(c)
 	page := adminCampaignPage{chrome: s.chrome(c, l, camp.Name), CSRF: s.csrf(c), Campaign: camp, Progress: progress,
-		Base: s.publicBase(c), Error: problem}
+		Tabs: campaignTabs(l, camp.Code, ""), Base: s.publicBase(c), Error: problem, Hours: s.surveys.svc.Hours}
+	if page.Hours == "" {
+		page.Hours = surveys.DefaultHours
+	}
 	if msg != "" {
-		page.Message = l.T("survey.admin.msg." + msg)
+		if _, ok := l.msgs["survey.admin.msg."+msg]; ok {
+			page.Message = l.T("survey.admin.msg." + msg)
+		}
 	}
 	for _, p := range progress {
 		page.Total.Target += p.Target
@@ -226,6 +275,7 @@ func (s *server) renderCampaign(c echo.Context, status int, msg, problem string)
 		page.Total.Rejected += p.Rejected
 		page.Total.Transactions += p.Transactions
 	}
+	page.TotalPercent = page.Total.Percent()
 	return s.render(c, status, "survey_admin_campaign", page)
 }
 

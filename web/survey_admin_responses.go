@@ -27,6 +27,7 @@ type adminCodesPage struct {
 	chrome
 	CSRF     string
 	Campaign *surveys.Campaign
+	Tabs     []link
 	Unit     string
 	UnitName string
 	Codes    []string
@@ -42,7 +43,7 @@ func (s *server) adminCodes(c echo.Context) error {
 	}
 	l := s.locale(c)
 	return s.render(c, http.StatusOK, "survey_admin_codes", adminCodesPage{chrome: s.chrome(c, l, l.T("survey.admin.codes")),
-		CSRF: s.csrf(c), Campaign: camp})
+		CSRF: s.csrf(c), Campaign: camp, Tabs: campaignTabs(l, camp.Code, "/codes")})
 }
 
 func (s *server) adminCodesCreate(c echo.Context) error {
@@ -53,7 +54,7 @@ func (s *server) adminCodesCreate(c echo.Context) error {
 	}
 	l := s.locale(c)
 	page := adminCodesPage{chrome: s.chrome(c, l, l.T("survey.admin.codes")), CSRF: s.csrf(c), Campaign: camp,
-		Unit: c.FormValue("unit")}
+		Unit: c.FormValue("unit"), Tabs: campaignTabs(l, camp.Code, "/codes")}
 	n, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("count")))
 	codes, err := s.surveys.svc.NewCodes(ctx, camp.Code, page.Unit, n)
 	if err != nil {
@@ -67,7 +68,7 @@ func (s *server) adminCodesCreate(c echo.Context) error {
 	if u := camp.Unit(page.Unit); u != nil {
 		page.UnitName = u.Name
 	}
-	page.Link = s.publicBase(c) + surveyPath(false, camp.Code, page.Unit)
+	page.Link = s.publicBase(c) + surveyPath(doorLink, camp.Code, page.Unit)
 	return s.render(c, http.StatusOK, "survey_admin_codes", page)
 }
 
@@ -79,7 +80,8 @@ func (s *server) adminDossiers(c echo.Context) error {
 		return err
 	}
 	l := s.locale(c)
-	page := adminCodesPage{chrome: s.chrome(c, l, l.T("survey.admin.codes")), CSRF: s.csrf(c), Campaign: camp, Unit: c.FormValue("unit")}
+	page := adminCodesPage{chrome: s.chrome(c, l, l.T("survey.admin.codes")), CSRF: s.csrf(c), Campaign: camp, Unit: c.FormValue("unit"),
+		Tabs: campaignTabs(l, camp.Code, "/codes")}
 	n, err := s.surveys.svc.AddDossiers(ctx, camp.Code, page.Unit, strings.Split(c.FormValue("dossiers"), "\n"))
 	if err != nil {
 		if !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrConflict) {
@@ -108,11 +110,11 @@ func (s *server) renderEntry(c echo.Context, status int, camp *surveys.Campaign,
 	page := surveyFormPage{surveyChrome: s.surveyChrome(c, l.T("survey.admin.entry")+" · "+camp.Name),
 		Survey: camp.Code, SurveyName: camp.Name, Unit: unit, Action: adminSurveyURL(camp.Code) + "/entry",
 		Sections: buildSections(l, camp.Instrument, values, problems), Errors: summary, Code: code, CodeError: codeErr,
-		RequireCode: camp.RequireCode, Operator: true, CSRF: s.csrf(c), Saved: saved}
+		RequireCode: camp.RequireCode, Operator: true, Saved: saved, Key: newKey()}
 	for _, u := range camp.Units {
 		page.Units = append(page.Units, link{Label: u.Code + " · " + u.Name, URL: u.Code, Current: u.Code == unit})
 	}
-	return s.renderSurvey(c, status, "survey_form", page)
+	return s.render(c, status, "survey_form", page)
 }
 
 // adminEntrySave stores a typed-in paper questionnaire (channel paper).
@@ -130,7 +132,7 @@ func (s *server) adminEntrySave(c echo.Context) error {
 	}
 	code := c.FormValue("code")
 	r, err := s.surveys.svc.Submit(ctx, surveys.Submission{Campaign: camp.Code, Unit: unit, Code: code, Answers: values,
-		Channel: surveys.Paper, Author: s.actor(c)})
+		Channel: surveys.Paper, Author: s.actor(c), Key: c.FormValue("key")})
 	switch {
 	case err == nil:
 		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s/entry?unit=%s&saved=%d", adminSurveyURL(camp.Code), url.QueryEscape(unit), r.ID))
@@ -219,18 +221,71 @@ type adminReviewPage struct {
 	chrome
 	CSRF      string
 	Campaign  *surveys.Campaign
+	Tabs      []link
 	Status    string
 	Responses []reviewRow
-	Trail     []surveys.Review
+	Trail     []reviewTrailRow
 	Error     string
 }
 
+// reviewRow is one response to review: its answers by label, its times in
+// the province's time.
 type reviewRow struct {
 	surveys.Response
-	Answers string
+	UnitName string
+	Channel  string
+	When     string
+	Answered string
+	Summary  string
+	Answers  []reviewAnswer
+}
+
+// reviewAnswer is one answer of a response under review.
+type reviewAnswer struct {
+	Code, Question, Answer string
+}
+
+// reviewTrailRow is one decision of the trail.
+type reviewTrailRow struct {
+	surveys.Review
+	When string
 }
 
 func (s *server) adminReview(c echo.Context) error { return s.renderReview(c, http.StatusOK, "") }
+
+// reviewAnswers writes a response's answers by their labels, with a summary
+// of how often each label was given ("Rất hài lòng ×4").
+func reviewAnswers(l *locale, ins *surveys.Instrument, r surveys.Response) (string, []reviewAnswer) {
+	values := ins.Decode(r.Answers)
+	var out []reviewAnswer
+	counts := map[string]int{}
+	var order []string
+	for _, q := range ins.Questions {
+		v := values[q.Code]
+		if v == "" {
+			continue
+		}
+		answer := v
+		if q.Type != surveys.FreeText {
+			n, _ := strconv.Atoi(v)
+			for _, o := range q.Scale.Options {
+				if o.Value == n {
+					answer = o.Label.In(l.code)
+				}
+			}
+			if counts[answer] == 0 {
+				order = append(order, answer)
+			}
+			counts[answer]++
+		}
+		out = append(out, reviewAnswer{Code: q.Code, Question: q.Text.In(l.code), Answer: answer})
+	}
+	parts := make([]string, len(order))
+	for i, a := range order {
+		parts[i] = fmt.Sprintf("%s ×%d", a, counts[a])
+	}
+	return strings.Join(parts, " · "), out
+}
 
 func (s *server) renderReview(c echo.Context, status int, problem string) error {
 	ctx := c.Request().Context()
@@ -252,15 +307,20 @@ func (s *server) renderReview(c echo.Context, status int, problem string) error 
 	}
 	l := s.locale(c)
 	page := adminReviewPage{chrome: s.chrome(c, l, l.T("survey.admin.review")), CSRF: s.csrf(c), Campaign: camp,
-		Status: string(st), Trail: trail, Error: problem}
+		Tabs: campaignTabs(l, camp.Code, "/review"), Status: string(st), Error: problem}
 	for _, r := range list {
-		var parts []string
-		for _, q := range camp.Instrument.Questions {
-			if v := camp.Instrument.Decode(r.Answers)[q.Code]; v != "" {
-				parts = append(parts, q.Code+"="+v)
-			}
+		row := reviewRow{Response: r, Channel: l.T("survey.channel." + string(r.Channel)), When: formatTime(l, r.SubmittedAt)}
+		if !r.AnsweredAt.IsZero() {
+			row.Answered = formatTime(l, r.AnsweredAt)
 		}
-		page.Responses = append(page.Responses, reviewRow{Response: r, Answers: strings.Join(parts, " ")})
+		if u := camp.Unit(r.Unit); u != nil {
+			row.UnitName = u.Name
+		}
+		row.Summary, row.Answers = reviewAnswers(l, camp.Instrument, r)
+		page.Responses = append(page.Responses, row)
+	}
+	for _, v := range trail {
+		page.Trail = append(page.Trail, reviewTrailRow{Review: v, When: formatTime(l, v.At)})
 	}
 	return s.render(c, status, "survey_admin_review", page)
 }
@@ -288,6 +348,7 @@ func (s *server) adminReviewSave(c echo.Context) error {
 type adminResultsPage struct {
 	chrome
 	Campaign *surveys.Campaign
+	Tabs     []link
 	Results  *surveys.Results
 	Names    map[string]string
 	Sections map[string]string
@@ -308,6 +369,7 @@ func (s *server) adminResults(c echo.Context) error {
 	}
 	l := s.locale(c)
 	page := adminResultsPage{chrome: s.chrome(c, l, l.T("survey.admin.results")+" · "+camp.Name), Campaign: camp, Results: res,
+		Tabs:  campaignTabs(l, camp.Code, "/results"),
 		Names: map[string]string{}, Sections: map[string]string{}, Measures: map[string]string{}, l: l}
 	for _, u := range camp.Units {
 		page.Names[u.Code] = u.Name

@@ -123,6 +123,12 @@ type apiResponseRequest struct {
 	Website string `json:"website"`
 	// FormToken is the token of GET /s/…, when a form page was shown.
 	FormToken string `json:"form_token"`
+	// Key is the id the device made for the answer: a repeat with the same
+	// key stores nothing new and answers as the first time did.
+	Key string `json:"key"`
+	// AnsweredAt is when the device says the answer was given (RFC 3339),
+	// for an answer sent late from an offline queue.
+	AnsweredAt string `json:"answered_at"`
 }
 
 type apiResponseCreated struct {
@@ -142,13 +148,18 @@ func (s *server) apiSubmitResponse(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	adm, err := s.admitSubmission(c, c.Param("survey"), req.Code, nil)
+	answeredAt, err := parseAnsweredAt(req.AnsweredAt)
+	if err != nil {
+		return err
+	}
+	adm, err := s.admitSubmission(c, c.Param("survey"), req.Code, nil, nil)
 	if adm == nil {
 		return err
 	}
 	r, err := s.surveys.svc.Submit(c.Request().Context(), surveys.Submission{
 		Campaign: c.Param("survey"), Unit: strings.TrimSpace(req.Unit), Code: req.Code, Answers: answers,
 		Channel: surveys.API, Client: s.clientIP(c), Shown: s.surveys.shownAt(req.FormToken), Honeypot: req.Website,
+		Key: req.Key, AnsweredAt: answeredAt,
 	})
 	adm.done(err)
 	if err != nil {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"strconv"
@@ -14,7 +16,8 @@ import (
 )
 
 // The public form: one page per survey and unit, plain HTML that works
-// without JavaScript, one fieldset per question.
+// without JavaScript, one fieldset per question. With JavaScript, the form
+// keeps each answer in the device's queue and sends it (survey_offline.go).
 
 type formOption struct {
 	ID      string
@@ -49,8 +52,8 @@ type formError struct {
 	Text string
 }
 
-// surveyFormPage is the data of the form, public or typed in by an
-// operator.
+// surveyFormPage is the data of the form, public, at a kiosk, an
+// interviewer's or typed in by an operator.
 type surveyFormPage struct {
 	surveyChrome
 	Survey     string
@@ -63,16 +66,27 @@ type surveyFormPage struct {
 	Sections   []formSection
 	Errors     []formError
 	Token      string
-	Code       string
-	CodeError  string
+	// Key makes the submission of this page idempotent: pressing the
+	// button twice, or sending the page again, stores it once.
+	Key       string
+	Code      string
+	CodeError string
 	// RequireCode shows the code field first and marks it required.
 	RequireCode bool
 	Message     string
-	// Operator pages choose the unit and carry the CSRF token.
+	// Door is s (the QR code's link), k (kiosk) or i (interviewer).
+	Door string
+	// Interviewer is the name of the interviewer whose form it is; Back
+	// their home.
+	Interviewer string
+	Back        string
+	// Operator pages choose the unit.
 	Operator bool
 	Units    []link
-	CSRF     string
 	Saved    int64
+	Minutes  int
+	// ResetSeconds is how long a kiosk shows its thanks.
+	ResetSeconds int
 }
 
 // questionField is the form field of a question.
@@ -129,6 +143,14 @@ func formProblems(l *locale, ins *surveys.Instrument, values map[string]string, 
 	return problems, summary
 }
 
+// errSurveyClosed answers a form of a survey that is not open: 410, it is
+// gone for good unless the secretariat opens it again.
+var errSurveyClosed = &msgError{kind: echo.NewHTTPError(http.StatusGone), key: "survey.closed.text"}
+
+// errSurveyRefused answers a form sent to a survey that has closed since it
+// was shown: 409, the submission conflicts with the survey's state.
+var errSurveyRefused = &msgError{kind: domain.ErrConflict, key: "survey.closed.text"}
+
 // publicCampaign returns a campaign and unit the public may answer.
 func (s *server) publicCampaign(ctx context.Context, survey, unit string) (*surveys.Campaign, *surveys.CampaignUnit, error) {
 	c, err := s.surveys.svc.Campaign(ctx, survey)
@@ -155,85 +177,162 @@ func (s *server) surveyForm(c echo.Context) error {
 		return err
 	}
 	if camp.State != surveys.Open {
-		return s.surveyMessage(c, http.StatusGone, "survey.closed.title", "survey.closed.text")
+		return errSurveyClosed
 	}
-	return s.renderForm(c, http.StatusOK, camp, u, nil, nil, nil, "", "", "")
+	return s.renderForm(c, http.StatusOK, formState{camp: camp, unit: u})
 }
 
-func (s *server) renderForm(c echo.Context, status int, camp *surveys.Campaign, u *surveys.CampaignUnit,
-	values, problems map[string]string, summary []formError, code, codeErr, message string) error {
+// formState is what a form shows: the survey and unit, and after a refused
+// submission the values, the problems and the code given.
+type formState struct {
+	camp        *surveys.Campaign
+	unit        *surveys.CampaignUnit
+	interviewer *surveys.Interviewer
+	values      map[string]string
+	problems    map[string]string
+	summary     []formError
+	code        string
+	codeErr     string
+	saved       int64
+}
+
+// newKey makes a submission key for a page.
+func newKey() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// minutesFor is the time a person needs for a questionnaire, in whole
+// minutes: about six seconds a choice, half a minute a text, rounded up.
+func minutesFor(ins *surveys.Instrument) int {
+	secs := 0
+	for _, q := range ins.Questions {
+		if q.Type == surveys.FreeText {
+			secs += 30
+		} else {
+			secs += 6
+		}
+	}
+	return max(1, (secs+59)/60)
+}
+
+func (s *server) renderForm(c echo.Context, status int, f formState) error {
 	l := s.locale(c)
-	kiosk := isKioskPath(c.Request().URL.Path)
-	action := surveyPath(kiosk, camp.Code, u.Code)
+	door := doorOf(c)
+	camp, u := f.camp, f.unit
+	action := surveyPath(door, camp.Code, u.Code)
 	page := surveyFormPage{
 		surveyChrome: s.surveyChrome(c, camp.Instrument.Name.In(l.code)+" · "+u.Name),
 		Survey:       camp.Code, SurveyName: camp.Name, Heading: camp.Instrument.Name.In(l.code), Unit: u.Code, UnitName: u.Name,
 		Intro: camp.Instrument.Intro.In(l.code), Action: action,
-		Sections: buildSections(l, camp.Instrument, values, problems), Errors: summary,
-		Token: s.surveys.formToken(time.Now()), Code: code, CodeError: codeErr, RequireCode: camp.RequireCode,
-		Message: message,
+		Sections: buildSections(l, camp.Instrument, f.values, f.problems), Errors: f.summary,
+		Token: s.surveys.formToken(time.Now()), Key: newKey(), Code: f.code, CodeError: f.codeErr, RequireCode: camp.RequireCode,
+		Door: string(door), Saved: f.saved, Minutes: minutesFor(camp.Instrument),
 	}
-	if kiosk {
+	page.Offline, page.Manifest = true, manifestPath(door, camp.Code, u.Code)
+	page.Scope = "/" + string(door) + "/"
+	switch door {
+	case doorKiosk:
 		page.Kiosk = true
-		page.IdleSeconds = int(s.surveys.deps.KioskIdle.Seconds())
+		page.IdleSeconds = int(s.surveys.cfg.KioskIdle.Seconds())
 		page.Refresh, page.RefreshURL, page.RefreshNoScript = page.IdleSeconds, action, true
+		page.ResetSeconds = int(s.surveys.cfg.KioskReset.Seconds())
+	case doorInterviewer:
+		page.Interviewer = f.interviewer.Name
+		page.Back = interviewerHomePath(camp.Code)
 	}
-	return s.renderSurvey(c, status, "survey_form", page)
+	return s.render(c, status, "survey_form", page)
 }
 
-// surveySubmitForm takes a submitted form: the thank-you page on success,
-// the form again with every problem marked otherwise.
+// surveySubmitForm takes a submitted form — posted by the page without
+// JavaScript, or sent as JSON from the device's queue (survey_offline.go):
+// the thank-you page (or a 201 with the response's id) on success; the form
+// again with every problem marked (or the error) otherwise.
 func (s *server) surveySubmitForm(c echo.Context) error {
 	ctx := c.Request().Context()
 	camp, u, err := s.publicCampaign(ctx, c.Param("survey"), c.Param("unit"))
 	if err != nil {
 		return err
 	}
-	kiosk := isKioskPath(c.Request().URL.Path)
-	values := map[string]string{}
-	for _, q := range camp.Instrument.Questions {
-		values[q.Code] = c.FormValue(questionField(q.Code))
-	}
-	channel := surveys.Web
-	if kiosk {
-		channel = surveys.Kiosk
-	}
-	code := c.FormValue("code")
+	door := doorOf(c)
+	sub := surveys.Submission{Campaign: camp.Code, Unit: u.Code, Channel: surveys.Web}
 	var device *surveys.Device
-	if kiosk {
+	switch door {
+	case doorKiosk:
+		sub.Channel = surveys.Kiosk
 		if device, err = s.kioskDevice(c, camp, u.Code); err != nil {
 			return err
 		}
+	case doorInterviewer:
+		if sub.Interviewer, err = s.signedInterviewer(c, camp); err != nil {
+			return err
+		}
+		if !sub.Interviewer.Covers(u.Code) {
+			return errNotYourUnit
+		}
 	}
-	adm, err := s.admitSubmission(c, camp.Code, code, device)
+	isJSON := jsonBody(c)
+	var values map[string]string
+	if isJSON {
+		req, answers, err := decodeSubmission(http.MaxBytesReader(c.Response(), c.Request().Body, maxResponseBody))
+		if err != nil {
+			return err
+		}
+		if sub.AnsweredAt, err = parseAnsweredAt(req.AnsweredAt); err != nil {
+			return err
+		}
+		values, sub.Code, sub.Key, sub.Honeypot = answers, req.Code, req.Key, req.Website
+		sub.Shown = s.surveys.shownAt(req.FormToken)
+	} else {
+		values = map[string]string{}
+		for _, q := range camp.Instrument.Questions {
+			values[q.Code] = c.FormValue(questionField(q.Code))
+		}
+		sub.Code, sub.Key, sub.Honeypot = c.FormValue("code"), c.FormValue("key"), c.FormValue("website")
+		sub.Shown = s.surveys.shownAt(c.FormValue("t"))
+	}
+	sub.Answers = values
+	sub.Client = submissionClient(s.clientIP(c), device, sub.Interviewer)
+	adm, err := s.admitSubmission(c, camp.Code, sub.Code, device, sub.Interviewer)
 	if adm == nil {
 		return err
 	}
-	_, err = s.surveys.svc.Submit(ctx, surveys.Submission{
-		Campaign: camp.Code, Unit: u.Code, Code: code, Answers: values, Channel: channel,
-		Client: submissionClient(s.clientIP(c), device), Shown: s.surveys.shownAt(c.FormValue("t")), Honeypot: c.FormValue("website"),
-	})
+	r, err := s.surveys.svc.Submit(ctx, sub)
 	adm.done(err)
+	if isJSON {
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusCreated, deviceAck{ID: r.ID, Survey: camp.Code, Unit: r.Unit, FormToken: s.surveys.formToken(time.Now())})
+	}
 	l := s.locale(c)
+	again := formState{camp: camp, unit: u, interviewer: sub.Interviewer, values: values, code: sub.Code}
 	switch {
+	case err == nil && door == doorInterviewer:
+		return c.Redirect(http.StatusSeeOther, surveyPath(door, camp.Code, u.Code)+"?saved="+strconv.FormatInt(r.ID, 10))
 	case err == nil:
-		return c.Redirect(http.StatusSeeOther, surveyPath(kiosk, camp.Code, u.Code)+"/thanks")
-	case errors.Is(err, surveys.ErrNotOpen):
-		return s.surveyMessage(c, http.StatusConflict, "survey.closed.title", "survey.closed.text")
+		return c.Redirect(http.StatusSeeOther, surveyPath(door, camp.Code, u.Code)+"/thanks")
 	case errors.Is(err, surveys.ErrCodeUsed):
-		return s.renderForm(c, http.StatusConflict, camp, u, values, nil, []formError{{Href: "#code", Text: l.T("survey.err.code_used")}}, code, l.T("survey.err.code_used"), "")
+		again.summary, again.codeErr = []formError{{Href: "#code", Text: l.T("survey.err.code_used")}}, l.T("survey.err.code_used")
+		return s.renderForm(c, http.StatusConflict, again)
 	case errors.Is(err, surveys.ErrCodeUnknown), errors.Is(err, surveys.ErrCodeOtherUnit), errors.Is(err, surveys.ErrCodeRequired):
 		key := "survey.err.code_unknown"
 		if errors.Is(err, surveys.ErrCodeRequired) {
 			key = "survey.err.code_required"
 		}
-		return s.renderForm(c, http.StatusUnprocessableEntity, camp, u, values, nil, []formError{{Href: "#code", Text: l.T(key)}}, code, l.T(key), "")
+		again.summary, again.codeErr = []formError{{Href: "#code", Text: l.T(key)}}, l.T(key)
+		return s.renderForm(c, http.StatusUnprocessableEntity, again)
+	case errors.Is(err, surveys.ErrNotOpen):
+		return errSurveyRefused
 	}
-	problems, summary := formProblems(l, camp.Instrument, values, err)
-	if problems == nil {
+	again.problems, again.summary = formProblems(l, camp.Instrument, values, err)
+	if again.problems == nil {
 		return err
 	}
-	return s.renderForm(c, http.StatusUnprocessableEntity, camp, u, values, problems, summary, code, "", "")
+	return s.renderForm(c, http.StatusUnprocessableEntity, again)
 }
 
 // surveyThanksPage is the thank-you page.
@@ -249,33 +348,24 @@ func (s *server) surveyThanks(c echo.Context) error {
 		return err
 	}
 	l := s.locale(c)
-	kiosk := isKioskPath(c.Request().URL.Path)
+	door := doorOf(c)
 	page := surveyThanksPage{surveyChrome: s.surveyChrome(c, l.T("survey.thanks.title")), UnitName: u.Name,
-		Again: surveyPath(kiosk, camp.Code, u.Code)}
-	if kiosk {
+		Again: surveyPath(door, camp.Code, u.Code)}
+	if door == doorKiosk {
 		// The kiosk comes back to an empty form by itself, with or
 		// without JavaScript.
 		page.Kiosk = true
-		page.Refresh, page.RefreshURL = int(s.surveys.deps.KioskReset.Seconds()), page.Again
+		page.Refresh, page.RefreshURL = int(s.surveys.cfg.KioskReset.Seconds()), page.Again
 	}
-	return s.renderSurvey(c, http.StatusOK, "survey_thanks", page)
+	return s.render(c, http.StatusOK, "survey_thanks", page)
 }
 
-// surveyMessagePage is a short page with a heading and a text.
+// surveyMessagePage is a short page with a heading and a text: what the
+// central error handler shows on the public survey pages.
 type surveyMessagePage struct {
 	surveyChrome
 	Heading string
 	Text    string
-}
-
-func (s *server) surveyMessage(c echo.Context, status int, heading, text string) error {
-	l := s.locale(c)
-	return s.renderSurvey(c, status, "survey_message", surveyMessagePage{
-		surveyChrome: s.surveyChrome(c, l.T(heading)), Heading: l.T(heading), Text: l.T(text)})
-}
-
-func (s *server) surveyTooMany(c echo.Context) error {
-	return s.surveyMessage(c, http.StatusTooManyRequests, "survey.too_many.title", "survey.too_many")
 }
 
 // surveyUnitsPage lists a survey's units, each linking to its form.
@@ -301,7 +391,7 @@ func (s *server) surveyUnits(c echo.Context) error {
 		return err
 	}
 	if camp.State != surveys.Open {
-		return s.surveyMessage(c, http.StatusGone, "survey.closed.title", "survey.closed.text")
+		return errSurveyClosed
 	}
 	names, err := s.groupNames(ctx)
 	if err != nil {
@@ -316,28 +406,7 @@ func (s *server) surveyUnits(c echo.Context) error {
 			idx[u.Group] = i
 			page.Groups = append(page.Groups, unitGroupLinks{Name: nameOr(names[u.Group], u.Group)})
 		}
-		page.Groups[i].Units = append(page.Groups[i].Units, link{Label: u.Name, URL: surveyPath(false, camp.Code, u.Code)})
+		page.Groups[i].Units = append(page.Groups[i].Units, link{Label: u.Name, URL: surveyPath(doorLink, camp.Code, u.Code)})
 	}
-	return s.renderSurvey(c, http.StatusOK, "survey_units", page)
-}
-
-// surveyPosterPage is the printable sheet for the one-stop desk.
-type surveyPosterPage struct {
-	surveyChrome
-	SurveyName string
-	UnitName   string
-	Link       string
-	QR         string
-}
-
-func (s *server) surveyPoster(c echo.Context) error {
-	camp, u, err := s.publicCampaign(c.Request().Context(), c.Param("survey"), c.Param("unit"))
-	if err != nil {
-		return err
-	}
-	l := s.locale(c)
-	path := surveyPath(false, camp.Code, u.Code)
-	return s.renderSurvey(c, http.StatusOK, "survey_poster", surveyPosterPage{
-		surveyChrome: s.surveyChrome(c, l.T("survey.poster.title")+" · "+u.Name),
-		SurveyName:   camp.Name, UnitName: u.Name, Link: s.publicBase(c) + path, QR: path + "/qr.svg"})
+	return s.render(c, http.StatusOK, "survey_units", page)
 }

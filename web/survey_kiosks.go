@@ -26,9 +26,7 @@ import (
 const kioskCookie = "parindex_kiosk"
 
 // kioskPath is a kiosk form's path, which its cookie is scoped to.
-func kioskPath(survey, unit string) string {
-	return "/k/" + url.PathEscape(survey) + "/" + url.PathEscape(unit)
-}
+func kioskPath(survey, unit string) string { return surveyPath(doorKiosk, survey, unit) }
 
 // kioskForm shows the kiosk's form; with ?device=TOKEN of a kiosk
 // registered for this survey and unit, it keeps the token and comes back to
@@ -84,11 +82,15 @@ func redactURI(uri string) string {
 	return deviceParam.ReplaceAllString(uri, "${1}…")
 }
 
-// submissionClient is who a submission's integrity rules group it under: a
-// registered kiosk by itself, anyone else by address.
-func submissionClient(addr string, d *surveys.Device) string {
-	if d != nil {
+// submissionClient is who a submission's limits and integrity rules group
+// it under: a registered kiosk or an interviewer by itself, anyone else by
+// address.
+func submissionClient(addr string, d *surveys.Device, iv *surveys.Interviewer) string {
+	switch {
+	case d != nil:
 		return "kiosk:" + strconv.FormatInt(d.ID, 10)
+	case iv != nil:
+		return "interviewer:" + strconv.FormatInt(iv.ID, 10)
 	}
 	return addr
 }
@@ -99,6 +101,7 @@ type adminKiosksPage struct {
 	chrome
 	CSRF     string
 	Campaign *surveys.Campaign
+	Tabs     []link
 	Kiosks   []kioskRow
 	Unit     string
 	Name     string
@@ -135,6 +138,7 @@ func (s *server) renderKiosks(c echo.Context, status int, page adminKiosksPage) 
 	}
 	l := s.locale(c)
 	page.chrome, page.CSRF, page.Campaign = s.chrome(c, l, l.T("security.kiosk.title")+" · "+camp.Name), s.csrf(c), camp
+	page.Tabs = campaignTabs(l, camp.Code, "/kiosks")
 	for _, d := range list {
 		page.Kiosks = append(page.Kiosks, kioskView(l, camp, d))
 	}

@@ -92,7 +92,7 @@ func (s *server) surveyQR(c echo.Context) ([][]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	return qrModules(s.publicBase(c) + surveyPath(false, camp.Code, u.Code))
+	return qrModules(s.publicBase(c) + surveyPath(doorLink, camp.Code, u.Code))
 }
 
 func (s *server) surveyQRSVG(c echo.Context) error {
@@ -119,4 +119,27 @@ func (s *server) surveyQRPNG(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
 	return c.Blob(http.StatusOK, "image/png", body)
+}
+
+// surveyPosterPage is the printable sheet for the one-stop desk.
+type surveyPosterPage struct {
+	surveyChrome
+	SurveyName string
+	UnitName   string
+	Link       string
+	QR         string
+	Minutes    int
+}
+
+func (s *server) surveyPoster(c echo.Context) error {
+	camp, u, err := s.publicCampaign(c.Request().Context(), c.Param("survey"), c.Param("unit"))
+	if err != nil {
+		return err
+	}
+	l := s.locale(c)
+	path := surveyPath(doorLink, camp.Code, u.Code)
+	return s.render(c, http.StatusOK, "survey_poster", surveyPosterPage{
+		surveyChrome: s.surveyChrome(c, l.T("survey.poster.title")+" · "+u.Name),
+		SurveyName:   camp.Name, UnitName: u.Name, Link: s.publicBase(c) + path, QR: path + "/qr.svg",
+		Minutes: minutesFor(camp.Instrument)})
 }

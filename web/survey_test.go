@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html"
 	"image/png"
@@ -15,15 +16,19 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/store/storetest"
 	"github.com/parindex/parindex/surveys"
 	"github.com/parindex/parindex/web"
+	"github.com/parindex/parindex/workflow"
 )
 
 // surveyYAML is a small questionnaire: Q1 (required) and Q2 in element E1,
@@ -73,10 +78,14 @@ type surveyEnv struct {
 	svc   *surveys.Service
 	srv   *echo.Echo
 	codes []string
+	// admin are the headers of the secretariat's logged-in session (with
+	// surveyOpts.admin).
+	admin map[string]string
 }
 
 type surveyOpts struct {
-	admin       bool // register the secretariat's pages behind a fake guard
+	admin       bool // log the secretariat in (its pages need a session)
+	reports     bool // serve the committee's survey page (/reports/P/surveys)
 	rate        int
 	requireCode bool
 	yaml        string
@@ -122,24 +131,43 @@ func newSurveyEnv(t *testing.T, o surveyOpts) *surveyEnv {
 	must(svc.SetState(ctx, "khao-sat", surveys.Open))
 	codes, err := svc.NewCodes(ctx, "khao-sat", "S1", 3)
 	must(err)
-	deps := &web.SurveyDeps{Service: svc, RatePerMinute: o.rate, RateBurst: o.rate}
+	cfg := web.SurveyConfig{RatePerMinute: o.rate, RateBurst: o.rate}
 	if o.rate == 0 {
-		deps.RatePerMinute = -1
-	}
-	if o.admin {
-		deps.RequireSecretariat = func(next echo.HandlerFunc) echo.HandlerFunc {
-			return func(c echo.Context) error {
-				if c.Request().Header.Get("X-Test-Role") != "admin" {
-					return echo.NewHTTPError(http.StatusForbidden, "secretariat only")
-				}
-				return next(c)
-			}
-		}
-		deps.Actor = func(echo.Context) string { return "thư ký" }
+		cfg.RatePerMinute = -1
 	}
 	logs := slog.New(slog.NewTextHandler(surveyLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-	srv := web.New(web.Config{Logger: logs, Province: "Tỉnh Thử Nghiệm"}, web.Deps{Catalog: st, Results: &results.Service{Store: st}, Surveys: deps})
-	return &surveyEnv{t: t, st: st, svc: svc, srv: srv, codes: codes}
+	deps := web.Deps{Catalog: st, Results: &results.Service{Store: st}, Surveys: svc}
+	e := &surveyEnv{t: t, st: st, svc: svc, codes: codes}
+	if o.admin {
+		// The secretariat logs in, as on the real server.
+		deps.Auth = auth.NewService(st, nil)
+		deps.Workflow = workflow.NewService(st, nil)
+		_, err := deps.Auth.CreateUser(ctx, auth.User{Username: "thuky", Name: "thư ký", Role: auth.Admin}, "mat-khau-thu-ky-2026")
+		must(err)
+		token, sess, _, err := deps.Auth.Login(ctx, "thuky", "mat-khau-thu-ky-2026", "192.0.2.1")
+		must(err)
+		e.admin = map[string]string{"Cookie": "parindex_session=" + token, "X-CSRF-Token": sess.CSRF}
+	}
+	if o.reports {
+		deps.Reports = &reports.Sources{Surveys: surveySource{st: st, svc: svc}}
+	}
+	e.srv = web.New(web.Config{Logger: logs, Province: "Tỉnh Thử Nghiệm", Survey: cfg}, deps)
+	return e
+}
+
+// surveySource gives the committee's page the store's campaigns and the
+// service's results, as `serve` does.
+type surveySource struct {
+	st  *store.Store
+	svc *surveys.Service
+}
+
+func (s surveySource) Campaigns(ctx context.Context) ([]surveys.Campaign, error) {
+	return s.st.Campaigns(ctx)
+}
+
+func (s surveySource) Results(ctx context.Context, code string) (*surveys.Campaign, *surveys.Results, error) {
+	return s.svc.Results(ctx, code)
 }
 
 // req is one request to the survey server.
@@ -327,8 +355,16 @@ func TestSurveyForm(t *testing.T) {
 		`<label for="q-T-in" class="sv-legend">Góp ý của Ông/Bà</label>`, `maxlength="20"`,
 		`name="website" tabindex="-1"`, `<button type="submit" class="sv-submit">Gửi ý kiến</button>`,
 		`hreflang="en"`, `name="t" value="`)
-	if strings.Contains(page, "<script") || strings.Contains(page, "http-equiv") {
-		t.Error("the public form has a script or a refresh")
+	// One script, the offline queue, which the form does without; no
+	// refresh.
+	if scripts := regexp.MustCompile(`<script src="([^"?]+)`).FindAllStringSubmatch(page, -1); len(scripts) != 1 || scripts[0][1] != "/static/survey-offline.js" || strings.Contains(page, "http-equiv") {
+		t.Errorf("the public form's scripts %v (want the offline queue alone), or a refresh", scripts)
+	}
+	for _, w := range []string{`<link rel="manifest" href="/s/khao-sat/S1/app.webmanifest">`, `data-worker="/survey-sw.js" data-scope="/s/"`,
+		`data-offline="s" data-survey="khao-sat" data-unit="S1"`, `name="key" value="`, `id="sv-device"`} {
+		if !strings.Contains(page, w) {
+			t.Errorf("the public form lacks %s", w)
+		}
 	}
 	e.expect(req{url: "/s/khao-sat/S1?lang=en"}, 200, `<html lang="en">`, "Small form", "Waiting area", "Very satisfied", "Send")
 	e.expect(req{url: "/s/khao-sat/NOPE"}, 404)
@@ -461,14 +497,19 @@ func TestSurveyFormWeight(t *testing.T) {
 
 func TestSurveyAdmin(t *testing.T) {
 	e := newSurveyEnv(t, surveyOpts{admin: true, rules: &surveys.Rules{Window: 600e9, MaxPerWindow: 1}})
-	admin := map[string]string{"X-Test-Role": "admin"}
-	e.expect(req{url: "/admin/surveys"}, 403)
-	e.expect(req{url: "/api/v1/surveys/khao-sat/results"}, 403)
-	e.expect(req{url: "/admin/surveys", header: admin}, 200, "Khảo sát 2026", `<a href="/admin/surveys/campaigns/khao-sat">khao-sat</a>`, "Đang mở",
-		`href="/admin/surveys/instruments/new?template=sipas"`)
+	admin := e.admin
+	// Without the secretariat's login: the login page, or 401 for the API.
+	e.expect(req{url: "/admin/surveys"}, 303)
+	e.expect(req{url: "/api/v1/surveys/khao-sat/results"}, 401)
+	e.expect(req{url: "/admin/surveys", header: admin}, 200, "Khảo sát 2026", `<a href="/admin/surveys/campaigns/khao-sat">Khảo sát 2026</a>`, "Đang mở",
+		`href="/admin/surveys/instruments/new?template=sipas"`, `<option value="2026/small">Phiếu nhỏ (small, v1)</option>`,
+		`<input type="checkbox" name="groups" value="XA"> Toàn bộ UBND xã, phường (1 đơn vị)`, `name="units" value="S2"`)
 
-	// Instruments: a template, a broken file (nothing saved), a good one.
-	e.expect(req{url: "/admin/surveys/instruments/new?template=sipas", header: admin}, 200, "Nơi ngồi chờ tại Bộ phận Một cửa", "code: sipas")
+	// Instruments: a template in the builder and as YAML, a broken file
+	// (nothing saved), a good one.
+	e.expect(req{url: "/admin/surveys/instruments/new?template=sipas", header: admin}, 200, "Soạn bảng hỏi",
+		`value="Nơi ngồi chờ tại Bộ phận Một cửa có đủ chỗ ngồi"`, `name="s0.q0.code" value="TC1"`)
+	e.expect(req{url: "/admin/surveys/instruments/new?template=sipas&view=yaml", header: admin}, 200, "code: sipas", "Nơi ngồi chờ tại Bộ phận Một cửa")
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/instruments", header: admin,
 		form: url.Values{"period": {"2026"}, "source": {"code: x\nname: {vi: X}\nsections:\n  - code: A\n    title: {vi: A}\n    questions:\n      - {code: Q, text: {vi: Q}, scale: none}\n"}}},
 		422, "line 7: Q: scale none is not defined")
@@ -481,22 +522,38 @@ func TestSurveyAdmin(t *testing.T) {
 	}
 	e.expect(req{url: res.Header.Get("Location"), header: admin}, 200, "Đã lưu phiếu khảo sát.", "Nơi ngồi chờ")
 
-	// A new campaign over group XA, its transactions, opening it.
+	// A new survey: the questionnaire of another period is refused with
+	// both named; then over group XA, its transactions, opening it.
+	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns", header: admin,
+		form: url.Values{"id": {"xa-2027"}, "name": {"Khảo sát cấp xã"}, "period": {"2027"}, "instrument": {"2026/small"}, "groups": {"XA"}}},
+		422, "Bảng hỏi small được lưu cho kỳ 2026, không phải kỳ 2027")
+	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns", header: admin,
+		form: url.Values{"id": {"xa-2027"}, "name": {"Khảo sát cấp xã"}, "period": {"2027"}, "instrument": {"2027/small"}, "hours": {"T9 07:00-11:00"}}},
+		422, "the survey covers no units", `is not a day or a range of days`)
 	res, _ = e.do(req{method: http.MethodPost, url: "/admin/surveys/campaigns", header: admin,
-		form: url.Values{"id": {"xa-2027"}, "name": {"Khảo sát cấp xã"}, "period": {"2027"}, "instrument": {"small"}, "groups": {"XA"}, "margin": {"0.05"}}})
+		form: url.Values{"id": {"xa-2027"}, "name": {"Khảo sát cấp xã"}, "period": {"2027"}, "instrument": {"2027/small"}, "groups": {"XA"}, "units": {"S2"}, "margin": {"0,05"}}})
 	if res.StatusCode != 303 || res.Header.Get("Location") != "/admin/surveys/campaigns/xa-2027" {
 		t.Fatalf("create campaign: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
+	if c, err := e.svc.Campaign(t.Context(), "xa-2027"); err != nil || len(c.Units) != 2 || c.Units[0].Code != "S2" || c.Units[1].Code != "X1" {
+		t.Fatalf("the new survey's units: %+v, %v", c, err)
+	}
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns", header: admin,
-		form: url.Values{"id": {"xa-2027"}, "name": {"x"}, "period": {"2027"}, "instrument": {"small"}, "groups": {"XA"}}}, 409, "survey xa-2027 already exists")
+		form: url.Values{"id": {"xa-2027"}, "name": {"x"}, "period": {"2027"}, "instrument": {"2027/small"}, "groups": {"XA"}}}, 409, "survey xa-2027 already exists")
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/xa-2027/transactions", header: admin,
 		form: url.Values{"transactions": {"unit,transactions\nX1,1000\nS1,5\nX1,abc"}}}, 422, `line 4: "X1,abc" is not UNIT,NUMBER`)
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/xa-2027/transactions", header: admin,
 		form: url.Values{"transactions": {"X1,1000"}}}, 303)
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/xa-2027/state", header: admin, form: url.Values{"state": {"open"}}}, 303)
-	e.expect(req{url: "/admin/surveys/campaigns/xa-2027", header: admin}, 200, "UBND xã Tân Thuận", ">1000<", ">286<", "Đang mở",
-		`href="/s/xa-2027/X1/poster"`)
+	e.expect(req{url: "/admin/surveys/campaigns/xa-2027", header: admin}, 200, "UBND xã Tân Thuận", ">1.000<", ">286<", "Đang mở",
+		`href="/s/xa-2027/X1/poster"`, `href="/admin/surveys/campaigns/xa-2027/export.xlsx"`)
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/xa-2027/state", header: admin, form: url.Values{"state": {"draft"}}}, 409)
+	// Opening hours of the survey: a wrong one is refused, a good one kept.
+	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/xa-2027/hours", header: admin, form: url.Values{"hours": {"T2-T6 7h-17h"}}}, 422, "is not a span of time")
+	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/xa-2027/hours", header: admin, form: url.Values{"hours": {"T2-T7 07:00-11:30"}}}, 303)
+	if c, _ := e.svc.Campaign(t.Context(), "xa-2027"); c.OpeningHours != "T2-T7 07:00-11:30" {
+		t.Errorf("opening hours %q", c.OpeningHours)
+	}
 
 	// Codes, printed once; dossier numbers.
 	body := e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/khao-sat/codes", header: admin, form: url.Values{"unit": {"S2"}, "count": {"4"}}},
@@ -520,7 +577,7 @@ func TestSurveyAdmin(t *testing.T) {
 		form: url.Values{"unit": {"S2"}, "code": {codes[0][1]}, "q_Q1": {"4"}}}, 409, "Mã này đã được dùng")
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/khao-sat/entry", header: admin,
 		form: url.Values{"unit": {"S2"}, "q_Q2": {"4"}}}, 422, "Nơi ngồi chờ: Xin chọn một câu trả lời.")
-	if n := e.count(func(r surveys.Response) bool { return r.Channel == surveys.Paper && r.Author == "thư ký" }); n != 1 {
+	if n := e.count(func(r surveys.Response) bool { return r.Channel == surveys.Paper && r.Author == "thuky" }); n != 1 {
 		t.Errorf("%d paper responses by the operator", n)
 	}
 
@@ -533,7 +590,9 @@ func TestSurveyAdmin(t *testing.T) {
 		mw.Close()
 		hr := httptest.NewRequest(http.MethodPost, "/admin/surveys/campaigns/khao-sat/import", &buf)
 		hr.Header.Set("Content-Type", mw.FormDataContentType())
-		hr.Header.Set("X-Test-Role", "admin")
+		for k, v := range e.admin {
+			hr.Header.Set(k, v)
+		}
 		rec := httptest.NewRecorder()
 		e.srv.ServeHTTP(rec, hr)
 		return rec.Result(), html.UnescapeString(rec.Body.String())
@@ -563,12 +622,13 @@ func TestSurveyAdmin(t *testing.T) {
 		t.Fatalf("%d flagged responses, want 1", len(flagged))
 	}
 	flaggedID := flagged[0].ID
-	e.expect(req{url: "/admin/surveys/campaigns/khao-sat/review", header: admin}, 200, "Trùng câu trả lời", "Q1=2")
+	e.expect(req{url: "/admin/surveys/campaigns/khao-sat/review", header: admin}, 200, "Trùng câu trả lời", "1 câu trả lời: Không hài lòng ×1",
+		"<dt><span class=\"code\">Q1</span> Nơi ngồi chờ</dt><dd>Không hài lòng</dd>", "API")
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/khao-sat/responses/" + strconv.FormatInt(flaggedID, 10) + "/review", header: admin,
 		form: url.Values{"status": {"valid"}, "reason": {""}}}, 422, "a review needs a reason")
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/khao-sat/responses/" + strconv.FormatInt(flaggedID, 10) + "/review", header: admin,
 		form: url.Values{"status": {"valid"}, "reason": {"Hai người dùng chung máy"}}}, 303)
-	e.expect(req{url: "/admin/surveys/campaigns/khao-sat/review", header: admin}, 200, "Hai người dùng chung máy", "Cần xem xét → Hợp lệ", "thư ký")
+	e.expect(req{url: "/admin/surveys/campaigns/khao-sat/review", header: admin}, 200, "Hai người dùng chung máy", "Cần xem xét → Hợp lệ", "thuky")
 
 	// Results: page, CSV and JSON.
 	e.expect(req{url: "/admin/surveys/campaigns/khao-sat/results", header: admin}, 200, "Sở Nội vụ", "chưa đủ mẫu", "Toàn tỉnh")
@@ -583,4 +643,48 @@ type surveyLog struct{ t *testing.T }
 func (w surveyLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// TestDeviceQueueJSON is the protocol of a device's queue: an answer sent
+// as JSON to the form's own address is acknowledged with its id and a
+// fresh form token; a repeat of its key gets the same id and stores
+// nothing; refusals say what became of the answer.
+func TestDeviceQueueJSON(t *testing.T) {
+	e := newSurveyEnv(t, surveyOpts{rules: &surveys.Rules{}})
+	post := func(path, body string) req {
+		return req{method: http.MethodPost, url: path, body: body, header: map[string]string{"Accept": "application/json"}}
+	}
+	answered := time.Now().Add(-27 * time.Hour).Truncate(time.Second)
+	first := e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0001","code":"`+e.codes[0]+`","answers":{"Q1":"5","T":"Tốt"},"answered_at":"`+answered.Format(time.RFC3339)+`"}`),
+		201, `"survey":"khao-sat"`, `"unit":"S1"`, `"form_token":"`)
+	again := e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0001","code":"`+e.codes[0]+`","answers":{"Q1":"5","T":"Tốt"}}`), 201)
+	id := func(s string) string { return regexp.MustCompile(`"id":(\d+)`).FindStringSubmatch(s)[1] }
+	if id(first) != id(again) {
+		t.Errorf("a repeat got id %s, the first %s", id(again), id(first))
+	}
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0002","code":"`+e.codes[0]+`","answers":{"Q1":"4"}}`), 409, `"outcome":"code_used"`)
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0003","code":"ZZZZZ-ZZZZZ","answers":{"Q1":"4"}}`), 422, `"outcome":"code_unknown"`)
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0004","answers":{"Q2":"4"}}`), 422, `"outcome":"invalid"`, "Q1: an answer is required")
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0005","answers":{"Q1":"4"},"answered_at":"hôm qua"}`), 422, "answered_at")
+	e.expect(post("/s/khao-sat/S1", `{"key":"ngắn","answers":{"Q1":"4"}}`), 422, "key")
+	e.expect(post("/k/khao-sat/S2", `{"key":"4b7d0c2e-0006","answers":{"Q1":"4"}}`), 201)
+	if err := e.svc.SetState(t.Context(), "khao-sat", surveys.Closed); err != nil {
+		t.Fatal(err)
+	}
+	e.expect(post("/s/khao-sat/S1", `{"key":"4b7d0c2e-0007","answers":{"Q1":"4"}}`), 409, `"outcome":"closed"`)
+	// The acknowledged answer arrived once, with the device's time.
+	byKey := map[string]surveys.Response{}
+	for _, r := range e.responses() {
+		byKey[r.Key] = r
+	}
+	if len(byKey) != 2 || byKey["4b7d0c2e-0001"].Channel != surveys.Coded || byKey["4b7d0c2e-0006"].Channel != surveys.Kiosk ||
+		!byKey["4b7d0c2e-0001"].AnsweredAt.Equal(answered) {
+		t.Errorf("stored by key: %+v", byKey)
+	}
+	// The contract's API takes the key too: a repeat answers as the first.
+	a := e.expect(req{method: http.MethodPost, url: "/api/v1/surveys/khao-sat/responses", body: `{"unit":"S1","key":"api-key-00001","answers":{"Q1":5}}`}, 409)
+	b := e.expect(req{method: http.MethodPost, url: "/api/v1/surveys/khao-sat/responses", body: `{"unit":"S1","key":"api-key-00001","answers":{"Q1":5}}`}, 409)
+	if a != b {
+		t.Errorf("the API's repeat answered %q, the first %q", b, a)
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
+	"github.com/parindex/parindex/surveys"
 	"github.com/parindex/parindex/workflow"
 )
 
@@ -81,6 +82,8 @@ type Config struct {
 	// Documents heads and signs the decision appendix (PDF and print
 	// page); nil derives it from Province (reports.DefaultDocumentConfig).
 	Documents *reports.DocumentConfig
+	// Survey sets the survey area's limits and links (survey.go).
+	Survey SurveyConfig
 }
 
 // Deps are the services the server calls. Catalog and Results are required;
@@ -93,7 +96,8 @@ type Deps struct {
 	// Workflow runs assessments; required with Auth.
 	Workflow *workflow.Service
 	// Surveys runs the satisfaction surveys; nil serves no survey routes.
-	Surveys *SurveyDeps
+	// Their staff pages are the secretariat's, behind Auth's login.
+	Surveys *surveys.Service
 	// Targets reports the programme targets (/targets); nil answers 404.
 	Targets Targets
 	// Reports are the workbook's data sources (/reports/P/workbook.xlsx);
@@ -158,7 +162,7 @@ func New(cfg Config, deps Deps) *echo.Echo {
 		s.documents = *cfg.Documents
 	}
 	s.lineage = deps.Lineage
-	s.surveys = newSurveyServer(s, deps.Surveys)
+	s.surveys = newSurveyServer(cfg.Survey, deps.Surveys)
 
 	e := echo.New()
 	e.HideBanner = true

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/store"
+	"github.com/parindex/parindex/surveys"
 	"github.com/parindex/parindex/targets"
 	"github.com/parindex/parindex/web"
 )
@@ -33,6 +34,7 @@ func cmdServe(e *env, args []string) error {
 	kioskRate := f.Int("kiosk-rate", envInt(e, "PARINDEX_KIOSK_RATE", 30), "survey submissions a registered kiosk may send a minute (negative: no limit)")
 	trustProxy := f.Bool("trust-proxy", e.getenv("PARINDEX_TRUST_PROXY") == "true", "take clients' addresses from X-Forwarded-For (behind a reverse proxy)")
 	publicURL := f.String("public-url", e.getenv("PARINDEX_PUBLIC_URL"), "the address printed in survey QR codes, e.g. https://khaosat.example.gov.vn")
+	hours := f.String("opening-hours", envOr(e, "PARINDEX_OPENING_HOURS", surveys.DefaultHours), "the one-stop desks' opening hours, for the surveys that name none, e.g. \"T2-T6 07:00-17:30; T7 07:00-12:00\"")
 	docs := addDocumentFlags(f, e, province)
 	pos, err := f.parse(args)
 	if err != nil {
@@ -43,6 +45,9 @@ func cmdServe(e *env, args []string) error {
 	}
 	if *lang != "vi" && *lang != "en" {
 		return usagef("--lang %q must be vi or en", *lang)
+	}
+	if _, err := surveys.ParseHours(*hours); err != nil {
+		return usagef("--opening-hours: %v", err)
 	}
 	if *maxUploadMB < 1 || *maxUploadMB > 1024 {
 		return usagef("--max-upload %d must be between 1 and 1024 MB", *maxUploadMB)
@@ -80,8 +85,10 @@ func cmdServe(e *env, args []string) error {
 	sv.workflow.Files, sv.workflow.MaxUpload = files, int64(*maxUploadMB)<<20
 	reportSrc := reportSourcesPtr(st, sv)
 	reportSrc.Documents = &documents
+	surveySvc := sv.surveys
+	surveySvc.Hours = *hours
 	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure, TrustProxy: *trustProxy,
-		Documents: &documents}, web.Deps{
+		Documents: &documents, Survey: web.SurveyConfig{RatePerMinute: *surveyRate, KioskRatePerMinute: *kioskRate, PublicURL: *publicURL}}, web.Deps{
 		Catalog:  st,
 		Results:  sv.results,
 		Auth:     auth.NewService(st, nil),
@@ -89,8 +96,7 @@ func cmdServe(e *env, args []string) error {
 		Targets:  &targets.Service{Store: st, Results: sv.results},
 		Reports:  reportSrc,
 		Lineage:  st,
-		Surveys: &web.SurveyDeps{Service: sv.surveys, RequireSecretariat: web.SecretariatOnly(),
-			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, KioskRatePerMinute: *kioskRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
+		Surveys:  surveySvc,
 	})
 	srv := &http.Server{
 		Addr:              *addr,

@@ -1,11 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,13 +13,15 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/parindex/parindex/demo"
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/surveys"
 )
 
 const surveyUsage = `survey codes --survey ID --unit CODE --count N     print N new one-time codes, one a line
 survey results --survey ID [--format csv|json]     per unit: unit,responses,satisfaction,ci_low,ci_high
+survey export --survey ID [--format csv|xlsx] --out FILE [--lang vi|en]
+                                                   every response, one row each, with every answer,
+                                                   channel, status and flags (xlsx: and a codebook)
 survey instrument --period P FILE.yaml | --template sipas|officials
                                                    add or replace a questionnaire for a period
 survey create --survey ID --name NAME --period P --instrument CODE [--groups G,...|--units U,...]
@@ -61,7 +63,9 @@ func cmdSurvey(e *env, args []string) error {
 	survey := f.String("survey", "", "the survey id")
 	unit := f.String("unit", "", "a unit code")
 	count := f.Int("count", 0, "how many codes")
-	format := f.String("format", "csv", "csv or json")
+	format := f.String("format", "csv", "csv or json (results); csv or xlsx (export)")
+	out := f.String("out", "", "the file to write (export)")
+	lang := f.String("lang", "vi", "the language of the workbook's codebook: vi or en (export)")
 	period := f.String("period", "", "the period")
 	template := f.String("template", "", "a shipped questionnaire: sipas or officials")
 	name := f.String("name", "", "the survey's name")
@@ -88,7 +92,7 @@ func cmdSurvey(e *env, args []string) error {
 		return pos[0], nil
 	}
 	switch sub {
-	case "codes", "results", "open", "close", "transactions", "import", "dossiers":
+	case "codes", "results", "open", "close", "transactions", "import", "dossiers", "export":
 		if err := need("survey", *survey); err != nil {
 			return err
 		}
@@ -109,6 +113,19 @@ func cmdSurvey(e *env, args []string) error {
 	case "results":
 		if *format != "csv" && *format != "json" {
 			return usagef("--format %q must be csv or json", *format)
+		}
+	case "export":
+		if err := need("out", *out); err != nil {
+			return err
+		}
+		if !formatSet(f) && strings.EqualFold(filepath.Ext(*out), ".xlsx") {
+			*format = "xlsx"
+		}
+		if *format != "csv" && *format != "xlsx" {
+			return usagef("--format %q must be csv or xlsx", *format)
+		}
+		if *lang != "vi" && *lang != "en" {
+			return usagef("--lang %q must be vi or en", *lang)
 		}
 	case "instrument":
 		if err := need("period", *period); err != nil {
@@ -152,6 +169,12 @@ func cmdSurvey(e *env, args []string) error {
 			return surveys.WriteJSON(e.stdout, c, res)
 		}
 		return surveys.WriteCSV(e.stdout, c, res)
+	case "export":
+		n, err := exportSurvey(ctx, svc, *survey, *out, surveys.ExportOptions{Format: *format, Lang: *lang})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: %s written (%d bytes)\n", *survey, *out, n)
 	case "instrument":
 		var src []byte
 		file := ""
@@ -257,6 +280,49 @@ func cmdSurvey(e *env, args []string) error {
 	return nil
 }
 
+// formatSet reports whether --format was given.
+func formatSet(f *flags) bool {
+	set := false
+	f.Visit(func(fl *flag.Flag) { set = set || fl.Name == "format" })
+	return set
+}
+
+// exportSurvey writes a survey's raw export to a file beside out and
+// renames it into place once complete, so that a failure leaves no half
+// file behind. It returns the file's size.
+func exportSurvey(ctx context.Context, svc *surveys.Service, survey, out string, opt surveys.ExportOptions) (int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	w := bufio.NewWriterSize(tmp, 1<<16)
+	if err := svc.Export(ctx, survey, w, opt); err != nil {
+		tmp.Close()
+		return 0, err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	fi, err := tmp.Stat()
+	if err != nil {
+		tmp.Close()
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	return fi.Size(), nil
+}
+
 // fileProblems prefixes every problem with the file: FILE:LINE: CODE: what.
 func fileProblems(file string, err error) error {
 	var ve *surveys.ValidationError
@@ -342,69 +408,4 @@ func readTransactions(ctx context.Context, file string) (map[string]int64, error
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
 	return out, nil
-}
-
-// The demo's open SIPAS survey: the questionnaires of the shipped
-// templates stored for 2026, the survey over every unit with its
-// transactions, and the responses of demo/data (written by `go run ./gen
-// -surveys` in demo/).
-const (
-	demoSurvey     = "sipas-2026"
-	demoSurveyName = "Khảo sát sự hài lòng của người dân, tổ chức năm 2026 (SIPAS)"
-)
-
-// loadDemoSurveys loads the demo's survey after the rest of the demo.
-func loadDemoSurveys(e *env, st *store.Store, progress io.Writer) error {
-	ctx := e.ctx
-	svc := surveys.NewService(st)
-	txData, err := fs.ReadFile(demo.Files, "data/survey-transactions-"+demoOpenPeriod+".csv")
-	if err != nil {
-		return err
-	}
-	responses, err := fs.ReadFile(demo.Files, "data/survey-responses-"+demoOpenPeriod+".csv")
-	if err != nil {
-		return err
-	}
-	for _, code := range surveys.Templates() {
-		src, _, err := surveys.Template(code)
-		if err != nil {
-			return err
-		}
-		if _, err := svc.SaveInstrument(ctx, demoOpenPeriod, src); err != nil {
-			return err
-		}
-	}
-	_, rows, err := surveys.ReadTable(ctx, "survey-transactions.csv", txData)
-	if err != nil {
-		return err
-	}
-	var units []surveys.CampaignUnit
-	for _, r := range rows {
-		n, err := strconv.ParseInt(r.Cells[1], 10, 64)
-		if err != nil {
-			return fmt.Errorf("survey-transactions:%d: %w", r.Line, err)
-		}
-		units = append(units, surveys.CampaignUnit{Code: r.Cells[0], Transactions: n})
-	}
-	if _, err := svc.CreateCampaign(ctx, surveys.CampaignSpec{Code: demoSurvey, Name: demoSurveyName, Period: demoOpenPeriod,
-		Instrument: "sipas", Units: units}); err != nil {
-		return err
-	}
-	if err := svc.SetState(ctx, demoSurvey, surveys.Open); err != nil {
-		return err
-	}
-	n, err := svc.Import(ctx, demoSurvey, "demo/data/survey-responses-"+demoOpenPeriod+".csv", responses, "demo")
-	if err != nil {
-		return fileProblems("demo/data/survey-responses-"+demoOpenPeriod+".csv", err)
-	}
-	// A phone that sends the same answers again and again: the rules flag
-	// what follows the first, for the secretariat to review.
-	for range 4 {
-		if _, err := svc.Submit(ctx, surveys.Submission{Campaign: demoSurvey, Unit: "P-TANTHANH", Channel: surveys.Web,
-			Client: "198.51.100.23", Answers: map[string]string{"TC1": "1", "TT1": "1", "CC1": "1", "KQ1": "1"}}); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(progress, "survey %s open over %d units with %d responses (public form: /s/%s)\n", demoSurvey, len(units), n, demoSurvey)
-	return nil
 }

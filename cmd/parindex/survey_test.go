@@ -100,6 +100,39 @@ func TestSurveyCommands(t *testing.T) {
 	if out := c.ok("survey", "list"); !strings.Contains(out, "sipas-t\t2026\topen\tSIPAS thử\t3 units\t2/") {
 		t.Errorf("survey list: %s", out)
 	}
+	// The raw export: the contract's columns, one row per response, the
+	// answers' values; the workbook with its codebook.
+	dir := t.TempDir()
+	csvFile, xlsxFile := filepath.Join(dir, "tho.csv"), filepath.Join(dir, "tho.xlsx")
+	c.ok("survey", "export", "--survey", "sipas-t", "--out", csvFile)
+	raw, err := os.ReadFile(csvFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "id,unit,channel,submitted_at,status,flags,TC1,TC2,") ||
+		!regexp.MustCompile(`^\d+,S1,import,20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00,valid,,5,,`).MatchString(lines[1]) {
+		t.Errorf("export csv:\n%s", raw)
+	}
+	c.ok("survey", "export", "--survey", "sipas-t", "--out", xlsxFile, "--lang", "en")
+	if fi, err := os.Stat(xlsxFile); err != nil || fi.Size() < 5000 {
+		t.Errorf("export xlsx: %v %v", fi, err)
+	}
+	for _, args := range [][]string{
+		{"survey", "export", "--survey", "sipas-t"},
+		{"survey", "export", "--survey", "sipas-t", "--out", csvFile, "--format", "pdf"},
+		{"survey", "export", "--survey", "sipas-t", "--out", csvFile, "--lang", "fr"},
+	} {
+		if code, _, errs := c.run("", args...); code != 2 || errs == "" {
+			t.Errorf("parindex %v: exit %d, stderr %q; want 2", args, code, errs)
+		}
+	}
+	if code, _, errs := c.run("", "survey", "export", "--survey", "nope", "--out", filepath.Join(dir, "nope.csv")); code != 1 || !strings.Contains(errs, "survey nope not found") {
+		t.Errorf("exporting an unknown survey: exit %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nope.csv")); !os.IsNotExist(err) {
+		t.Errorf("a failed export left a file: %v", err)
+	}
 	for _, args := range [][]string{
 		{"survey"},
 		{"survey", "frobnicate"},
@@ -175,7 +208,13 @@ func freePort(t testing.TB) string {
 // answers; it is killed when the test ends.
 func startServer(t testing.TB, bin, db string, extra ...string) *server {
 	t.Helper()
-	addr := freePort(t)
+	return startServerAt(t, bin, db, freePort(t), extra...)
+}
+
+// startServerAt is startServer on a given address (a server started again
+// where its clients expect it).
+func startServerAt(t testing.TB, bin, db, addr string, extra ...string) *server {
+	t.Helper()
 	s := &server{base: "http://" + addr, out: &bytes.Buffer{}}
 	s.cmd = exec.Command(bin, append([]string{"serve", "--db", db, "--addr", addr}, extra...)...)
 	s.cmd.Env = append(os.Environ(), "PARINDEX_LOG_LEVEL=warn")
@@ -364,5 +403,25 @@ func TestDemoSurvey(t *testing.T) {
 	flagged, err := st.Responses(context.Background(), c2.ID, surveys.Flagged, 10)
 	if err != nil || len(flagged) != 3 {
 		t.Errorf("%d flagged demo responses, want 3 (%v)", len(flagged), err)
+	}
+	// The demo's answers are ordinary: every channel is used, and no
+	// pattern flag is raised on them (each is raised on data made to raise
+	// it in store's TestPatternFlags).
+	rep, err := svc.Channels(context.Background(), "sipas-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Flags) != 0 {
+		t.Errorf("pattern flags on the demo's ordinary data: %+v", rep.Flags)
+	}
+	if want := []surveys.Channel{surveys.Web, surveys.Kiosk, surveys.Coded, surveys.Dossier, surveys.Interview, surveys.Paper}; fmt.Sprint(rep.Channels) != fmt.Sprint(want) {
+		t.Errorf("demo channels %v, want %v", rep.Channels, want)
+	}
+	_, ivs, err := svc.Interviewers(context.Background(), "sipas-2026", 0)
+	if err != nil || len(ivs) != 4 || ivs[0].Valid == 0 || ivs[0].Quota == 0 || len(ivs[0].Units) != 16 {
+		t.Errorf("demo interviewers: %+v, %v", ivs, err)
+	}
+	if !strings.Contains(out, "interviewer Nguyễn Thị Hoa: /i/sipas-2026?token=") {
+		t.Errorf("the demo does not give an interviewer's link:\n%s", out)
 	}
 }

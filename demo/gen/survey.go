@@ -15,7 +15,12 @@ import (
 // The demo's open SIPAS survey of 2026 (written by `go run ./gen -surveys`):
 //
 //	data/survey-transactions-2026.csv   unit,transactions
-//	data/survey-responses-2026.csv      unit,code,TC1,…,GY1 (the SIPAS questionnaire's columns)
+//	data/survey-responses-2026.csv      unit,channel,answered,interviewer,TC1,…,GY1
+//
+// Each response has the channel it came through and when it was answered,
+// relative to the day the demo is loaded ("-3w T4 09:41": three weeks
+// before the current one, on Wednesday, at 9:41), so that the demo looks
+// alive whenever it is loaded; interviewers (1..4) visit the communes.
 //
 // Each unit's transactions are its dossiers received in 2025; its target
 // sample follows (n = N / (1 + N·e²), e = 5 %), and it has collected between
@@ -52,7 +57,11 @@ func writeSurveys(dir string) error {
 		return err
 	}
 	tx := [][]string{{"unit", "transactions"}}
-	rows := [][]string{surveys.ImportHeader(ins)}
+	header := []string{"unit", "channel", "answered", "interviewer"}
+	for _, q := range ins.Questions {
+		header = append(header, q.Code)
+	}
+	rows := [][]string{header}
 	total, totalTarget := 0, int64(0)
 	for _, u := range units {
 		in := inputs[u.code]
@@ -74,8 +83,18 @@ func writeSurveys(dir string) error {
 		for _, sec := range ins.Sections {
 			offset[sec.Code] = g.nrm(0.04)
 		}
-		for range count {
-			rows = append(rows, surveyRow(u.code, ins, p, offset, g))
+		// Channels and times come from a generator of their own, so that
+		// the answers stay those of the earlier demo.
+		h := gen{rand.New(rand.NewPCG(seed, hash("survey-channel/"+surveyPeriod+"/"+u.code)))}
+		commune := u.group == "XA"
+		for i := range count {
+			answers := surveyRow(u.code, ins, p, offset, g)
+			ch := pickChannel(h, commune, pleased(ins, answers))
+			interviewer := ""
+			if ch == "interviewer" {
+				interviewer = strconv.Itoa(1 + unitIndex(units, u.code)%4)
+			}
+			rows = append(rows, append([]string{u.code, ch, answeredAt(h, ch, i), interviewer}, answers[2:]...))
 		}
 		total += count
 	}
@@ -159,4 +178,81 @@ func readInputs(path string) (map[string]map[string]float64, error) {
 		out[r[1]][r[2]] = v
 	}
 	return out, nil
+}
+
+// channelWeights are how a unit's answers arrive: departments' mostly at
+// the desk (QR code, kiosk) and with the dossier's number, communes' also
+// through interviewers going door to door.
+var channelWeights = map[bool][]struct {
+	ch string
+	w  float64
+}{
+	false: {{"web", 0.33}, {"kiosk", 0.15}, {"code", 0.15}, {"dossier", 0.22}, {"paper", 0.15}},
+	true:  {{"web", 0.28}, {"kiosk", 0.08}, {"code", 0.10}, {"dossier", 0.14}, {"interviewer", 0.30}, {"paper", 0.10}},
+}
+
+// pickChannel draws a response's channel. People who were not pleased answer
+// the desk's own QR code and kiosk a little less often than the others, as
+// independent surveys find.
+func pickChannel(h gen, commune, pleased bool) string {
+	ws := channelWeights[commune]
+	total := 0.0
+	weight := func(ch string, w float64) float64 {
+		if !pleased && (ch == "web" || ch == "kiosk") {
+			return w * 0.75
+		}
+		return w
+	}
+	for _, c := range ws {
+		total += weight(c.ch, c.w)
+	}
+	x := h.r.Float64() * total
+	for _, c := range ws {
+		if x -= weight(c.ch, c.w); x < 0 {
+			return c.ch
+		}
+	}
+	return ws[len(ws)-1].ch
+}
+
+// pleased reports whether a response answers every question of the index's
+// scale with 4 or 5.
+func pleased(ins *surveys.Instrument, row []string) bool {
+	for i, q := range ins.Questions {
+		if q.Type != surveys.Choice || len(q.Scale.Satisfied) == 0 {
+			continue
+		}
+		if v := row[2+i]; v != "" && v != "4" && v != "5" {
+			return false
+		}
+	}
+	return true
+}
+
+// answeredAt draws when a response was given, over the twelve weeks before
+// the current one: at the desk during its opening hours (Monday to Friday,
+// Saturday morning), interviewers also in the evening and at the weekend.
+func answeredAt(h gen, ch string, i int) string {
+	week := 1 + h.r.IntN(12)
+	day := 1 + h.r.IntN(5) // Monday..Friday
+	minute := 7*60 + 30 + h.r.IntN(9*60+20)
+	switch {
+	case ch == "interviewer":
+		day = 1 + h.r.IntN(7)
+		minute = 8*60 + h.r.IntN(12*60)
+	case h.chance(0.06):
+		day, minute = 6, 7*60+30+h.r.IntN(4*60)
+	}
+	names := []string{"", "T2", "T3", "T4", "T5", "T6", "T7", "CN"}
+	return fmt.Sprintf("-%dw %s %02d:%02d", week, names[day], minute/60, minute%60)
+}
+
+// unitIndex is a unit's place in units.csv.
+func unitIndex(units []unit, code string) int {
+	for i, u := range units {
+		if u.code == code {
+			return i
+		}
+	}
+	return 0
 }
