@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -91,9 +92,9 @@ items:
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := scoring.ParseFramework(strings.NewReader(c.src))
-			var ve *scoring.ValidationError
+			var ve *problem.List
 			if !errors.As(err, &ve) {
-				t.Fatalf("want a ValidationError, got %v", err)
+				t.Fatalf("want a *problem.List, got %v", err)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(err.Error(), w) {

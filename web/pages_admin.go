@@ -253,7 +253,7 @@ func (s *server) userUpdate(c echo.Context) error {
 		u.Unit = ""
 	}
 	if u.ID == currentUser(c).ID && u.Role != auth.Admin {
-		return s.usersFailed(c, &msgError{kind: domain.ErrInvalid, key: "work.users.own_role"}, u.Username, newUser{})
+		return s.usersFailed(c, invalid("work.users.own_role"), u.Username, newUser{})
 	}
 	if err := s.auth.UpdateUser(ctx, u); err != nil {
 		return s.usersFailed(c, err, u.Username, newUser{})
@@ -270,7 +270,7 @@ func (s *server) userStatus(c echo.Context) error {
 	}
 	u.Disabled = c.FormValue("disabled") == "true"
 	if u.Disabled && u.ID == currentUser(c).ID {
-		return s.usersFailed(c, &msgError{kind: domain.ErrInvalid, key: "work.users.own_disable"}, u.Username, newUser{})
+		return s.usersFailed(c, invalid("work.users.own_disable"), u.Username, newUser{})
 	}
 	if err := s.auth.UpdateUser(ctx, u); err != nil {
 		return s.usersFailed(c, err, u.Username, newUser{})
@@ -291,7 +291,7 @@ func (s *server) userPassword(c echo.Context) error {
 	}
 	pw := c.FormValue("password")
 	if err := auth.CheckPassword(u.Username, pw); err != nil {
-		return s.usersFailed(c, &msgError{kind: domain.ErrInvalid, key: "work.password.weak", args: []any{auth.MinPasswordLen}}, u.Username, newUser{})
+		return s.usersFailed(c, invalid("work.password.weak", auth.MinPasswordLen), u.Username, newUser{})
 	}
 	if err := s.auth.ResetPassword(ctx, u.ID, pw); err != nil {
 		return s.usersFailed(c, err, u.Username, newUser{})

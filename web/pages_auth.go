@@ -206,33 +206,3 @@ func doneMessage(l *locale, c echo.Context) string {
 	}
 	return l.T("work.done." + key)
 }
-
-// userError says an error the user can act on in the reader's language: a
-// sentence for its kind, then the domain's own (English) detail. ok is false
-// for anything else, which the central handler must answer (a 500).
-func userError(l *locale, err error) (msg string, ok bool) {
-	var me *msgError
-	if errors.As(err, &me) {
-		return l.T(me.key, me.args...), true
-	}
-	kinds := []struct {
-		kind error
-		key  string
-	}{
-		{domain.ErrInvalid, "work.error.invalid"},
-		{domain.ErrConflict, "work.error.conflict"},
-		{domain.ErrForbidden, "work.error.forbidden"},
-		{domain.ErrNotFound, "work.error.not_found"},
-		{domain.ErrTooLarge, "work.error.too_large"},
-		{domain.ErrUnsupported, "work.error.unsupported"},
-	}
-	for _, k := range kinds {
-		if errors.Is(err, k.kind) {
-			if msg, ok := keyedMessage(l, err); ok {
-				return l.T(k.key) + " " + msg, true
-			}
-			return l.T(k.key) + " " + l.T("work.error.detail", err.Error()), true
-		}
-	}
-	return "", false
-}

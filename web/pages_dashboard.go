@@ -203,7 +203,7 @@ func (s *server) deadlinesSubmit(c echo.Context) error {
 		if val != "" {
 			t, err := time.ParseInLocation(datetimeLocal, val, vnZone)
 			if err != nil {
-				return s.dashboardFailed(c, &msgError{kind: domain.ErrInvalid, key: "work.dash.bad_time", args: []any{val, l.T("work.phase." + string(ph))}}, nil, "")
+				return s.dashboardFailed(c, invalid("work.dash.bad_time", val, l.T("work.phase."+string(ph))), nil, "")
 			}
 			at = t.UTC()
 		}

@@ -205,7 +205,7 @@ func (s *server) publishSubmit(c echo.Context) error {
 	}
 	when, err := parseDate(in.date)
 	if err != nil {
-		return fail(&msgError{kind: domain.ErrInvalid, key: "work.publish.bad_date"})
+		return fail(invalid("work.publish.bad_date"))
 	}
 	if _, err := s.workflow.Publish(ctx, currentUser(c), workflow.PublishRequest{Period: c.Param("period"), DecisionNo: in.no,
 		DecisionDate: when, Reason: in.reason, Override: in.override}); err != nil {
@@ -230,7 +230,7 @@ func (s *server) attachDecision(c echo.Context) error {
 		_, err = s.workflow.AttachDecision(c.Request().Context(), currentUser(c), c.Param("period"), number,
 			workflow.Upload{FileName: fh.Filename, Content: f})
 	} else {
-		err = &msgError{kind: domain.ErrInvalid, key: "pub.decision.choose"}
+		err = invalid("pub.decision.choose")
 	}
 	if err != nil {
 		msg, ok := userError(s.locale(c), err)

@@ -157,7 +157,7 @@ func (s *server) staffScorecard(c echo.Context) error {
 		return err
 	}
 	if !sees(c.Param("unit")) {
-		return &msgError{kind: domain.ErrForbidden, key: "pub.error.unit_not_seen"}
+		return forbidden("pub.error.unit_not_seen")
 	}
 	return s.scorecard(c, p, true)
 }
