@@ -124,7 +124,7 @@ func (s *server) dashboardView(c echo.Context, errMsg string, selected map[strin
 	for _, ph := range deadlinePhases {
 		f := deadlineField{Phase: string(ph), Label: l.T("work.phase." + string(ph))}
 		if t, ok := d.Deadlines[ph]; ok {
-			f.Value, f.Shown, f.Passed = t.In(vnZone).Format(datetimeLocal), formatTime(l, t), !now.Before(t)
+			f.Value, f.Shown, f.Passed = t.In(l.zone).Format(datetimeLocal), formatTime(l, t), !now.Before(t)
 		}
 		page.Deadlines = append(page.Deadlines, f)
 	}
@@ -201,7 +201,7 @@ func (s *server) deadlinesSubmit(c echo.Context) error {
 		}
 		var at time.Time
 		if val != "" {
-			t, err := time.ParseInLocation(datetimeLocal, val, vnZone)
+			t, err := time.ParseInLocation(datetimeLocal, val, l.zone)
 			if err != nil {
 				return s.dashboardFailed(c, invalid("work.dash.bad_time", val, l.T("work.phase."+string(ph))), nil, "")
 			}

@@ -14,20 +14,16 @@ import (
 	"github.com/parindex/parindex/workflow"
 )
 
-// vnZone is the province's clock, the workflow's: Vietnam keeps UTC+7 all
-// year, so a fixed zone needs no time-zone database on the server.
-var vnZone = workflow.Vietnam
-
-// formatTime writes a moment in Vietnam time: 15/01/2026 17:00 in
+// formatTime writes a moment in the province's time: 15/01/2026 17:00 in
 // Vietnamese, 15 Jan 2026 17:00 in English.
 func formatTime(l *locale, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	if l.code == "vi" {
-		return t.In(vnZone).Format("02/01/2006 15:04")
+		return t.In(l.zone).Format("02/01/2006 15:04")
 	}
-	return t.In(vnZone).Format("2 Jan 2006 15:04")
+	return t.In(l.zone).Format("2 Jan 2006 15:04")
 }
 
 // formatDate writes a calendar date (a decision's date).

@@ -11,6 +11,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -81,6 +82,10 @@ type Config struct {
 	// Documents heads and signs the decision appendix (PDF and print
 	// page); nil derives it from Province (reports.DefaultDocumentConfig).
 	Documents *reports.DocumentConfig
+	// Zone is the province's time zone: every moment a page shows (a
+	// deadline, a change, a submission) is written in it, and the dates
+	// and times staff type are read in it. Nil is Vietnam's (UTC+7).
+	Zone *time.Location
 }
 
 // Deps are the services the server calls. Catalog and Results are required;
@@ -129,7 +134,7 @@ func New(cfg Config, deps Deps) *echo.Echo {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	langs, err := loadLanguages(cfg.DefaultLang)
+	langs, err := loadLanguages(cfg.DefaultLang, cfg.Zone)
 	if err != nil {
 		panic(err)
 	}

@@ -33,6 +33,7 @@ func cmdServe(e *env, args []string) error {
 	kioskRate := f.Int("kiosk-rate", envInt(e, "PARINDEX_KIOSK_RATE", 30), "survey submissions a registered kiosk may send a minute (negative: no limit)")
 	trustProxy := f.Bool("trust-proxy", e.getenv("PARINDEX_TRUST_PROXY") == "true", "take clients' addresses from X-Forwarded-For (behind a reverse proxy)")
 	publicURL := f.String("public-url", e.getenv("PARINDEX_PUBLIC_URL"), "the address printed in survey QR codes, e.g. https://khaosat.example.gov.vn")
+	zoneName := f.String("time-zone", envOr(e, "PARINDEX_TIME_ZONE", defaultZone), "the province's time zone (IANA name): pages show every time in it and read the times staff type in it")
 	docs := addDocumentFlags(f, e, province)
 	pos, err := f.parse(args)
 	if err != nil {
@@ -43,6 +44,10 @@ func cmdServe(e *env, args []string) error {
 	}
 	if *lang != "vi" && *lang != "en" {
 		return usagef("--lang %q must be vi or en", *lang)
+	}
+	zone, err := time.LoadLocation(*zoneName)
+	if err != nil || *zoneName == "" || *zoneName == "Local" {
+		return usagef("--time-zone %q is not a time zone (an IANA name such as %s)", *zoneName, defaultZone)
 	}
 	if *maxUploadMB < 1 || *maxUploadMB > 1024 {
 		return usagef("--max-upload %d must be between 1 and 1024 MB", *maxUploadMB)
@@ -77,11 +82,11 @@ func cmdServe(e *env, args []string) error {
 	// request: a page asked again for unchanged data is not read and
 	// scored again.
 	sv := newServices(st, true)
-	sv.workflow.Files, sv.workflow.MaxUpload = files, int64(*maxUploadMB)<<20
+	sv.workflow.Files, sv.workflow.MaxUpload, sv.workflow.Zone = files, int64(*maxUploadMB)<<20, zone
 	reportSrc := reportSourcesPtr(st, sv)
 	reportSrc.Documents = &documents
 	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure, TrustProxy: *trustProxy,
-		Documents: &documents}, web.Deps{
+		Documents: &documents, Zone: zone}, web.Deps{
 		Catalog:  st,
 		Results:  sv.results,
 		Auth:     auth.NewService(st, nil),
@@ -115,6 +120,9 @@ func cmdServe(e *env, args []string) error {
 	}
 	return nil
 }
+
+// defaultZone is Vietnam's time zone (UTC+7 all year).
+const defaultZone = "Asia/Ho_Chi_Minh"
 
 // defaultFilesDir keeps evidence beside an SQLite database file
 // (parindex.db → parindex-files), and in ./parindex-files for PostgreSQL.
