@@ -184,6 +184,7 @@ func (s *server) handleError(err error, c echo.Context) {
 		s.reply(c, c.NoContent(status))
 		return
 	}
+	c.Set(errorPageKey, true)
 	page := errorPage{
 		chrome:  s.chrome(c, l, l.T("error.title", status)),
 		Status:  status,

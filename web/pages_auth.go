@@ -36,13 +36,6 @@ func (s *server) userNav(c echo.Context, l *locale) *userNav {
 	}
 	path := c.Request().URL.Path
 	nav := &userNav{LoggedIn: true, Name: nameOr(u.Name, u.Username), RoleName: l.T("work.role." + string(u.Role)), CSRF: csrfToken(c)}
-	nav.Links = append(nav.Links, link{Label: l.T("work.nav.work"), URL: "/work", Current: strings.HasPrefix(path, "/work")})
-	if u.Role == auth.Admin {
-		nav.Links = append(nav.Links, link{Label: l.T("work.nav.users"), URL: "/admin/users", Current: strings.HasPrefix(path, "/admin/users")})
-		if s.surveys != nil {
-			nav.Links = append(nav.Links, link{Label: l.T("work.nav.surveys"), URL: "/admin/surveys", Current: strings.HasPrefix(path, "/admin/surveys")})
-		}
-	}
 	nav.Links = append(nav.Links, link{Label: l.T("work.nav.password"), URL: "/account/password", Current: path == "/account/password"})
 	return nav
 }

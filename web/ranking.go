@@ -61,7 +61,7 @@ func (s *server) periodRanking(c echo.Context) error {
 	ctx := c.Request().Context()
 	period, err := s.publishedPeriod(ctx, c.Param("period"))
 	if err != nil {
-		return err
+		return s.orUnpublished(c, err)
 	}
 	out, err := s.results.Compute(ctx, period.Code, "", scoring.StageFinal)
 	if err != nil {

@@ -39,7 +39,7 @@ type groupCharts struct {
 func (s *server) publicOverview(c echo.Context) error {
 	p, err := s.publishedPeriod(c.Request().Context(), c.Param("period"))
 	if err != nil {
-		return err
+		return s.orUnpublished(c, err)
 	}
 	return s.overview(c, p, false)
 }
@@ -139,7 +139,7 @@ type scorecardPage struct {
 func (s *server) publicScorecard(c echo.Context) error {
 	p, err := s.publishedPeriod(c.Request().Context(), c.Param("period"))
 	if err != nil {
-		return err
+		return s.orUnpublished(c, err)
 	}
 	return s.scorecard(c, p, false)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/parindex/parindex/auth"
+	"github.com/parindex/parindex/domain"
 )
 
 // routes registers every route the server answers, top to bottom: this
@@ -58,6 +59,8 @@ func (s *server) publicRoutes(e *echo.Echo) {
 	e.GET("/periods/:period/results.csv", s.openDataCSV)
 	e.GET("/periods/:period/results.json", s.openDataJSON)
 	e.GET("/targets", s.targetsOverview)
+	// The menu's short address of the charts: the latest published period.
+	e.GET("/charts", s.toLatest(domain.Period.Published, func(p string, _ auth.User) string { return periodURL(p) + "/charts" }))
 }
 
 // publicAPI is the JSON API anyone may read.
@@ -79,6 +82,14 @@ func (s *server) staffRoutes(e *echo.Echo) {
 	e.GET("/account/password", s.passwordForm, requireRole())
 	e.POST("/account/password", s.passwordSubmit, requireRole())
 
+	// The menu's short addresses: the same area in the latest period.
+	directors := requireRole(auth.Admin, auth.Committee)
+	e.GET("/work/dashboard", s.toLatest(anyPeriodOK, func(p string, _ auth.User) string { return workPeriodURL(p) + "/dashboard" }), directors)
+	e.GET("/work/publish", s.toLatest(anyPeriodOK, func(p string, _ auth.User) string { return workPeriodURL(p) + "/publish" }), directors)
+	e.GET("/reports", s.toLatest(anyPeriodOK, func(p string, _ auth.User) string { return reportURL(p) }), requireRole(board...))
+	e.GET("/reports/surveys", s.toLatest(anyPeriodOK, func(p string, _ auth.User) string { return reportURL(p) + "/surveys" }), requireRole(board...))
+	e.GET("/reports/mine", s.toLatest(anyPeriodOK, func(p string, u auth.User) string { return reportUnitURL(p, u.Unit) }), requireRole(auth.Officer))
+
 	work := e.Group("/work", requireRole())
 	work.GET("", s.workHome)
 	work.GET("/periods/:period/units/:unit", s.assessmentPage)
@@ -96,14 +107,14 @@ func (s *server) staffRoutes(e *echo.Echo) {
 	// Reports of any period, live data until it is published: the board
 	// (secretariat, appraisers, committee) sees the province; everyone
 	// sees the units they may (an officer their own).
-	board := requireRole(auth.Admin, auth.Appraiser, auth.Committee)
-	e.GET("/reports/:period", s.staffOverview, board)
-	e.GET("/reports/:period/surveys", s.surveyDashboard, board)
-	e.GET("/reports/:period/workbook.xlsx", s.downloadWorkbook, board)
+	boardOnly := requireRole(board...)
+	e.GET("/reports/:period", s.staffOverview, boardOnly)
+	e.GET("/reports/:period/surveys", s.surveyDashboard, boardOnly)
+	e.GET("/reports/:period/workbook.xlsx", s.downloadWorkbook, boardOnly)
 	// The appendix of any period: a draft marked "DỰ THẢO" until the
 	// committee publishes it.
-	e.GET("/reports/:period/print", s.staffPrint, board)
-	e.GET("/reports/:period/appendix.pdf", s.staffAppendixPDF, board)
+	e.GET("/reports/:period/print", s.staffPrint, boardOnly)
+	e.GET("/reports/:period/appendix.pdf", s.staffAppendixPDF, boardOnly)
 	e.GET("/reports/:period/units/:unit", s.staffScorecard, requireRole())
 
 	admin := e.Group("/admin", requireRole(auth.Admin))
