@@ -104,7 +104,7 @@ func HeatmapChart(id string, g GroupOverview, t T) (Chart, error) {
 	hm := charts.NewHeatMap()
 	fields := make([]string, len(g.Regular))
 	for i, f := range g.Regular {
-		fields[i] = f.Code
+		fields[i] = f.Code + ". " + f.Short
 	}
 	units := make([]string, len(g.Units))
 	var data []opts.HeatMapData
@@ -134,7 +134,7 @@ func WeakFieldsChart(id string, g GroupOverview, t T) (Chart, error) {
 	var names []string
 	var data []opts.BarData
 	for _, f := range g.Weakest {
-		label := f.Code + ". " + f.Name
+		label := f.Code + ". " + f.Short
 		names = append(names, label)
 		data = append(data, opts.BarData{Name: label, Value: num(f.Mean)})
 	}

@@ -7,12 +7,17 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/internal/safeyaml"
 )
+
+// MaxShortName is the longest short name an item may have: it heads a
+// column of the ranking.
+const MaxShortName = 20
 
 // number is a YAML scalar read as an exact decimal.
 type number struct {
@@ -51,6 +56,7 @@ type rawTier struct {
 type rawItem struct {
 	Code        string     `yaml:"code"`
 	Name        string     `yaml:"name"`
+	Short       string     `yaml:"short"`
 	Guidance    string     `yaml:"guidance"`
 	Max         number     `yaml:"max"`
 	Method      string     `yaml:"method"`
@@ -281,7 +287,7 @@ func (b *builder) item(ri *rawItem, parent *Item) *Item {
 		return nil
 	}
 	it := &Item{
-		Code: strings.TrimSpace(ri.Code), Name: strings.TrimSpace(ri.Name),
+		Code: strings.TrimSpace(ri.Code), Name: strings.TrimSpace(ri.Name), Short: strings.TrimSpace(ri.Short),
 		Guidance: strings.TrimSpace(ri.Guidance), Metric: strings.TrimSpace(ri.Metric),
 		Parent: parent, Line: ri.line,
 	}
@@ -299,6 +305,9 @@ func (b *builder) item(ri *rawItem, parent *Item) *Item {
 	}
 	if it.Name == "" {
 		b.addf(ri.line, code, "name is missing")
+	}
+	if n := utf8.RuneCountInString(it.Short); n > MaxShortName {
+		b.addf(ri.line, code, "short %q is longer than %d characters (it heads a table column)", it.Short, MaxShortName)
 	}
 	max, hasMax := b.num(ri.Max, code, "max")
 	if len(ri.Items) > 0 {
