@@ -43,8 +43,8 @@ type fieldHead struct {
 	// Short heads the column (the set's short name, or the name
 	// abbreviated); the key under the table gives the full name.
 	Short string
-	Max        scoring.Decimal
-	Extra      bool // bonus or penalty, outside the 100 points
+	Max   scoring.Decimal
+	Extra bool // bonus or penalty, outside the 100 points
 }
 
 // fieldHeadBudget is the longest field heading of the ranking: it wraps on
