@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/reports"
 )
@@ -131,7 +132,7 @@ type scorecardPage struct {
 	PeriodName                           string
 	Staff                                bool
 	GroupName                            string
-	BackURL                              string
+	BackURL, BackLabel                   string
 	Card                                 *reports.Scorecard
 	Radar, Lost, Trend, Ranks, SelfFinal chartView
 }
@@ -212,10 +213,16 @@ func (s *server) scorecard(c echo.Context, period domain.Period, staff bool) err
 		Card:       card,
 	}
 	page.Scripts = chartScripts
-	if staff {
-		page.BackURL = reportURL(period.Code)
-	} else {
-		page.BackURL = unitURL(period.Code, unit.Code)
+	// Back to where the reader came from and may go: the province's
+	// overview for the board, the work page for an officer (who may not
+	// open the overview), the unit's public page for the public.
+	switch u := currentUser(c); {
+	case staff && u.Role == auth.Officer:
+		page.BackURL, page.BackLabel = "/work", l.T("work.nav.back_work")
+	case staff:
+		page.BackURL, page.BackLabel = reportURL(period.Code), l.T("reports.unit.back")
+	default:
+		page.BackURL, page.BackLabel = unitURL(period.Code, unit.Code), l.T("pages.scorecard.back", card.UnitName)
 	}
 	if page.Radar, err = newChartView(reports.RadarChart("chart-radar", card, l.T)); err != nil {
 		return err
