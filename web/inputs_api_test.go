@@ -312,5 +312,5 @@ func TestInputsOnTheAssessmentPage(t *testing.T) {
 	mustContain(t, "refused save", page, `value="150" aria-invalid="true"`, "on_time <= received", `role="alert"`)
 	// The change is in the unit's audit page.
 	_, audit := c.get("/work/periods/2026/units/SNV/audit")
-	mustContain(t, "audit page", audit, "Thay đổi số liệu đầu vào", "Theo sổ một cửa tháng 12", "canbo")
+	mustContain(t, "audit page", audit, "Số liệu đầu vào", "Theo sổ một cửa tháng 12", "canbo")
 }

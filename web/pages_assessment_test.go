@@ -344,7 +344,7 @@ func TestAppraisalExplanationFinal(t *testing.T) {
 	_, body = appraiser.get(snvPage + "/audit?item=1.1")
 	mustContain(t, "audit", body, "Nhật ký thay đổi điểm", "Chấp nhận giải trình", "Kế hoạch ban hành chậm (ngày 15/01)",
 		"thamdinh", "/api/v1/periods/2026/units/SNV/audit?format=csv", "Các thay đổi của tiêu chí 1.1")
-	mustNotContain(t, "audit of 1.1", body, "<td class=\"code\">1.2</td>")
+	mustNotContain(t, "audit of 1.1", body, "<span class=\"code\">1.2</span>")
 }
 
 // TestConflictOfTwoAppraisers: two council members edit the same leaf from
