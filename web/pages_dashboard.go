@@ -42,12 +42,12 @@ type dashboardPage struct {
 	Total         int
 	ListURL       string
 	XLSXURL       string
-	Message    string
-	Notice     string
-	Error      string
-	CSRF       string
-	BaseURL    string
-	PublishURL string
+	Message       string
+	Notice        string
+	Error         string
+	CSRF          string
+	BaseURL       string
+	PublishURL    string
 }
 
 // phaseMove is a button that moves the period to a phase.
