@@ -25,16 +25,17 @@ var (
 )
 
 // parseNumber reads a number as people type it in the page's language:
-// Vietnamese "0,5", "1.234,5" or "14.476" (dots group thousands), and also
-// "0.5" from an English keyboard; English "0.5" and "1,234.5". Spaces are
-// ignored.
-func parseNumber(l *locale, s string) (scoring.Decimal, error) {
+// Vietnamese "0,5" or "1.234,5", and "0.5" from an English keyboard;
+// English "0.5" and "1,234.5". With grouping (counts of dossiers, tasks),
+// Vietnamese "14.476" is fourteen thousand; without it (points, at most a
+// hundred), "0.125" is an eighth. Spaces are ignored.
+func parseNumber(l *locale, s string, grouping bool) (scoring.Decimal, error) {
 	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(strings.TrimSpace(s))
 	s = strings.Replace(s, "−", "-", 1)
 	switch {
 	case l.code == "vi" && strings.Contains(s, ","):
 		s = strings.Replace(strings.ReplaceAll(s, ".", ""), ",", ".", 1)
-	case l.code == "vi" && groupedVI.MatchString(s):
+	case l.code == "vi" && grouping && groupedVI.MatchString(s):
 		s = strings.ReplaceAll(s, ".", "")
 	case l.code != "vi" && groupedEN.MatchString(s):
 		s = strings.ReplaceAll(s, ",", "")
