@@ -49,7 +49,7 @@ func TestImportAccounts(t *testing.T) {
 
 	// A name taken by then: nothing of the import is written.
 	bad := accounts.Import{
-		Create: []auth.User{{Username: "moi", Role: auth.Committee, PasswordHash: "h"}, {Username: "an", Role: auth.Committee, PasswordHash: "h"}},
+		Create:      []auth.User{{Username: "moi", Role: auth.Committee, PasswordHash: "h"}, {Username: "an", Role: auth.Committee, PasswordHash: "h"}},
 		Assignments: []accounts.AppraiserPeriod{{Period: "2026", Username: "binh", Assignments: []workflow.Assignment{{Unit: "S1"}}}},
 	}
 	err = s.ImportAccounts(t.Context(), bad)
