@@ -85,6 +85,9 @@ func (s *server) siteNav(c echo.Context, l *locale) []link {
 	var out []link
 	best, bestLen := -1, 0
 	for _, e := range navEntries {
+		if mustChange(c) && (e.staff || e.roles != nil) {
+			continue // nothing of the staff's until the password is theirs
+		}
 		if !e.admits(u) || (s.auth == nil && (e.staff || e.roles != nil)) {
 			continue
 		}

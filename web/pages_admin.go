@@ -28,6 +28,8 @@ type usersPage struct {
 	Notice string
 	Error  string
 	CSRF   string
+	// CanImport offers the bulk import of accounts.
+	CanImport bool
 }
 
 type userRow struct {
@@ -77,6 +79,7 @@ func (s *server) usersView(c echo.Context, edit string, nu newUser, errMsg strin
 	page := usersPage{chrome: s.chrome(c, l, l.T("work.users.title")), New: nu, MinLen: auth.MinPasswordLen,
 		Notice: doneMessage(l, c), Error: errMsg, CSRF: csrfToken(c)}
 	page.Scripts = []string{"work.js"}
+	page.CanImport = s.accounts != nil
 	page.Roles = roleOptions(l, nu.Role)
 	page.Units = unitOptions(units, nu.Unit)
 	for _, u := range users {

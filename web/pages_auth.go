@@ -120,6 +120,9 @@ func (s *server) loginSubmit(c echo.Context) error {
 		}
 	}
 	s.setSessionCookie(c, token, sess.ExpiresAt)
+	if user.MustChangePassword {
+		return c.Redirect(http.StatusSeeOther, firstPasswordURL(next))
+	}
 	if next == "" {
 		next = roleHome(user)
 	}
@@ -145,12 +148,20 @@ type passwordPage struct {
 	Error    string
 	Notice   string
 	CSRF     string
+	// First: the password was set by someone else and must be changed
+	// now; Next is where to go once it is.
+	First bool
+	Next  string
 }
 
 func (s *server) renderPassword(c echo.Context, status int, msg string) error {
 	l := s.locale(c)
 	page := passwordPage{chrome: s.chrome(c, l, l.T("work.password.title")), Username: currentUser(c).Username,
-		MinLen: auth.MinPasswordLen, Error: msg, Notice: doneMessage(l, c), CSRF: csrfToken(c)}
+		MinLen: auth.MinPasswordLen, Error: msg, Notice: doneMessage(l, c), CSRF: csrfToken(c),
+		First: mustChange(c), Next: localPath(c.QueryParam("next"))}
+	if page.Next == "" {
+		page.Next = localPath(c.FormValue("next"))
+	}
 	return s.render(c, status, "password", page)
 }
 
@@ -178,6 +189,15 @@ func (s *server) passwordSubmit(c echo.Context) error {
 		return s.renderPassword(c, http.StatusUnprocessableEntity, l.T("work.password.wrong_current"))
 	case err != nil:
 		return err
+	}
+	if u.MustChangePassword {
+		// The first password is replaced: on to the work, or where the
+		// login was going.
+		next := localPath(c.FormValue("next"))
+		if next == "" {
+			next = roleHome(u)
+		}
+		return c.Redirect(http.StatusSeeOther, next)
 	}
 	return c.Redirect(http.StatusSeeOther, "/account/password?done=password_changed")
 }

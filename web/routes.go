@@ -25,6 +25,8 @@ func (s *server) routes(e *echo.Echo) {
 	// the refusal of text that is not UTF-8 (path, query, form, JSON) and
 	// the CSRF token.
 	e.Use(s.loadSession, checkOrigin, middleware.BodyLimit(fmt.Sprintf("%dB", s.maxUpload()+1<<20)), rejectBadText, requireCSRF)
+	// A password someone else set is changed before anything else.
+	e.Use(s.passwordFirst)
 
 	s.publicRoutes(e)
 	api := e.Group("/api/v1")
@@ -121,6 +123,11 @@ func (s *server) staffRoutes(e *echo.Echo) {
 
 	admin := e.Group("/admin", requireRole(auth.Admin))
 	admin.GET("/users", s.usersList)
+	if s.accounts != nil {
+		admin.GET("/users/import", s.usersImportForm)
+		admin.GET("/users/import/template.xlsx", s.usersImportTemplate)
+		admin.POST("/users/import", s.usersImport, s.limitUpload)
+	}
 	admin.POST("/users", s.userCreate)
 	admin.GET("/users/:username", s.userEdit)
 	admin.POST("/users/:username", s.userUpdate)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/accounts"
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/reports"
@@ -104,6 +105,9 @@ type Deps struct {
 	// Reports are the workbook's data sources (/reports/P/workbook.xlsx);
 	// nil offers no workbook download.
 	Reports *reports.Sources
+	// Accounts imports accounts and assignments in bulk
+	// (/admin/users/import); nil offers no import.
+	Accounts *accounts.Service
 }
 
 // server holds what handlers share. Everything in it is prepared by New and
@@ -120,9 +124,10 @@ type server struct {
 	langs         *languages
 	pages         *renderer
 	assets        *assets
-	surveys       *surveyServer    // nil without Deps.Surveys
-	targets       Targets          // nil without Deps.Targets
-	reports       *reports.Sources // nil without Deps.Reports
+	surveys       *surveyServer     // nil without Deps.Surveys
+	targets       Targets           // nil without Deps.Targets
+	reports       *reports.Sources  // nil without Deps.Reports
+	accounts      *accounts.Service // nil without Deps.Accounts
 	documents     reports.DocumentConfig
 }
 
@@ -153,6 +158,7 @@ func New(cfg Config, deps Deps) *echo.Echo {
 	}
 
 	s.reports = deps.Reports
+	s.accounts = deps.Accounts
 	s.documents = reports.DefaultDocumentConfig(cfg.Province)
 	if cfg.Documents != nil {
 		s.documents = *cfg.Documents

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parindex/parindex/accounts"
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/targets"
@@ -93,6 +94,7 @@ func cmdServe(e *env, args []string) error {
 		Workflow: sv.workflow,
 		Targets:  &targets.Service{Store: st, Results: sv.results},
 		Reports:  reportSrc,
+		Accounts: &accounts.Service{Store: st},
 		Surveys: &web.SurveyDeps{Service: sv.surveys, RequireSecretariat: web.SecretariatOnly(),
 			Actor: web.SessionActor, CSRFToken: web.SessionCSRF, RatePerMinute: *surveyRate, KioskRatePerMinute: *kioskRate, TrustProxy: *trustProxy, PublicURL: *publicURL},
 	})

@@ -35,7 +35,15 @@
     }
   }
 
+  // A print button prints the page (the sheet of first passwords).
+  function printing() {
+    document.querySelectorAll('[data-print]').forEach(function (b) {
+      b.addEventListener('click', function () { window.print(); });
+    });
+  }
+
   function init() {
+    printing();
     scrollable();
     reveal();
     window.addEventListener('resize', scrollable);
