@@ -41,6 +41,7 @@ func (s *server) renderImport(c echo.Context, status int, page importPage) error
 	l := s.locale(c)
 	page.chrome = s.chrome(c, l, l.T("pages.import.title"))
 	page.CSRF, page.MaxMB = csrfToken(c), accounts.MaxFile>>20
+	page.Scripts = []string{"work.js"}
 	return s.render(c, status, "users_import", page)
 }
 

@@ -66,9 +66,20 @@ var everyPage = []roleTour{
 
 // surveyAreaPages are pages of the survey area (web/survey*.go, their
 // templates and styles) that fail the tour only because of the survey
-// area's own markup: issue 14 reworks these pages; the lead removes this
-// list once it is merged. Every other page must pass.
-var surveyAreaPages = map[string]string{}
+// area's own markup (tables wider than a phone or than 1366 px): issue 14
+// reworks these pages; the lead removes this list once it is merged. Every
+// other page must pass.
+var surveyAreaPages = map[string]string{
+	"/admin/surveys":                              "issue 14 reworks this page",
+	"/admin/surveys/campaigns/sipas-2026":         "issue 14 reworks this page",
+	"/admin/surveys/campaigns/sipas-2026/review":  "issue 14 reworks this page",
+	"/admin/surveys/campaigns/sipas-2026/results": "issue 14 reworks this page",
+}
+
+// errorPages are pages the tour visits to see an error page: their status
+// is the point, so the browser's report of it is no failure, and their
+// links (to themselves, in another language) are not followed.
+var errorPages = map[string]bool{"/nope": true}
 
 // sizes are the two windows of the tour: a laptop and a phone.
 var sizes = []struct {
@@ -117,7 +128,14 @@ func TestBrowserEveryPage(t *testing.T) {
 				if only != nil && !only.MatchString(name) {
 					continue
 				}
-				problems := visitPage(t, b, o, srv.base+path, fmt.Sprintf("%s-%s-%s", size.name, role, path), links[role])
+				seen := links[role]
+				if errorPages[path] {
+					seen = map[string]string{}
+				}
+				problems := visitPage(t, b, o, srv.base+path, fmt.Sprintf("%s-%s-%s", size.name, role, path), seen)
+				if errorPages[path] {
+					problems = slices.DeleteFunc(problems, func(p string) bool { return strings.Contains(p, "status of 404") })
+				}
 				if reason, allowed := surveyAreaPages[path]; allowed && len(problems) > 0 {
 					t.Logf("%s at %s: allowed (%s): %s", name, size.name, reason, strings.Join(problems, "; "))
 					continue
