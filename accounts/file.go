@@ -159,6 +159,10 @@ func (b *Batch) readCSV(file string, data []byte, ps *problem.List) {
 		ps.Add(problem.Problem{File: file}, "is not UTF-8 text (save it as CSV UTF-8)")
 		return
 	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		ps.Add(problem.Problem{File: file, Line: bytes.Count(data[:i], []byte("\n")) + 1}, "holds a NUL character, which text cannot")
+		return
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	var rows [][]string
@@ -168,8 +172,12 @@ func (b *Batch) readCSV(file string, data []byte, ps *problem.List) {
 			break
 		}
 		if err != nil {
-			line, _ := cr.FieldPos(0)
-			ps.Add(problem.Problem{File: file, Line: line}, "%v", err)
+			p := problem.Problem{File: file}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				p.Line, err = pe.Line, pe.Err
+			}
+			ps.Add(p, "%v", err)
 			return
 		}
 		rows = append(rows, rec)
