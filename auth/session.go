@@ -33,8 +33,8 @@ type Store interface {
 	UserByUsername(ctx context.Context, username string) (User, error)
 	UserByID(ctx context.Context, id int64) (User, error)
 	Users(ctx context.Context) ([]User, error)
-	// UpdateUser saves name, role, unit, disabled flag, password hash and
-	// its change time.
+	// UpdateUser saves name, role, unit, disabled flag, password hash, its
+	// change time and whether it must be changed.
 	UpdateUser(ctx context.Context, u User) error
 	CreateSession(ctx context.Context, s Session) error
 	SessionByHash(ctx context.Context, hash string) (Session, error)
@@ -229,20 +229,22 @@ func (s *Service) ChangePassword(ctx context.Context, u User, current, next, kee
 	if err != nil {
 		return err
 	}
-	return s.setPassword(ctx, fresh, next, keepSession)
+	return s.setPassword(ctx, fresh, next, keepSession, false)
 }
 
 // ResetPassword sets a user's password (by the secretariat) and ends all of
-// the user's sessions.
+// the user's sessions; the user must choose their own at the next login.
 func (s *Service) ResetPassword(ctx context.Context, id int64, password string) error {
 	u, err := s.Store.UserByID(ctx, id)
 	if err != nil {
 		return err
 	}
-	return s.setPassword(ctx, u, password, "")
+	return s.setPassword(ctx, u, password, "", true)
 }
 
-func (s *Service) setPassword(ctx context.Context, u User, password, keep string) error {
+// setPassword saves a password; must says whether its owner must change
+// it (set by someone else) or not (chosen by the owner).
+func (s *Service) setPassword(ctx context.Context, u User, password, keep string, must bool) error {
 	if err := CheckPassword(u.Username, password); err != nil {
 		return domain.Invalidf("%v", err)
 	}
@@ -250,7 +252,7 @@ func (s *Service) setPassword(ctx context.Context, u User, password, keep string
 	if err != nil {
 		return err
 	}
-	u.PasswordHash, u.PasswordChangedAt = hash, s.Now().UTC()
+	u.PasswordHash, u.PasswordChangedAt, u.MustChangePassword = hash, s.Now().UTC(), must
 	if err := s.Store.UpdateUser(ctx, u); err != nil {
 		return err
 	}

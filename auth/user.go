@@ -51,6 +51,10 @@ type User struct {
 	CreatedAt    time.Time
 	// PasswordChangedAt is when the password was last set.
 	PasswordChangedAt time.Time
+	// MustChangePassword: the password was set by someone else (a first
+	// password from an import, a reset by the secretariat); its owner
+	// must choose their own before doing anything else.
+	MustChangePassword bool
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)

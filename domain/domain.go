@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -124,7 +125,9 @@ var (
 	ErrNotFound  = errors.New("not found")
 	ErrConflict  = errors.New("conflict")
 	ErrForbidden = errors.New("forbidden")
-	ErrInvalid   = errors.New("invalid")
+	// ErrInvalid is input that cannot be accepted; every ProblemList is
+	// of this kind.
+	ErrInvalid = problem.ErrInvalid
 	// ErrTooLarge and ErrUnsupported are for uploads: a file over the size
 	// limit, or of a type that is not allowed.
 	ErrTooLarge    = errors.New("too large")
@@ -132,6 +135,18 @@ var (
 	// ErrUnavailable is a failure of the database's connection, not of the
 	// request: the web answers 503 (try again), never a bare 500.
 	ErrUnavailable = errors.New("database unavailable")
+	// ErrBadRequest is a request that is malformed rather than wrong: text
+	// that is not UTF-8, a body that is not the JSON asked for (400).
+	ErrBadRequest = errors.New("bad request")
+)
+
+// Problem is one thing wrong in what a user gave (a file, a workbook, a
+// form), with its place; ProblemList is every problem of one input, the
+// error every import and check returns. They live in package problem so
+// that the scoring engine, below domain, returns the same type.
+type (
+	Problem     = problem.Problem
+	ProblemList = problem.List
 )
 
 // kindError is an error of one kind whose text is the message alone, so that
@@ -142,6 +157,9 @@ type kindError struct {
 	msg  string
 	key  string
 	args []any
+	// keyOnly: the message is only in the catalogues (Keyed); msg is for
+	// logs.
+	keyOnly bool
 }
 
 func (e *kindError) Error() string { return e.msg }
@@ -151,6 +169,10 @@ func (e *kindError) Unwrap() error { return e.kind }
 // arguments of its message.
 func (e *kindError) Message() (key string, args []any) { return e.key, e.args }
 
+// KeyOnly reports whether the message exists only in the catalogues
+// (Keyed), so that even the API must say it from there.
+func (e *kindError) KeyOnly() bool { return e.keyOnly }
+
 // Errorf returns an error of a kind (ErrInvalid, ErrConflict…) whose text is
 // format filled with args, in English for logs and the API, and which names
 // the same message by key, so that a page says it in the reader's
@@ -158,6 +180,18 @@ func (e *kindError) Message() (key string, args []any) { return e.key, e.args }
 // order.
 func Errorf(kind error, key, format string, args ...any) error {
 	return &kindError{kind: kind, msg: fmt.Sprintf(format, args...), key: key, args: args}
+}
+
+// Keyed returns an error of a kind whose message exists only in the web's
+// catalogues, by key, filled with args (a message of the web itself, with
+// no English text of its own): pages and the API say it in the reader's
+// language; its Error text, for logs, is the key and the arguments.
+func Keyed(kind error, key string, args ...any) error {
+	msg := key
+	if len(args) > 0 {
+		msg = fmt.Sprintf("%s %v", key, args)
+	}
+	return &kindError{kind: kind, msg: msg, key: key, args: args, keyOnly: true}
 }
 
 // Invalidf returns an error of kind ErrInvalid whose text is the message.

@@ -12,65 +12,25 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/parindex/parindex/domain/problem"
 )
-
-// Problem is one thing wrong in an input file.
-type Problem struct {
-	File  string
-	Line  int    // 0 when the problem is not on one line
-	Field string // column name, empty when not about one field
-	Msg   string
-}
-
-func (p Problem) String() string {
-	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Line > 0 {
-		fmt.Fprintf(&b, ":%d", p.Line)
-	}
-	b.WriteString(": ")
-	if p.Field != "" {
-		b.WriteString(p.Field + ": ")
-	}
-	b.WriteString(p.Msg)
-	return b.String()
-}
-
-// maxReported caps how many problems one error lists; the rest are counted.
-const maxReported = 100
-
-// Error lists the problems that made a file be refused.
-type Error struct {
-	Problems []Problem
-}
-
-func (e *Error) Error() string {
-	var lines []string
-	for i, p := range e.Problems {
-		if i == maxReported {
-			lines = append(lines, fmt.Sprintf("%s: … and %d more problems", p.File, len(e.Problems)-maxReported))
-			break
-		}
-		lines = append(lines, p.String())
-	}
-	return strings.Join(lines, "\n")
-}
 
 // problems collects problems for one file.
 type problems struct {
 	file string
-	list []Problem
+	list []problem.Problem
 }
 
 func (ps *problems) add(line int, field, format string, args ...any) {
-	ps.list = append(ps.list, Problem{File: ps.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	ps.list = append(ps.list, problem.Problem{File: ps.file, Line: line, Column: field, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (ps *problems) err() error {
 	if len(ps.list) == 0 {
 		return nil
 	}
-	return &Error{Problems: ps.list}
+	return &problem.List{Problems: ps.list}
 }
 
 // record is one data line of a CSV file with its fields by column name.

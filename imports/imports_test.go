@@ -52,9 +52,9 @@ items:
 // problems returns the lines of an import error, failing when there is none.
 func problems(t *testing.T, err error) []string {
 	t.Helper()
-	var ie *imports.Error
-	if !errors.As(err, &ie) {
-		t.Fatalf("want an *imports.Error, got %v", err)
+	var ie *domain.ProblemList
+	if !errors.As(err, &ie) || !errors.Is(err, domain.ErrInvalid) {
+		t.Fatalf("want a *domain.ProblemList, got %v", err)
 	}
 	return strings.Split(err.Error(), "\n")
 }

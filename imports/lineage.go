@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -69,7 +70,7 @@ func Lineage(file string, r io.Reader) (*LineageFile, error) {
 		}
 	}
 	if err := ps.err(); err != nil {
-		sortProblems(err.(*Error))
+		sortProblems(err.(*problem.List))
 		return nil, err
 	}
 	return lf, nil
@@ -95,13 +96,13 @@ func (lf *LineageFile) Problems(file string, found []scoring.LinkProblem) error 
 		ps.add(line, p.Field, "%s", p.Msg)
 	}
 	if err := ps.err(); err != nil {
-		sortProblems(err.(*Error))
+		sortProblems(err.(*problem.List))
 		return err
 	}
 	return nil
 }
 
 // sortProblems orders problems by line, keeping the order within a line.
-func sortProblems(e *Error) {
-	slices.SortStableFunc(e.Problems, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
+func sortProblems(e *problem.List) {
+	slices.SortStableFunc(e.Problems, func(a, b problem.Problem) int { return cmp.Compare(a.Line, b.Line) })
 }

@@ -364,7 +364,7 @@ func InputsXLSX(ctx context.Context, lookup Lookup, file string, r io.Reader) ([
 			return nil, err
 		}
 		if len(ps.list) > before {
-			ps.list[len(ps.list)-1].Field = where
+			ps.list[len(ps.list)-1].Column = where
 			continue
 		}
 		names := inputNames(fw)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -47,8 +48,10 @@ type Batch struct {
 // naming the file and the record; the batch is returned only when there is
 // none.
 func Combine(answers []*Answer) (*Batch, error) {
-	var problems []string
-	addf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	var problems []problem.Problem
+	addf := func(format string, args ...any) {
+		problems = append(problems, problem.Problem{Msg: fmt.Sprintf(format, args...)})
+	}
 	byKind := map[Kind]*Answer{}
 	for _, a := range answers {
 		if prev := byKind[a.Kind]; prev != nil {
@@ -58,7 +61,7 @@ func Combine(answers []*Answer) (*Batch, error) {
 		byKind[a.Kind] = a
 	}
 	if len(problems) > 0 {
-		return nil, &Error{problems}
+		return nil, &problem.List{Problems: problems}
 	}
 
 	// Codes by id, from every record that carries both.
@@ -146,10 +149,12 @@ func Combine(answers []*Answer) (*Batch, error) {
 		return cmp.Or(cmp.Compare(levelOrder(x.Level), levelOrder(y.Level)), compareCodes(x.Code, y.Code))
 	})
 	if len(problems) == 0 {
-		problems = append(problems, b.checkRules()...)
+		for _, msg := range b.checkRules() {
+			problems = append(problems, problem.Problem{Msg: msg})
+		}
 	}
 	if len(problems) > 0 {
-		return nil, &Error{problems}
+		return nil, &problem.List{Problems: problems}
 	}
 	return b, nil
 }
@@ -265,16 +270,16 @@ func (u *Unit) UnitData() scoring.UnitData {
 // Load reads, parses and combines the files of one call, the way `parindex
 // import portal766` does. Every problem of every file is reported at once.
 func Load(paths []string) (*Batch, error) {
-	var problems []string
+	var problems []problem.Problem
 	var answers []*Answer
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", p, errors.Unwrap(err)))
+			problems = append(problems, problem.Problem{File: p, Msg: fmt.Sprint(errors.Unwrap(err))})
 			continue
 		}
 		a, err := Parse(p, data)
-		var pe *Error
+		var pe *problem.List
 		switch {
 		case errors.As(err, &pe):
 			problems = append(problems, pe.Problems...)
@@ -285,10 +290,10 @@ func Load(paths []string) (*Batch, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &Error{problems}
+		return nil, &problem.List{Problems: problems}
 	}
 	if len(answers) == 0 {
-		return nil, &Error{[]string{"no file to import"}}
+		return nil, &problem.List{Problems: []problem.Problem{{Msg: "no file to import"}}}
 	}
 	return Combine(answers)
 }

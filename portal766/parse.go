@@ -15,8 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -76,33 +76,15 @@ type Answer struct {
 	Records []Record // the root first, then the children in file order
 }
 
-// Error lists every problem found in the files of one call, one a line,
-// each naming the file and the record; nothing is imported when there is
-// one.
-type Error struct {
-	Problems []string
-}
-
-func (e *Error) Error() string {
-	const max = 100
-	if len(e.Problems) <= max {
-		return strings.Join(e.Problems, "\n")
-	}
-	return strings.Join(e.Problems[:max], "\n") + fmt.Sprintf("\n… and %d more problems", len(e.Problems)-max)
-}
-
 // problems collects problems for one file.
 type problems struct {
 	file string
-	list []string
+	list []problem.Problem
 }
 
+// add records a problem of the file; where names the record (or "").
 func (ps *problems) add(where, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if where != "" {
-		msg = where + ": " + msg
-	}
-	ps.list = append(ps.list, ps.file+": "+msg)
+	ps.list = append(ps.list, problem.Problem{File: ps.file, Item: where, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Parse reads one answer of the portal. file names it in messages. It
@@ -121,21 +103,21 @@ func Parse(file string, data []byte) (*Answer, error) {
 		} else {
 			ps.add("", "is not JSON: %v", err)
 		}
-		return nil, &Error{ps.list}
+		return nil, &problem.List{Problems: ps.list}
 	}
 	if dec.More() {
 		ps.add("", "holds more than one JSON value")
-		return nil, &Error{ps.list}
+		return nil, &problem.List{Problems: ps.list}
 	}
 	if code, _ := env["code"].(string); code != "OK" {
 		msg, _ := env["message"].(string)
 		ps.add("", "the portal did not answer OK (code %v, message %q)", env["code"], msg)
-		return nil, &Error{ps.list}
+		return nil, &problem.List{Problems: ps.list}
 	}
 	d, ok := env["data"].(map[string]any)
 	if !ok {
 		ps.add("", `has no "data" object; it is not an answer of the portal's evaluation API`)
-		return nil, &Error{ps.list}
+		return nil, &problem.List{Problems: ps.list}
 	}
 	a := &Answer{File: file}
 	var root map[string]any
@@ -146,7 +128,7 @@ func Parse(file string, data []byte) (*Answer, error) {
 		children, ok = d["evaluation"].([]any)
 		if root == nil || !ok {
 			ps.add("", `needs both "overview" (an object) and "evaluation" (a list)`)
-			return nil, &Error{ps.list}
+			return nil, &problem.List{Problems: ps.list}
 		}
 		a.Kind = metricKind(root)
 		checkPages(ps, d, len(children))
@@ -155,16 +137,16 @@ func Parse(file string, data []byte) (*Answer, error) {
 		children, ok = d["children"].([]any)
 		if root == nil || !ok {
 			ps.add("", `needs both "parent" (an object) and "children" (a list)`)
-			return nil, &Error{ps.list}
+			return nil, &problem.List{Problems: ps.list}
 		}
 		a.Kind = treeKind(root)
 	default:
 		ps.add("", "is not an evaluation answer of Decision 766 (no overview/evaluation nor parent/children; a procedure catalogue page?)")
-		return nil, &Error{ps.list}
+		return nil, &problem.List{Problems: ps.list}
 	}
 	if a.Kind == noKind {
 		ps.add("", "is an evaluation answer of an unknown group (none of transparency, progress, online, digitisation, satisfaction, payment)")
-		return nil, &Error{ps.list}
+		return nil, &problem.List{Problems: ps.list}
 	}
 	rootName := "overview"
 	if _, tree := d["parent"]; tree {
@@ -188,7 +170,7 @@ func Parse(file string, data []byte) (*Answer, error) {
 		ps.add("", "lists no department or commune")
 	}
 	if len(ps.list) > 0 {
-		return nil, &Error{ps.list}
+		return nil, &problem.List{Problems: ps.list}
 	}
 	return a, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/portal766"
 	"github.com/parindex/parindex/scoring"
 )
@@ -114,9 +115,9 @@ func TestParseAndCombine(t *testing.T) {
 
 func problems(t *testing.T, err error) string {
 	t.Helper()
-	var pe *portal766.Error
+	var pe *problem.List
 	if !errors.As(err, &pe) {
-		t.Fatalf("want a *portal766.Error, got %v", err)
+		t.Fatalf("want a *problem.List, got %v", err)
 	}
 	return err.Error()
 }

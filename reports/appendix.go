@@ -188,6 +188,9 @@ func newAppendixGroup(n int, g results.Group, name string) AppendixGroup {
 	for _, it := range f.Items {
 		fd := AppendixField{Code: it.Code, Name: it.Name, Max: it.Max, Sign: FieldSign(it)}
 		short, abbr := shortName(it.Name, headingBudget)
+		if it.Short != "" {
+			short, abbr = it.Short, true // the set's own short name; the key gives the full one
+		}
 		fd.Heading, fd.Abbreviated = it.Code+". "+short, abbr
 		switch fd.Sign {
 		case 1:

@@ -104,7 +104,7 @@ func HeatmapChart(id string, g GroupOverview, t T) (Chart, error) {
 	hm := charts.NewHeatMap()
 	fields := make([]string, len(g.Regular))
 	for i, f := range g.Regular {
-		fields[i] = f.Code
+		fields[i] = f.Code + ". " + f.Short
 	}
 	units := make([]string, len(g.Units))
 	var data []opts.HeatMapData
@@ -134,7 +134,7 @@ func WeakFieldsChart(id string, g GroupOverview, t T) (Chart, error) {
 	var names []string
 	var data []opts.BarData
 	for _, f := range g.Weakest {
-		label := f.Code + ". " + f.Name
+		label := f.Code + ". " + f.Short
 		names = append(names, label)
 		data = append(data, opts.BarData{Name: label, Value: num(f.Mean)})
 	}
@@ -174,7 +174,7 @@ func RadarChart(id string, sc *Scorecard, t T) (Chart, error) {
 	var ind []*opts.Indicator
 	var mine, mean []float64
 	for _, f := range sc.Fields {
-		ind = append(ind, &opts.Indicator{Name: f.Code, Max: 100})
+		ind = append(ind, &opts.Indicator{Name: f.Short, Max: 100})
 		mine = append(mine, num(f.SubIndex))
 		mean = append(mean, num(f.GroupMean))
 	}
@@ -195,7 +195,7 @@ func LostChart(id string, sc *Scorecard, t T) (Chart, error) {
 	var names []string
 	var got, lost []opts.BarData
 	for _, f := range sc.Fields {
-		names = append(names, f.Code)
+		names = append(names, f.Short)
 		got = append(got, opts.BarData{Value: num(f.Points)})
 		lost = append(lost, opts.BarData{Value: num(f.Lost)})
 	}
@@ -215,7 +215,7 @@ func SelfFinalChart(id string, sc *Scorecard, t T) (Chart, error) {
 	var names []string
 	var self, final []opts.BarData
 	for _, f := range sc.Fields {
-		names = append(names, f.Code)
+		names = append(names, f.Short)
 		v := scoring.NewInt(0)
 		if f.Self != nil {
 			v = *f.Self

@@ -151,6 +151,21 @@ var abbreviations = []struct{ long, short string }{
 	{"dịch vụ công trực tuyến", "DVCTT"},
 }
 
+// axisBudget is the longest field label of a chart's axis: short enough
+// that a phone's chart keeps room for its bars.
+const axisBudget = 18
+
+// ShortLabel is an item's name for a narrow heading or a chart's axis: the
+// criteria set's own short name when it gives one, else the name with the
+// usual abbreviations, cut at a word to budget characters.
+func ShortLabel(it *scoring.Item, budget int) string {
+	if it.Short != "" {
+		return it.Short
+	}
+	s, _ := shortName(it.Name, budget)
+	return s
+}
+
 // shortName shortens a field's name for a narrow column heading: the name
 // itself when it has at most budget characters, else with the usual
 // abbreviations, else cut at a word with "…". The key under the table

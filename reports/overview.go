@@ -37,7 +37,9 @@ type Overview struct {
 // Field is a top-level item of a criteria set.
 type Field struct {
 	Code, Name string
-	Max        scoring.Decimal
+	// Short is the name for a chart's axis (ShortLabel).
+	Short string
+	Max   scoring.Decimal
 	// Extra marks bonus and penalty items, outside the 100 points.
 	Extra bool
 }
@@ -181,7 +183,7 @@ func NewGroupOverview(g results.Group, name string, prevMean *scoring.Decimal) G
 // fieldsOf lists a set's top-level items, and those inside the 100 points.
 func fieldsOf(f *scoring.Framework) (all, regular []Field) {
 	for _, it := range f.Items {
-		fd := Field{Code: it.Code, Name: it.Name, Max: it.Max, Extra: it.Extra()}
+		fd := Field{Code: it.Code, Name: it.Name, Short: ShortLabel(it, axisBudget), Max: it.Max, Extra: it.Extra()}
 		all = append(all, fd)
 		if !fd.Extra {
 			regular = append(regular, fd)

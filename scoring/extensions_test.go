@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -192,7 +193,7 @@ func TestChecksRejects(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := scoring.ParseFramework(strings.NewReader(header + c.src))
-			var ve *scoring.ValidationError
+			var ve *problem.List
 			if !errors.As(err, &ve) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error %v, want %q", err, c.want)
 			}

@@ -72,8 +72,12 @@ type Tier struct {
 // Item is a node of a criteria set: a group (field, criterion) when it has
 // Items, otherwise a leaf with a Method.
 type Item struct {
-	Code     string
-	Name     string
+	Code string
+	Name string
+	// Short is the name in a few words, for table headings and chart
+	// axes (a field such as "Thủ tục hành chính"); empty when the set
+	// gives none, and readers abbreviate Name themselves.
+	Short    string
 	Guidance string
 	// Max is the leaf's maximum, or for a group the sum of its children.
 	// For bonus and penalty leaves it is the cap.

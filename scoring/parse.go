@@ -7,44 +7,17 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/internal/safeyaml"
 )
 
-// Problem is one thing wrong with a criteria set file.
-type Problem struct {
-	Line int    // line in the file, 0 when unknown
-	Item string // item code, empty for set-level problems
-	Msg  string
-}
-
-func (p Problem) String() string {
-	var b strings.Builder
-	if p.Line > 0 {
-		fmt.Fprintf(&b, "line %d: ", p.Line)
-	}
-	if p.Item != "" {
-		fmt.Fprintf(&b, "item %s: ", p.Item)
-	}
-	b.WriteString(p.Msg)
-	return b.String()
-}
-
-// ValidationError lists every problem found in a criteria set; nothing is
-// loaded when there is one.
-type ValidationError struct {
-	Problems []Problem
-}
-
-func (e *ValidationError) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
+// MaxShortName is the longest short name an item may have: it heads a
+// column of the ranking.
+const MaxShortName = 20
 
 // number is a YAML scalar read as an exact decimal.
 type number struct {
@@ -83,6 +56,7 @@ type rawTier struct {
 type rawItem struct {
 	Code        string     `yaml:"code"`
 	Name        string     `yaml:"name"`
+	Short       string     `yaml:"short"`
 	Guidance    string     `yaml:"guidance"`
 	Max         number     `yaml:"max"`
 	Method      string     `yaml:"method"`
@@ -154,12 +128,12 @@ type rawInput struct {
 var inputName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // ParseFramework reads and validates a criteria set in the YAML (or JSON)
-// format of contract.md. On any problem it returns a *ValidationError listing
+// format of contract.md. On any problem it returns a *problem.List listing
 // every problem found, each naming the item code and line where known.
 func ParseFramework(r io.Reader) (*Framework, error) {
 	data, err := safeyaml.ReadAll(r, safeyaml.Default)
 	if safeyaml.IsLimit(err) {
-		return nil, &ValidationError{Problems: []Problem{{Msg: err.Error()}}}
+		return nil, &problem.List{Problems: []problem.Problem{{Msg: err.Error()}}}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("scoring: read criteria set: %w", err)
@@ -170,14 +144,14 @@ func ParseFramework(r io.Reader) (*Framework, error) {
 	var raw rawFramework
 	if err := safeyaml.Decode(data, &raw, true, safeyaml.Default); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &ValidationError{Problems: []Problem{{Msg: "the file is empty"}}}
+			return nil, &problem.List{Problems: []problem.Problem{{Msg: "the file is empty"}}}
 		}
-		return nil, &ValidationError{Problems: []Problem{{Msg: yamlMessage(err)}}}
+		return nil, &problem.List{Problems: []problem.Problem{{Msg: yamlMessage(err)}}}
 	}
 	b := builder{f: &Framework{byCode: map[string]*Item{}}}
 	b.build(&raw)
 	if len(b.problems) > 0 {
-		return nil, &ValidationError{Problems: b.problems}
+		return nil, &problem.List{Problems: b.problems}
 	}
 	return b.f, nil
 }
@@ -191,11 +165,15 @@ func yamlMessage(err error) string {
 
 type builder struct {
 	f        *Framework
-	problems []Problem
+	problems []problem.Problem
 }
 
 func (b *builder) addf(line int, item, format string, args ...any) {
-	b.problems = append(b.problems, Problem{Line: line, Item: item, Msg: fmt.Sprintf(format, args...)})
+	p := problem.Problem{Line: line, Msg: fmt.Sprintf(format, args...)}
+	if item != "" {
+		p.Item = "item " + item
+	}
+	b.problems = append(b.problems, p)
 }
 
 func (b *builder) num(n number, item, field string) (Decimal, bool) {
@@ -309,7 +287,7 @@ func (b *builder) item(ri *rawItem, parent *Item) *Item {
 		return nil
 	}
 	it := &Item{
-		Code: strings.TrimSpace(ri.Code), Name: strings.TrimSpace(ri.Name),
+		Code: strings.TrimSpace(ri.Code), Name: strings.TrimSpace(ri.Name), Short: strings.TrimSpace(ri.Short),
 		Guidance: strings.TrimSpace(ri.Guidance), Metric: strings.TrimSpace(ri.Metric),
 		Parent: parent, Line: ri.line,
 	}
@@ -327,6 +305,9 @@ func (b *builder) item(ri *rawItem, parent *Item) *Item {
 	}
 	if it.Name == "" {
 		b.addf(ri.line, code, "name is missing")
+	}
+	if n := utf8.RuneCountInString(it.Short); n > MaxShortName {
+		b.addf(ri.line, code, "short %q is longer than %d characters (it heads a table column)", it.Short, MaxShortName)
 	}
 	max, hasMax := b.num(ri.Max, code, "max")
 	if len(ri.Items) > 0 {

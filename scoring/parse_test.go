@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parindex/parindex/domain/problem"
 	"github.com/parindex/parindex/scoring"
 )
 
@@ -87,13 +88,16 @@ items:
   - {code: "1", name: x, max: 1, method: manual}
 `, []string{`not_applicable "skip" must be renormalize or full_credit`}},
 		{"empty file", "", []string{"the file is empty"}},
+		{"short name too long", header + `items:
+  - {code: "1", name: x, short: "Cải cách thủ tục hành chính một cửa", max: 1, method: manual}
+`, []string{`item 1: short "Cải cách thủ tục hành chính một cửa" is longer than 20 characters`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := scoring.ParseFramework(strings.NewReader(c.src))
-			var ve *scoring.ValidationError
+			var ve *problem.List
 			if !errors.As(err, &ve) {
-				t.Fatalf("want a ValidationError, got %v", err)
+				t.Fatalf("want a *problem.List, got %v", err)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(err.Error(), w) {
@@ -184,5 +188,23 @@ func TestCheckPoints(t *testing.T) {
 		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("%s %s: error %v, want %q", c.code, c.points, err, c.want)
 		}
+	}
+}
+
+// A field's short name heads the ranking's column; it is optional.
+func TestParseShortName(t *testing.T) {
+	f := mustParse(t, header+`items:
+  - code: "3"
+    name: Cải cách thủ tục hành chính
+    short: Thủ tục HC
+    items:
+      - {code: "3.1", name: x, max: 1, method: manual}
+  - {code: "4", name: Cải cách tổ chức bộ máy, max: 1, method: manual}
+`)
+	if got := f.Items[0].Short; got != "Thủ tục HC" {
+		t.Errorf("short of 3 = %q", got)
+	}
+	if got := f.Items[1].Short; got != "" {
+		t.Errorf("short of 4 = %q, want none", got)
 	}
 }

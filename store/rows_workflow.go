@@ -13,22 +13,24 @@ import (
 // 3), in the manner of rows.go: column for column, mapped only.
 
 type userRow struct {
-	ID                int64
-	Username          string
-	Name              string
-	Role              string
-	UnitCode          *string
-	PasswordHash      string
-	Disabled          bool
-	CreatedAt         time.Time
-	PasswordChangedAt time.Time
+	ID                 int64
+	Username           string
+	Name               string
+	Role               string
+	UnitCode           *string
+	PasswordHash       string
+	Disabled           bool
+	CreatedAt          time.Time
+	PasswordChangedAt  time.Time
+	MustChangePassword bool
 }
 
 func (userRow) TableName() string { return "users" }
 
 func (r userRow) user() auth.User {
 	u := auth.User{ID: r.ID, Username: r.Username, Name: r.Name, Role: auth.Role(r.Role), PasswordHash: r.PasswordHash,
-		Disabled: r.Disabled, CreatedAt: r.CreatedAt.UTC(), PasswordChangedAt: r.PasswordChangedAt.UTC()}
+		Disabled: r.Disabled, CreatedAt: r.CreatedAt.UTC(), PasswordChangedAt: r.PasswordChangedAt.UTC(),
+		MustChangePassword: r.MustChangePassword}
 	if r.UnitCode != nil {
 		u.Unit = *r.UnitCode
 	}

@@ -26,14 +26,21 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User) (auth.User, error) 
 	}
 	now := s.now()
 	row := userRow{Username: u.Username, Name: u.Name, Role: string(u.Role), UnitCode: optional(u.Unit),
-		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: utc(u.CreatedAt), PasswordChangedAt: utc(u.PasswordChangedAt)}
+		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: utc(u.CreatedAt), PasswordChangedAt: utc(u.PasswordChangedAt),
+		MustChangePassword: u.MustChangePassword}
 	if row.CreatedAt.IsZero() {
 		row.CreatedAt = now
 	}
 	if row.PasswordChangedAt.IsZero() {
 		row.PasswordChangedAt = row.CreatedAt
 	}
-	err := s.db.WithContext(ctx).Create(&row).Error
+	db := s.db.WithContext(ctx)
+	if !row.MustChangePassword {
+		// The column's default says the same, and an account can then be
+		// created on a schema older than the flag (the upgrade tests).
+		db = db.Omit("must_change_password")
+	}
+	err := db.Create(&row).Error
 	switch {
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return auth.User{}, domain.Conflictf("user name %s is taken", u.Username)
@@ -100,7 +107,8 @@ func (s *Store) Users(ctx context.Context) ([]auth.User, error) {
 }
 
 // UpdateUser saves an account's name, role, unit, disabled flag, password
-// hash and password change time (not its user name or creation time). An
+// hash, password change time and whether the password must be changed
+// (not its user name or creation time). An
 // unknown ID is an error of kind domain.ErrNotFound.
 func (s *Store) UpdateUser(ctx context.Context, u auth.User) error {
 	if err := checkRole(u); err != nil {
@@ -109,6 +117,7 @@ func (s *Store) UpdateUser(ctx context.Context, u auth.User) error {
 	res := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", u.ID).Updates(map[string]any{
 		"name": u.Name, "role": string(u.Role), "unit_code": optional(u.Unit), "disabled": u.Disabled,
 		"password_hash": u.PasswordHash, "password_changed_at": utc(u.PasswordChangedAt),
+		"must_change_password": u.MustChangePassword,
 	})
 	switch {
 	case errors.Is(res.Error, gorm.ErrForeignKeyViolated):

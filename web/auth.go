@@ -92,7 +92,7 @@ func checkOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		u, err := url.Parse(origin) // "null" parses to an empty host and is refused
 		if err != nil || !strings.EqualFold(u.Host, r.Host) {
-			return &msgError{kind: domain.ErrForbidden, key: "auth.cross_site"}
+			return forbidden("auth.cross_site")
 		}
 		return next(c)
 	}
@@ -113,7 +113,7 @@ func requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			token = c.FormValue(csrfField)
 		}
 		if !auth.CheckCSRF(sess, token) {
-			return &msgError{kind: domain.ErrForbidden, key: "auth.csrf"}
+			return forbidden("auth.csrf")
 		}
 		return next(c)
 	}
@@ -133,7 +133,7 @@ func requireRole(roles ...auth.Role) echo.MiddlewareFunc {
 			u := currentUser(c)
 			if !u.Role.Staff() {
 				if strings.HasPrefix(c.Request().URL.Path, "/api/") || unsafeMethod(c.Request().Method) {
-					return &msgError{kind: auth.ErrNoSession, key: "auth.login_required"}
+					return domain.Keyed(auth.ErrNoSession, "auth.login_required")
 				}
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
@@ -145,7 +145,7 @@ func requireRole(roles ...auth.Role) echo.MiddlewareFunc {
 					return next(c)
 				}
 			}
-			return &msgError{kind: domain.ErrForbidden, key: "auth.role_forbidden"}
+			return forbidden("auth.role_forbidden")
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -92,7 +93,12 @@ func (f *flow) logout() {
 	f.expect("logout", "main", "Bạn đã đăng xuất.")
 }
 
-// typeInto replaces an input's value by typing.
+// typeInto replaces an input's value by typing, first unfolding the
+// assessment's field that holds it (the fields start folded), as a reader
+// would by choosing the field's name, and emptying the box (chromedp's
+// SetValue fails on a text box, for a reason not found).
 func typeInto(sel, value string) chromedp.Action {
-	return chromedp.Tasks{chromedp.SetValue(sel, "", chromedp.ByQuery), chromedp.SendKeys(sel, value, chromedp.ByQuery)}
+	prepare := fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false;
+		const d = e.closest('details'); if (d) d.open = true; e.value = ''; return true; })()`, sel)
+	return chromedp.Tasks{chromedp.Evaluate(prepare, nil), chromedp.SendKeys(sel, value, chromedp.ByQuery)}
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/internal/csvout"
 )
 
@@ -23,7 +22,7 @@ func (s *server) csvDownload(c echo.Context) (csvout.Options, func(col string) s
 		opt.BOM = true
 	case "0":
 	default:
-		return opt, nil, &msgError{kind: domain.ErrInvalid, key: "documents.csv.bad_bom", args: []any{b}}
+		return opt, nil, invalid("documents.csv.bad_bom", b)
 	}
 	if c.QueryParam(langParam) != "vi" {
 		return opt, nil, nil

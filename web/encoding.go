@@ -140,5 +140,5 @@ func jsonHasNUL(b []byte) bool {
 
 // badText is the 400 answer naming where the bad bytes are.
 func badText(key string, args ...any) error {
-	return &msgError{kind: echo.NewHTTPError(http.StatusBadRequest), key: key, args: args}
+	return domain.Keyed(domain.ErrBadRequest, key, args...)
 }

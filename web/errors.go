@@ -16,30 +16,25 @@ import (
 	"github.com/parindex/parindex/surveys"
 )
 
-// msgError is an error of a domain kind whose message is a catalogue key, so
-// the error handler can say it in the reader's language.
-type msgError struct {
-	kind error
-	key  string
-	args []any
-}
+// Every error a handler returns ends here, in handleError, which says it
+// in the reader's language (an error page, or {"error": "…"} under /api/);
+// a form that shows itself again with the message beside its fields takes
+// the same text from userError. The web's own messages are domain errors
+// too: domain.Keyed with a catalogue key (notFound, forbidden, invalid
+// below), so one type carries every message, whichever package made it.
 
-func (e *msgError) Error() string {
-	if len(e.args) == 0 {
-		return "web: " + e.key
-	}
-	return fmt.Sprintf("web: %s %v", e.key, e.args)
-}
+// notFound is a 404 whose message is a catalogue key.
+func notFound(key string, args ...any) error { return domain.Keyed(domain.ErrNotFound, key, args...) }
 
-func (e *msgError) Unwrap() error { return e.kind }
+// forbidden is a 403 whose message is a catalogue key.
+func forbidden(key string, args ...any) error { return domain.Keyed(domain.ErrForbidden, key, args...) }
 
-// notFound is a 404 with a translated message.
-func notFound(key string, args ...any) error {
-	return &msgError{kind: domain.ErrNotFound, key: key, args: args}
-}
+// invalid is a 422 whose message is a catalogue key.
+func invalid(key string, args ...any) error { return domain.Keyed(domain.ErrInvalid, key, args...) }
 
 // statusOf maps an error to its HTTP status: the domain kinds, an
-// *echo.HTTPError's own code, anything else 500.
+// *echo.HTTPError's own code (echo's router and middleware make those),
+// anything else 500.
 func statusOf(err error) int {
 	var he *echo.HTTPError
 	switch {
@@ -53,6 +48,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, domain.ErrForbidden):
 		return http.StatusForbidden
+	case errors.Is(err, domain.ErrBadRequest):
+		return http.StatusBadRequest
 	case errors.Is(err, domain.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, domain.ErrUnsupported):
@@ -65,6 +62,52 @@ func statusOf(err error) int {
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
+}
+
+// keyed is an error that names its message in the catalogues.
+type keyed interface {
+	Message() (string, []any)
+}
+
+// catalogueOnly is a keyed error with no text of its own (domain.Keyed).
+type catalogueOnly interface {
+	KeyOnly() bool
+}
+
+// errorText is what an error says: api for the JSON {"error"} (the
+// domain's own English detail, or the catalogue's text when the message
+// has no other), page for people (always in the reader's language).
+func errorText(l *locale, err error, status int) (api, page string) {
+	var he *echo.HTTPError
+	if status >= 500 {
+		msg := l.T("error.internal")
+		if status == http.StatusServiceUnavailable {
+			msg = l.T("error.unavailable")
+		}
+		if km, ok := keyedMessage(l, err); ok && keyOnly(err) {
+			msg = km // a 503 the web words itself (busy, database lost)
+		}
+		return msg, msg
+	}
+	if km, ok := keyedMessage(l, err); ok {
+		if keyOnly(err) {
+			return km, km
+		}
+		return err.Error(), km
+	}
+	if errors.As(err, &he) {
+		msg := http.StatusText(status)
+		if m, ok := he.Message.(string); ok && m != "" {
+			msg = m
+		}
+		return msg, genericMessage(l, status)
+	}
+	return err.Error(), genericMessage(l, status)
+}
+
+func keyOnly(err error) bool {
+	var k catalogueOnly
+	return errors.As(err, &k) && k.KeyOnly()
 }
 
 // errorPage is the data of the HTML error page.
@@ -92,7 +135,7 @@ func (s *server) handleError(err error, c echo.Context) {
 	case errors.Is(err, auth.ErrBusy):
 		// A flood of logins, not a fault: say so, and do not log it as one.
 		c.Response().Header().Set("Retry-After", "5")
-		err = &msgError{kind: echo.NewHTTPError(status), key: "security.busy"}
+		err = domain.Keyed(auth.ErrBusy, "security.busy")
 	case errors.Is(err, domain.ErrUnavailable):
 		// The database's connection was lost: the store already retried a
 		// read; a write was not saved. Say so, and log it once as a warning.
@@ -104,47 +147,16 @@ func (s *server) handleError(err error, c echo.Context) {
 		if unsafeMethod(c.Request().Method) {
 			key = "security.db_unavailable_write"
 		}
-		err = &msgError{kind: echo.NewHTTPError(status), key: key}
-	}
-	var (
-		msg     string // for the API
-		pageMsg string // for people
-		me      *msgError
-		he      *echo.HTTPError
-	)
-	switch {
-	case status >= 500 && !errors.As(err, &me):
+		err = domain.Keyed(domain.ErrUnavailable, key)
+	case status >= 500:
 		s.log.LogAttrs(c.Request().Context(), slog.LevelError, "server error",
 			slog.String("method", c.Request().Method),
 			slog.String("uri", c.Request().RequestURI),
 			slog.Int("status", status),
 			slog.String("error", err.Error()),
 		)
-		msg = l.T("error.internal")
-		pageMsg = msg
-		if status == http.StatusServiceUnavailable {
-			msg = l.T("error.unavailable")
-			pageMsg = msg
-		}
-	case errors.As(err, &me):
-		msg = l.T(me.key, me.args...)
-		pageMsg = msg
-	case errors.As(err, &he):
-		msg = http.StatusText(status)
-		if m, ok := he.Message.(string); ok && m != "" {
-			msg = m
-		}
-		pageMsg = s.genericMessage(l, status)
-	default:
-		// Domain errors carry a message meant to be shown; pages say it in
-		// the reader's language when the error names it in the catalogues,
-		// else a message of its kind.
-		msg = err.Error()
-		pageMsg = s.genericMessage(l, status)
-		if km, ok := keyedMessage(l, err); ok {
-			pageMsg = km
-		}
 	}
+	msg, pageMsg := errorText(l, err, status)
 
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") || (s.surveys != nil && wantsJSON(c)) {
 		body := map[string]string{"error": msg}
@@ -160,9 +172,10 @@ func (s *server) handleError(err error, c echo.Context) {
 		s.reply(c, c.NoContent(status))
 		return
 	}
+	c.Set(errorPageKey, true)
 	if s.surveys != nil && isSurveyPath(c.Request().URL.Path) {
 		// The public survey pages: the survey's light layout.
-		heading := s.genericHeading(l, status)
+		heading := genericHeading(l, status)
 		if key, ok := surveyHeadings[status]; ok {
 			heading = l.T(key)
 		}
@@ -176,7 +189,7 @@ func (s *server) handleError(err error, c echo.Context) {
 	page := errorPage{
 		chrome:  s.chrome(c, l, l.T("error.title", status)),
 		Status:  status,
-		Heading: s.genericHeading(l, status),
+		Heading: genericHeading(l, status),
 		Message: pageMsg,
 	}
 	s.reply(c, s.render(c, status, "error", page))
@@ -205,26 +218,26 @@ func (s *server) reply(c echo.Context, err error) {
 // message for; others use the generic ones.
 var statusKeys = map[int]bool{400: true, 403: true, 404: true, 405: true, 409: true, 422: true, 500: true, 503: true}
 
-func (s *server) genericHeading(l *locale, status int) string {
+func genericHeading(l *locale, status int) string {
 	if statusKeys[status] {
 		return l.T(fmt.Sprintf("error.%d.heading", status))
 	}
 	return l.T("error.other.heading")
 }
 
-func (s *server) genericMessage(l *locale, status int) string {
+func genericMessage(l *locale, status int) string {
 	if statusKeys[status] {
 		return l.T(fmt.Sprintf("error.%d.message", status))
 	}
 	return l.T("error.other.message")
 }
 
-// keyedMessage says a domain error that names its message in the
-// catalogues (domain.Errorf) in the reader's language; stages, phases,
+// keyedMessage says an error that names its message in the catalogues
+// (domain.Errorf, domain.Keyed) in the reader's language; stages, phases,
 // roles and numbers among its arguments are written as the page writes
 // them. ok is false for other errors.
 func keyedMessage(l *locale, err error) (string, bool) {
-	var k interface{ Message() (string, []any) }
+	var k keyed
 	if !errors.As(err, &k) {
 		return "", false
 	}
@@ -248,4 +261,37 @@ func keyedMessage(l *locale, err error) (string, bool) {
 		}
 	}
 	return l.T(key, shown...), true
+}
+
+// userError says an error the user can act on in the reader's language,
+// for a form that shows itself again with the message: the web's own
+// messages as they are; a domain error as a sentence for its kind, then its
+// message (in the catalogue's words when it names one). ok is false for
+// anything else, which the form must return to the central handler (a 500).
+func userError(l *locale, err error) (msg string, ok bool) {
+	if keyOnly(err) {
+		if km, ok := keyedMessage(l, err); ok {
+			return km, true
+		}
+	}
+	kinds := []struct {
+		kind error
+		key  string
+	}{
+		{domain.ErrInvalid, "work.error.invalid"},
+		{domain.ErrConflict, "work.error.conflict"},
+		{domain.ErrForbidden, "work.error.forbidden"},
+		{domain.ErrNotFound, "work.error.not_found"},
+		{domain.ErrTooLarge, "work.error.too_large"},
+		{domain.ErrUnsupported, "work.error.unsupported"},
+	}
+	for _, k := range kinds {
+		if errors.Is(err, k.kind) {
+			if msg, ok := keyedMessage(l, err); ok {
+				return l.T(k.key) + " " + msg, true
+			}
+			return l.T(k.key) + " " + l.T("work.error.detail", err.Error()), true
+		}
+	}
+	return "", false
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func TestNumberStyles(t *testing.T) {
-	langs, err := loadLanguages("vi")
+	langs, err := loadLanguages("vi", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

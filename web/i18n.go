@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/parindex/parindex/scoring"
+	"github.com/parindex/parindex/workflow"
 )
 
 //go:embed i18n/*.json
@@ -24,12 +26,14 @@ var numberStyle = map[string]struct{ decimal, group string }{
 	"en": {decimal: ".", group: ","},
 }
 
-// locale is one language: its message catalogue and number style.
+// locale is one language: its message catalogue and number style, and the
+// province's time zone every moment is shown in.
 type locale struct {
 	code    string
 	msgs    map[string]string
 	decimal string
 	group   string
+	zone    *time.Location
 }
 
 // languages holds every supported locale and the default one.
@@ -39,7 +43,12 @@ type languages struct {
 	fallback *locale
 }
 
-func loadLanguages(defaultLang string) (*languages, error) {
+// loadLanguages reads the catalogues; zone is the province's time zone
+// (nil: Vietnam's, UTC+7).
+func loadLanguages(defaultLang string, zone *time.Location) (*languages, error) {
+	if zone == nil {
+		zone = workflow.Vietnam
+	}
 	ls := &languages{byCode: map[string]*locale{}}
 	for _, code := range languageOrder {
 		msgs, err := readCatalogue(i18nFiles, code)
@@ -47,7 +56,7 @@ func loadLanguages(defaultLang string) (*languages, error) {
 			return nil, err
 		}
 		ns := numberStyle[code]
-		l := &locale{code: code, msgs: msgs, decimal: ns.decimal, group: ns.group}
+		l := &locale{code: code, msgs: msgs, decimal: ns.decimal, group: ns.group, zone: zone}
 		ls.byCode[code] = l
 		ls.order = append(ls.order, l)
 	}

@@ -235,7 +235,7 @@ func (s *server) lineageSave(c echo.Context) error {
 		// The page writes numbers the Vietnamese way (0,5); both are read.
 		w, err := scoring.ParseDecimal(strings.Replace(form.Weight, ",", ".", 1))
 		if err != nil {
-			return s.lineageFailed(c, &msgError{kind: domain.ErrInvalid, key: "lineage.error.weight", args: []any{form.Weight}}, form)
+			return s.lineageFailed(c, invalid("lineage.error.weight", form.Weight), form)
 		}
 		link.Weight, link.HasWeight = w, true
 	}
@@ -265,7 +265,7 @@ func (s *server) lineageImport(c echo.Context) error {
 	l := s.locale(c)
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.lineageFailed(c, &msgError{kind: domain.ErrInvalid, key: "lineage.error.no_file"}, lineageForm{})
+		return s.lineageFailed(c, invalid("lineage.error.no_file"), lineageForm{})
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -278,7 +278,7 @@ func (s *server) lineageImport(c echo.Context) error {
 	}
 	name := fh.Filename
 	lf, err := imports.Lineage(name, bytes.NewReader(data))
-	var ie *imports.Error
+	var ie *domain.ProblemList
 	if errors.As(err, &ie) {
 		return s.lineageFileFailed(c, l, ie)
 	}
@@ -299,15 +299,15 @@ func (s *server) lineageImport(c echo.Context) error {
 }
 
 // lineageFileFailed lists a refused file's problems by line.
-func (s *server) lineageFileFailed(c echo.Context, l *locale, ie *imports.Error) error {
+func (s *server) lineageFileFailed(c echo.Context, l *locale, ie *domain.ProblemList) error {
 	var problems []string
 	for _, p := range ie.Problems {
 		where := l.T("lineage.problem.file")
 		if p.Line > 0 {
 			where = l.T("lineage.problem.at_line", p.Line)
 		}
-		if p.Field != "" {
-			where += ", " + l.T("lineage.field."+p.Field)
+		if p.Column != "" {
+			where += ", " + l.T("lineage.field."+p.Column)
 		}
 		problems = append(problems, where+": "+p.Msg)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 )
 
@@ -20,6 +21,8 @@ type chrome struct {
 	Province  string
 	LangLinks []link // the other languages, each linking to this page
 	Periods   []link // the published periods, for the switcher
+	// Nav is the site's menu for the reader's role (nav.go).
+	Nav []link
 	// User is the header's account menu (nil when the server has no logins);
 	// Scripts are extra same-origin scripts (asset names) the page loads.
 	User    *userNav
@@ -37,7 +40,7 @@ type link struct {
 // chrome fills the layout's data. It makes no storage call, so the error
 // page can use it when storage is what failed.
 func (s *server) chrome(c echo.Context, l *locale, title string) chrome {
-	ch := chrome{Lang: l.code, Title: title, Province: s.province, User: s.userNav(c, l)}
+	ch := chrome{Lang: l.code, Title: title, Province: s.province, User: s.userNav(c, l), Nav: s.siteNav(c, l)}
 	r := c.Request()
 	for _, other := range s.langs.order {
 		if other == l {
@@ -96,6 +99,16 @@ func (s *server) publishedPeriods(ctx context.Context) ([]domain.Period, error) 
 	return out, nil
 }
 
+// unpublishedError is a period that exists but has no publication yet: not
+// found for the data, the documents and the API; the public pages say so
+// with the period's state (orUnpublished).
+type unpublishedError struct {
+	error
+	period domain.Period
+}
+
+func (e *unpublishedError) Unwrap() error { return e.error }
+
 // publishedPeriod returns a period the public may see; an unknown or
 // unpublished period is not found.
 func (s *server) publishedPeriod(ctx context.Context, code string) (domain.Period, error) {
@@ -106,9 +119,48 @@ func (s *server) publishedPeriod(ctx context.Context, code string) (domain.Perio
 	case err != nil:
 		return domain.Period{}, fmt.Errorf("web: period %s: %w", code, err)
 	case !p.Published():
-		return domain.Period{}, notFound("error.period_not_published", code)
+		return domain.Period{}, &unpublishedError{error: notFound("error.period_not_published", code), period: p}
 	}
 	return p, nil
+}
+
+// unpublishedPage says that a period's results are not published yet: where
+// the period stands, what comes next, and the periods that are published.
+type unpublishedPage struct {
+	chrome
+	PeriodName string
+	Phase      string
+	Steps      []phaseStep
+	Published  []link
+	// StaffURL is where a logged-in reader sees the period's work.
+	StaffURL string
+}
+
+// orUnpublished answers a public page of a period not published yet with
+// that state (200: the page exists and says where the period stands); any
+// other error goes on to the central handler.
+func (s *server) orUnpublished(c echo.Context, err error) error {
+	var ue *unpublishedError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	l := s.locale(c)
+	p := ue.period
+	published, perr := s.publishedPeriods(c.Request().Context())
+	if perr != nil {
+		return perr
+	}
+	page := unpublishedPage{chrome: s.chrome(c, l, l.T("pages.unpublished.title", periodName(p))),
+		PeriodName: periodName(p), Phase: l.T("work.phase." + string(p.Phase)), Steps: phaseSteps(l, p.Phase)}
+	page.Periods = periodLinks(published, p.Code)
+	page.Published = periodLinks(published, "")
+	switch u := currentUser(c); {
+	case u.Role == auth.Admin || u.Role == auth.Committee || u.Role == auth.Appraiser:
+		page.StaffURL = reportURL(p.Code)
+	case u.Role.Staff():
+		page.StaffURL = "/work"
+	}
+	return s.render(c, http.StatusOK, "unpublished", page)
 }
 
 // groupNames maps group codes to their names.

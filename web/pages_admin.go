@@ -28,6 +28,8 @@ type usersPage struct {
 	Notice string
 	Error  string
 	CSRF   string
+	// CanImport offers the bulk import of accounts.
+	CanImport bool
 }
 
 type userRow struct {
@@ -77,6 +79,7 @@ func (s *server) usersView(c echo.Context, edit string, nu newUser, errMsg strin
 	page := usersPage{chrome: s.chrome(c, l, l.T("work.users.title")), New: nu, MinLen: auth.MinPasswordLen,
 		Notice: doneMessage(l, c), Error: errMsg, CSRF: csrfToken(c)}
 	page.Scripts = []string{"work.js"}
+	page.CanImport = s.accounts != nil
 	page.Roles = roleOptions(l, nu.Role)
 	page.Units = unitOptions(units, nu.Unit)
 	for _, u := range users {
@@ -253,7 +256,7 @@ func (s *server) userUpdate(c echo.Context) error {
 		u.Unit = ""
 	}
 	if u.ID == currentUser(c).ID && u.Role != auth.Admin {
-		return s.usersFailed(c, &msgError{kind: domain.ErrInvalid, key: "work.users.own_role"}, u.Username, newUser{})
+		return s.usersFailed(c, invalid("work.users.own_role"), u.Username, newUser{})
 	}
 	if err := s.auth.UpdateUser(ctx, u); err != nil {
 		return s.usersFailed(c, err, u.Username, newUser{})
@@ -270,7 +273,7 @@ func (s *server) userStatus(c echo.Context) error {
 	}
 	u.Disabled = c.FormValue("disabled") == "true"
 	if u.Disabled && u.ID == currentUser(c).ID {
-		return s.usersFailed(c, &msgError{kind: domain.ErrInvalid, key: "work.users.own_disable"}, u.Username, newUser{})
+		return s.usersFailed(c, invalid("work.users.own_disable"), u.Username, newUser{})
 	}
 	if err := s.auth.UpdateUser(ctx, u); err != nil {
 		return s.usersFailed(c, err, u.Username, newUser{})
@@ -291,7 +294,7 @@ func (s *server) userPassword(c echo.Context) error {
 	}
 	pw := c.FormValue("password")
 	if err := auth.CheckPassword(u.Username, pw); err != nil {
-		return s.usersFailed(c, &msgError{kind: domain.ErrInvalid, key: "work.password.weak", args: []any{auth.MinPasswordLen}}, u.Username, newUser{})
+		return s.usersFailed(c, invalid("work.password.weak", auth.MinPasswordLen), u.Username, newUser{})
 	}
 	if err := s.auth.ResetPassword(ctx, u.ID, pw); err != nil {
 		return s.usersFailed(c, err, u.Username, newUser{})

@@ -57,6 +57,10 @@ type assessmentPage struct {
 	Reminders      []reminderView
 	MoreReminders  int
 	Fields         []fieldView
+	// LeavesTotal and DoneTotal sum the fields' progress; DoneLabel names
+	// what "done" means for the user (self-assessed, appraised…).
+	LeavesTotal, DoneTotal int
+	DoneLabel              string
 	// HasForm: the page is one form holding every editor, saved at once;
 	// Action is where it posts.
 	HasForm  bool
@@ -98,6 +102,15 @@ type fieldView struct {
 	Rows           []leafView
 	Hidden         int // leaves the filter hides
 	HasError       bool
+	// Progress: of the field's leaves scored by people (Leaves), how many
+	// the user's round has done (Done, with Bar in a 0..100 viewBox);
+	// Missing counts those keeping an officer from submitting, NoInput
+	// the computed leaves still without a measured input.
+	Leaves, Done, Missing, NoInput int
+	Bar                            string
+	// Open: the field is shown unfolded (it has a problem to show, or a
+	// filter picked its leaves).
+	Open bool
 }
 
 // leafView is one row of a field: a criterion heading (Group) or a leaf.
@@ -327,6 +340,10 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 		p.MissingInputs = append(p.MissingInputs, missingView{Code: n.Item.Code, Name: n.Item.Name, Anchor: leafAnchor(n.Item.Code),
 			Status: l.T("work.status.missing_inputs")})
 	}
+	p.DoneLabel = l.T("pages.assess.done_self")
+	if p.Council {
+		p.DoneLabel = l.T("pages.assess.done_council")
+	}
 	p.InputsEditable = a.InputsEditable
 	p.InputReason = "work.assess.input_note"
 	if u.Role == auth.Admin {
@@ -358,7 +375,11 @@ func (s *server) assessmentView(c echo.Context, a *workflow.Assessment, overlay 
 			Self: n.Scores[scoring.StageSelf], Final: n.Scores[scoring.StageFinal], ShowFinal: showFinal}
 		b.field = &fv
 		b.walk(n, 0)
+		fv.Bar = svgNumber(percent(fv.Done, fv.Leaves))
+		fv.Open = fv.HasError || (filter != "" && len(fv.Rows) > 0)
 		p.Fields = append(p.Fields, fv)
+		p.LeavesTotal += fv.Leaves
+		p.DoneTotal += fv.Done
 		p.HasForm = p.HasForm || fv.Editable || fv.InputsEditable
 	}
 	if p.Council {

@@ -17,15 +17,6 @@ import (
 	"github.com/parindex/parindex/workflow"
 )
 
-// parsePoints reads points typed in a form; a decimal comma is accepted.
-func parsePoints(s string) (scoring.Decimal, error) {
-	s = strings.TrimSpace(s)
-	if !strings.Contains(s, ".") {
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	return scoring.ParseDecimal(s)
-}
-
 // saveForm saves the assessment page: every leaf, input and document of
 // every field that changed since the page was shown (each with the version
 // it was read at), in one transaction through the workflow, or nothing.
@@ -67,7 +58,7 @@ func (s *server) saveForm(c echo.Context) error {
 				f.fail(code, &typed, l.T("work.assess.points_required"), http.StatusUnprocessableEntity)
 				continue
 			}
-			d, err := parsePoints(typed.Points)
+			d, err := parseNumber(l, typed.Points, false)
 			if err != nil {
 				f.fail(code, &typed, l.T("work.assess.points_not_number", typed.Points), http.StatusUnprocessableEntity)
 				continue
@@ -87,7 +78,7 @@ func (s *server) saveForm(c echo.Context) error {
 			f.fail(key, &typed, l.T("work.assess.input_required", name), http.StatusUnprocessableEntity)
 			continue
 		}
-		d, err := parsePoints(typed.Points)
+		d, err := parseNumber(l, typed.Points, true)
 		if err != nil {
 			f.fail(key, &typed, l.T("work.assess.input_not_number", typed.Points), http.StatusUnprocessableEntity)
 			continue

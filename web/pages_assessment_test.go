@@ -55,13 +55,13 @@ func TestAssessmentPageShowsTheTree(t *testing.T) {
 		"Công tác chỉ đạo, điều hành CCHC", "Ban hành kế hoạch CCHC năm đúng hạn",
 		"Ban hành trước ngày 31/12 năm trước: 10 điểm", // guidance
 		"tối đa 10,00 điểm", "bước 0,50", "Bắt buộc có tài liệu kiểm chứng",
-		`name="points.1.1" type="number" inputmode="decimal" min="0" max="10" step="0.5"`,
-		`name="points.1.2" type="number" inputmode="decimal" min="0" max="10" step="any"`,
+		`name="points.1.1" type="text" inputmode="decimal" autocomplete="off"`,
+		`name="points.1.2" type="text" inputmode="decimal" autocomplete="off"`,
 		`name="na.1.1"`, `name="comment.1.1"`, `name="version.1.1" value="0"`,
 		`enctype="multipart/form-data"`, `name="file.1.1" accept=".pdf,.jpg,.jpeg,.png`, "tối đa 1 MB mỗi lần tải",
 		// The computed leaf shows its points and, to the unit's officer in
 		// self-assessment, an editor of each input it reads.
-		"Điểm được tính tự động từ các số liệu dưới đây", `name="input.on_time" type="number" inputmode="decimal" min="0" step="any" value="90"`, "36,00 / 40,00",
+		"Điểm được tính tự động từ các số liệu dưới đây", `name="input.on_time" type="text" inputmode="decimal" autocomplete="off" value="90"`, "36,00 / 40,00",
 		// Totals: only the computed leaf has points yet.
 		"Điểm tự đánh giá", "36,00 <span class=\"of\">/ 100,00</span>",
 		// What keeps the unit from submitting.
@@ -102,7 +102,7 @@ func TestSaveFormAllOrNothing(t *testing.T) {
 		t.Fatalf("save: %d → %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	_, body := c.get(snvPage + "?done=saved")
-	mustContain(t, "after saving", body, "Đã lưu các thay đổi.", "Kế hoạch số 12/KH-SNV", `name="points.1.1" type="number" inputmode="decimal" min="0" max="10" step="0.5" value="7.5"`,
+	mustContain(t, "after saving", body, "Đã lưu các thay đổi.", "Kế hoạch số 12/KH-SNV", `name="points.1.1" type="text" inputmode="decimal" autocomplete="off" value="7,5"`,
 		"Lịch sử thay đổi (1)", "— → <strong>7,50</strong>")
 	mustContain(t, "leaf 1.2", leafSection(body, "1.2"), `<span class="stage-value">8,00</span>`, "canbo · ")
 	mustContain(t, "leaf 2.2", leafSection(body, "2.2"), `<span class="stage-value">30,00</span>`)
@@ -285,8 +285,8 @@ func TestAppraisalExplanationFinal(t *testing.T) {
 
 	appraiser := p.login(t, "thamdinh")
 	_, body := appraiser.get(snvPage)
-	mustContain(t, "appraiser's page", body, "Bạn đang nhập: Thẩm định.", "stage-appraisal", "Chưa thẩm định (3)",
-		"điền sẵn từ vòng trước, chưa lưu", `name="points.1.1" type="number" inputmode="decimal" min="0" max="10" step="0.5" value="10"`,
+	mustContain(t, "appraiser's page", body, "Bạn đang nhập: Thẩm định.", "stage-self", "Chưa thẩm định (3)",
+		"điền sẵn từ vòng trước, chưa lưu", `name="points.1.1" type="text" inputmode="decimal" autocomplete="off" value="10"`,
 		"ke-hoach.pdf")
 	// A lower score without a reason is refused with the service's message.
 	res, body := appraiser.postMultipart(snvPage, fieldForm("appraisal", map[string]leafTyped{"1.1": {points: "5"}, "1.2": {points: "8"}}))
@@ -326,7 +326,7 @@ func TestAppraisalExplanationFinal(t *testing.T) {
 	_, body = appraiser.get(snvPage)
 	leaf = leafSection(body, "1.1")
 	mustContain(t, "final round", leaf, "Kế hoạch ban hành ngày 28/12", "quyet-dinh-ban-hanh.pdf", "Giải trình", "Có giải trình",
-		`step="0.5" value="5"`) // starts from the appraisal
+		`autocomplete="off" value="5"`) // starts from the appraisal
 	v := storedVersion(t, p, "SNV", "1.1", "final")
 	res, _ = appraiser.postMultipart(snvPage, fieldForm("final", map[string]leafTyped{"1.1": {points: "10", comment: "Chấp nhận giải trình", version: v}}))
 	if res.StatusCode != http.StatusSeeOther {
@@ -344,7 +344,7 @@ func TestAppraisalExplanationFinal(t *testing.T) {
 	_, body = appraiser.get(snvPage + "/audit?item=1.1")
 	mustContain(t, "audit", body, "Nhật ký thay đổi điểm", "Chấp nhận giải trình", "Kế hoạch ban hành chậm (ngày 15/01)",
 		"thamdinh", "/api/v1/periods/2026/units/SNV/audit?format=csv", "Các thay đổi của tiêu chí 1.1")
-	mustNotContain(t, "audit of 1.1", body, "<td class=\"code\">1.2</td>")
+	mustNotContain(t, "audit of 1.1", body, "<span class=\"code\">1.2</span>")
 }
 
 // TestConflictOfTwoAppraisers: two council members edit the same leaf from

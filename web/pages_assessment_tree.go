@@ -34,7 +34,7 @@ type treeBuilder struct {
 func (b *treeBuilder) inputEditor(src workflow.Source, leaf string) *inputEditor {
 	ed := &inputEditor{ID: "in-" + leaf + "-" + src.Name, Version: src.Version, ReasonRequired: b.council}
 	if src.Value != nil {
-		ed.Orig = src.Value.String()
+		ed.Orig = inputNumber(b.l, *src.Value)
 	}
 	ed.Value = ed.Orig
 	if ov, ok := b.overlay[inputOverlayKey(src.Name)]; ok {
@@ -51,6 +51,7 @@ func (b *treeBuilder) inputEditor(src workflow.Source, leaf string) *inputEditor
 // criterion heading appears only above shown leaves.
 func (b *treeBuilder) walk(n *workflow.Node, depth int) bool {
 	if n.Item.IsLeaf() {
+		b.progress(n)
 		lv := b.leaf(n, depth)
 		if !b.matches(n) {
 			b.field.Hidden++
@@ -75,6 +76,33 @@ func (b *treeBuilder) walk(n *workflow.Node, depth int) bool {
 		b.field.Rows = append(b.field.Rows[:at], b.field.Rows[at+1:]...)
 	}
 	return shown
+}
+
+// progress counts a leaf in its field's progress: a leaf people score is
+// done once the user's round has a value (the self-assessment for an
+// officer, the appraisal or final value for the council).
+func (b *treeBuilder) progress(n *workflow.Node) {
+	f := b.field
+	if n.Item.Method.Computed() {
+		for _, src := range n.Sources {
+			if src.Value == nil && !src.Survey {
+				f.NoInput++
+				break
+			}
+		}
+		return
+	}
+	if n.Item.Method.Extra() && !b.council {
+		return // a bonus or penalty is the council's to give
+	}
+	f.Leaves++
+	_, self := n.Values[scoring.StageSelf]
+	if (b.council && n.Appraised) || (!b.council && self) {
+		f.Done++
+	}
+	if !b.council && (n.Status == workflow.StatusMissingPoints || n.Status == workflow.StatusNeedsExplanation) {
+		f.Missing++
+	}
 }
 
 // hasEvidence reports whether a leaf has any document.
@@ -120,6 +148,11 @@ func (b *treeBuilder) leaf(n *workflow.Node, depth int) leafView {
 	var prev *workflow.StageValue
 	for _, st := range b.stages {
 		v, has := n.Values[st]
+		if !has {
+			// No empty box: a round without a value says nothing; the
+			// editor, when there is one, is where it will be entered.
+			continue
+		}
 		cell := stageCell{Label: l.T("work.stage." + string(st)), StageCode: string(st), Has: has,
 			Editing: string(st) == string(b.a.Editable) && b.field.Editable && !lv.Computed}
 		if has {
@@ -240,7 +273,7 @@ func (b *treeBuilder) editor(n *workflow.Node) *leafEdit {
 		e.Step = it.Step.String()
 	}
 	if cur, ok := n.Values[st]; ok {
-		e.Points, e.NA, e.Comment, e.Version = pointsText(cur), cur.NA, cur.Comment, cur.Version
+		e.Points, e.NA, e.Comment, e.Version = pointsText(l, cur), cur.NA, cur.Comment, cur.Version
 		e.OrigPoints, e.OrigNA, e.OrigComment = e.Points, e.NA, e.Comment
 	} else {
 		var from []scoring.Stage
@@ -252,13 +285,14 @@ func (b *treeBuilder) editor(n *workflow.Node) *leafEdit {
 		}
 		for _, f := range from {
 			if v, ok := n.Values[f]; ok {
-				e.Points, e.NA, e.Prefilled = pointsText(v), v.NA, true
+				e.Points, e.NA, e.Prefilled = pointsText(l, v), v.NA, true
 				break
 			}
 		}
 	}
 	for _, v := range it.Values {
-		e.Options = append(e.Options, option{Value: v.String(), Label: l.Number(v), Selected: v.String() == e.Points})
+		val := inputNumber(l, v)
+		e.Options = append(e.Options, option{Value: val, Label: l.Number(v), Selected: val == e.Points})
 	}
 	switch st {
 	case scoring.StageSelf:
@@ -276,11 +310,13 @@ func (b *treeBuilder) editor(n *workflow.Node) *leafEdit {
 	return e
 }
 
-func pointsText(v workflow.StageValue) string {
+// pointsText writes recorded points for the editor's text box, the page
+// language's way ("0,5").
+func pointsText(l *locale, v workflow.StageValue) string {
 	if v.NA || v.Points == nil {
 		return ""
 	}
-	return v.Points.String()
+	return inputNumber(l, *v.Points)
 }
 
 // fileSize writes a size in KB or MB.

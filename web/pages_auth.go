@@ -36,16 +36,6 @@ func (s *server) userNav(c echo.Context, l *locale) *userNav {
 	}
 	path := c.Request().URL.Path
 	nav := &userNav{LoggedIn: true, Name: nameOr(u.Name, u.Username), RoleName: l.T("work.role." + string(u.Role)), CSRF: csrfToken(c)}
-	nav.Links = append(nav.Links, link{Label: l.T("work.nav.work"), URL: "/work", Current: strings.HasPrefix(path, "/work")})
-	if u.Role == auth.Admin {
-		nav.Links = append(nav.Links, link{Label: l.T("work.nav.users"), URL: "/admin/users", Current: strings.HasPrefix(path, "/admin/users")})
-		if s.surveys != nil {
-			nav.Links = append(nav.Links, link{Label: l.T("work.nav.surveys"), URL: "/admin/surveys", Current: strings.HasPrefix(path, "/admin/surveys")})
-		}
-		if s.lineage != nil {
-			nav.Links = append(nav.Links, link{Label: l.T("lineage.nav"), URL: lineageURL, Current: strings.HasPrefix(path, lineageURL)})
-		}
-	}
 	nav.Links = append(nav.Links, link{Label: l.T("work.nav.password"), URL: "/account/password", Current: path == "/account/password"})
 	return nav
 }
@@ -130,6 +120,9 @@ func (s *server) loginSubmit(c echo.Context) error {
 		}
 	}
 	s.setSessionCookie(c, token, sess.ExpiresAt)
+	if user.MustChangePassword {
+		return c.Redirect(http.StatusSeeOther, firstPasswordURL(next))
+	}
 	if next == "" {
 		next = roleHome(user)
 	}
@@ -155,12 +148,20 @@ type passwordPage struct {
 	Error    string
 	Notice   string
 	CSRF     string
+	// First: the password was set by someone else and must be changed
+	// now; Next is where to go once it is.
+	First bool
+	Next  string
 }
 
 func (s *server) renderPassword(c echo.Context, status int, msg string) error {
 	l := s.locale(c)
 	page := passwordPage{chrome: s.chrome(c, l, l.T("work.password.title")), Username: currentUser(c).Username,
-		MinLen: auth.MinPasswordLen, Error: msg, Notice: doneMessage(l, c), CSRF: csrfToken(c)}
+		MinLen: auth.MinPasswordLen, Error: msg, Notice: doneMessage(l, c), CSRF: csrfToken(c),
+		First: mustChange(c), Next: localPath(c.QueryParam("next"))}
+	if page.Next == "" {
+		page.Next = localPath(c.FormValue("next"))
+	}
 	return s.render(c, status, "password", page)
 }
 
@@ -189,6 +190,15 @@ func (s *server) passwordSubmit(c echo.Context) error {
 	case err != nil:
 		return err
 	}
+	if u.MustChangePassword {
+		// The first password is replaced: on to the work, or where the
+		// login was going.
+		next := localPath(c.FormValue("next"))
+		if next == "" {
+			next = roleHome(u)
+		}
+		return c.Redirect(http.StatusSeeOther, next)
+	}
 	return c.Redirect(http.StatusSeeOther, "/account/password?done=password_changed")
 }
 
@@ -208,34 +218,4 @@ func doneMessage(l *locale, c echo.Context) string {
 		return ""
 	}
 	return l.T("work.done." + key)
-}
-
-// userError says an error the user can act on in the reader's language: a
-// sentence for its kind, then the domain's own (English) detail. ok is false
-// for anything else, which the central handler must answer (a 500).
-func userError(l *locale, err error) (msg string, ok bool) {
-	var me *msgError
-	if errors.As(err, &me) {
-		return l.T(me.key, me.args...), true
-	}
-	kinds := []struct {
-		kind error
-		key  string
-	}{
-		{domain.ErrInvalid, "work.error.invalid"},
-		{domain.ErrConflict, "work.error.conflict"},
-		{domain.ErrForbidden, "work.error.forbidden"},
-		{domain.ErrNotFound, "work.error.not_found"},
-		{domain.ErrTooLarge, "work.error.too_large"},
-		{domain.ErrUnsupported, "work.error.unsupported"},
-	}
-	for _, k := range kinds {
-		if errors.Is(err, k.kind) {
-			if msg, ok := keyedMessage(l, err); ok {
-				return l.T(k.key) + " " + msg, true
-			}
-			return l.T(k.key) + " " + l.T("work.error.detail", err.Error()), true
-		}
-	}
-	return "", false
 }

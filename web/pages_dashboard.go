@@ -33,12 +33,21 @@ type dashboardPage struct {
 	Deadlines  []deadlineField
 	Summary    dashSummary
 	Rows       []dashRow
-	Message    string
-	Notice     string
-	Error      string
-	CSRF       string
-	BaseURL    string
-	PublishURL string
+	// Query is the list's search, filters and order; Heads its sortable
+	// column headings; Total the units before the filters.
+	Query         dashQuery
+	Heads         []sortHead
+	GroupOptions  []option
+	StatusOptions []option
+	Total         int
+	ListURL       string
+	XLSXURL       string
+	Message       string
+	Notice        string
+	Error         string
+	CSRF          string
+	BaseURL       string
+	PublishURL    string
 }
 
 // phaseMove is a button that moves the period to a phase.
@@ -47,7 +56,8 @@ type phaseMove struct {
 	Next, Back   bool
 }
 
-// deadlineField is a phase's deadline input (datetime-local, Vietnam time).
+// deadlineField is a phase's deadline input (dd/mm/yyyy hh:mm, the
+// province's time).
 type deadlineField struct {
 	Phase, Label, Value, Shown string
 	Passed                     bool
@@ -61,6 +71,8 @@ type dashSummary struct {
 // dashRow is one unit's line.
 type dashRow struct {
 	Code, Name, Group, URL, AuditURL  string
+	GroupCode                         string
+	GroupIndex                        int // the group's place in the list of groups
 	Submitted, Late                   bool
 	SubmittedAt                       string
 	Leaves, SelfDone, MissingEvidence int
@@ -69,8 +81,6 @@ type dashRow struct {
 	SelfBar, AppraisedBar             string
 	Selected                          bool
 }
-
-const datetimeLocal = "2006-01-02T15:04"
 
 func percent(part, whole int) scoring.Decimal {
 	if whole == 0 {
@@ -108,8 +118,19 @@ func (s *server) dashboardView(c echo.Context, errMsg string, selected map[strin
 		Admin: u.Role == auth.Admin, Committee: u.Role == auth.Committee, Published: p.Published(),
 		CanReopen: u.Role == auth.Admin && p.Phase == domain.PhasePublished, Correction: p.Phase == domain.PhaseCorrection,
 		Message: message, Error: errMsg, CSRF: csrfToken(c), BaseURL: workPeriodURL(p.Code),
-		PublishURL: workPeriodURL(p.Code) + "/publish",
+		PublishURL: workPeriodURL(p.Code) + "/publish", Query: readDashQuery(c),
 	}
+	page.ListURL = workPeriodURL(p.Code) + "/dashboard"
+	xq := page.Query.values()
+	page.XLSXURL = page.ListURL + ".xlsx"
+	if len(xq) > 0 {
+		page.XLSXURL += "?" + xq.Encode()
+	}
+	page.Heads = page.Query.heads(l, page.ListURL)
+	for _, st := range dashStatuses {
+		page.StatusOptions = append(page.StatusOptions, option{Value: st, Label: l.T("pages.dash.status." + st), Selected: st == page.Query.Status})
+	}
+	groupOrder := map[string]int{}
 	page.Scripts = []string{"work.js"}
 	if !page.Published {
 		at := phaseIndex(p.Phase)
@@ -124,14 +145,22 @@ func (s *server) dashboardView(c echo.Context, errMsg string, selected map[strin
 	for _, ph := range deadlinePhases {
 		f := deadlineField{Phase: string(ph), Label: l.T("work.phase." + string(ph))}
 		if t, ok := d.Deadlines[ph]; ok {
-			f.Value, f.Shown, f.Passed = t.In(vnZone).Format(datetimeLocal), formatTime(l, t), !now.Before(t)
+			f.Value, f.Shown, f.Passed = inputDateTime(l, t), formatTime(l, t), !now.Before(t)
 		}
 		page.Deadlines = append(page.Deadlines, f)
 	}
 	sum := &page.Summary
 	for _, up := range d.Units {
+		gi, ok := groupOrder[up.Unit.Group]
+		if !ok {
+			gi = len(groupOrder)
+			groupOrder[up.Unit.Group] = gi
+			page.GroupOptions = append(page.GroupOptions, option{Value: up.Unit.Group, Label: nameOr(groups[up.Unit.Group], up.Unit.Group),
+				Selected: up.Unit.Group == page.Query.Group})
+		}
 		row := dashRow{
 			Code: up.Unit.Code, Name: nameOr(up.Unit.Name, up.Unit.Code), Group: nameOr(groups[up.Unit.Group], up.Unit.Group),
+			GroupCode: up.Unit.Group, GroupIndex: gi,
 			URL: workUnitURL(p.Code, up.Unit.Code), AuditURL: workUnitURL(p.Code, up.Unit.Code) + "/audit",
 			Submitted: up.Submission.Status == workflow.Submitted, Late: up.Late,
 			Leaves: up.Leaves, SelfDone: up.SelfDone, MissingEvidence: up.MissingEvidence,
@@ -152,8 +181,12 @@ func (s *server) dashboardView(c echo.Context, errMsg string, selected map[strin
 		sum.SelfDone += up.SelfDone
 		sum.Appraised += up.Appraised
 		sum.Finalised += up.Finalised
-		page.Rows = append(page.Rows, row)
+		page.Total++
+		if page.Query.keep(row) {
+			page.Rows = append(page.Rows, row)
+		}
 	}
+	page.Query.order(page.Rows)
 	sum.SelfPct, sum.AppraisedPct = percent(sum.SelfDone, sum.Leaves), percent(sum.Appraised, sum.Leaves)
 	return page, nil
 }
@@ -191,23 +224,33 @@ func (s *server) phaseSubmit(c echo.Context) error {
 }
 
 // deadlinesSubmit sets the deadlines that changed; an emptied field removes
-// its deadline. Times are Vietnam time.
+// its deadline. Times are typed dd/mm/yyyy hh:mm in the province's time;
+// every field is read before any deadline is saved, so a mistyped one
+// changes nothing.
 func (s *server) deadlinesSubmit(c echo.Context) error {
 	ctx, l, u := c.Request().Context(), s.locale(c), currentUser(c)
+	type change struct {
+		phase domain.Phase
+		at    time.Time
+	}
+	var changes []change
 	for _, ph := range deadlinePhases {
 		val := strings.TrimSpace(c.FormValue("deadline." + string(ph)))
-		if val == c.FormValue("orig."+string(ph)) {
+		if val == strings.TrimSpace(c.FormValue("orig."+string(ph))) {
 			continue
 		}
 		var at time.Time
 		if val != "" {
-			t, err := time.ParseInLocation(datetimeLocal, val, vnZone)
+			t, err := parseDateTime(l, val)
 			if err != nil {
-				return s.dashboardFailed(c, &msgError{kind: domain.ErrInvalid, key: "work.dash.bad_time", args: []any{val, l.T("work.phase." + string(ph))}}, nil, "")
+				return s.dashboardFailed(c, invalid("work.dash.bad_time", val, l.T("work.phase."+string(ph))), nil, "")
 			}
 			at = t.UTC()
 		}
-		if err := s.workflow.SetDeadline(ctx, u, c.Param("period"), ph, at); err != nil {
+		changes = append(changes, change{ph, at})
+	}
+	for _, ch := range changes {
+		if err := s.workflow.SetDeadline(ctx, u, c.Param("period"), ch.phase, ch.at); err != nil {
 			return s.dashboardFailed(c, err, nil, "")
 		}
 	}

@@ -26,7 +26,7 @@ func dashRow(body, unit string) string {
 // cells returns the texts of a row's numeric cells.
 func cells(row string) []string {
 	var out []string
-	for _, m := range regexp.MustCompile(`<td class="num[^"]*">(?:<span class="cell-count">)?([^<]*)`).FindAllStringSubmatch(row, -1) {
+	for _, m := range regexp.MustCompile(`<td class="num[^"]*"[^>]*>(?:<span class="cell-count">)?([^<]*)`).FindAllStringSubmatch(row, -1) {
 		out = append(out, strings.TrimSpace(m[1]))
 	}
 	return out
@@ -60,7 +60,7 @@ func TestDashboardNumbersAndControls(t *testing.T) {
 	mustContain(t, "SNV row", dashRow(body, "SNV"), "Đã nộp")
 	mustContain(t, "STP row", dashRow(body, "STP"), "Chưa nộp")
 	mustContain(t, "dashboard", body, "Tiến độ kỳ đánh giá 2026", `<dd>1 <span class="of">/ 3</span></dd>`, "66,67%",
-		`name="phase" value="appraisal" class="button"`, `type="datetime-local" name="deadline.self_assessment"`, "Asia/Ho_Chi_Minh",
+		`name="phase" value="appraisal" class="button"`, `type="text" inputmode="numeric" autocomplete="off" name="deadline.self_assessment"`, "dd/mm/yyyy hh:mm",
 		`name="unit" value="SYT"`, "Gửi cho tất cả đơn vị chưa nộp")
 
 	// A deadline in the past makes the units that have not submitted late,
@@ -72,7 +72,7 @@ func TestDashboardNumbersAndControls(t *testing.T) {
 		t.Fatalf("deadline: %d", res.StatusCode)
 	}
 	_, body = admin.get(dashboard + "?done=deadlines_saved")
-	mustContain(t, "after the deadline", body, "Đã lưu thời hạn.", `value="2026-01-15T17:00"`, "đã hết hạn")
+	mustContain(t, "after the deadline", body, "Đã lưu thời hạn.", `value="15/01/2026 17:00"`, "đã hết hạn")
 	// SNV submitted after this deadline, the others never did: all late.
 	for _, unit := range []string{"SNV", "STP", "SYT"} {
 		mustContain(t, unit+" row after the deadline", dashRow(body, unit), "Trễ hạn")
@@ -87,7 +87,7 @@ func TestDashboardNumbersAndControls(t *testing.T) {
 	}
 	mustContain(t, "bad time", body, "“ngày mai” không phải là thời điểm hợp lệ")
 	// Clearing the field removes the deadline.
-	admin.post("/work/periods/2026/deadlines", url.Values{"deadline.self_assessment": {""}, "orig.self_assessment": {"2026-01-15T17:00"}})
+	admin.post("/work/periods/2026/deadlines", url.Values{"deadline.self_assessment": {""}, "orig.self_assessment": {"15/01/2026 17:00"}})
 	if d, _ := p.st.Deadlines(context.Background(), "2026"); len(d) != 0 {
 		t.Errorf("deadlines after clearing: %v", d)
 	}
@@ -143,13 +143,13 @@ func TestPublishPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body = committee.get("/work/periods/2026/publish")
-	mustContain(t, "publish form", body, `name="decision_no"`, `type="date"`, "Phê duyệt và công bố")
+	mustContain(t, "publish form", body, `name="decision_no"`, `name="decision_date" type="text"`, "dd/mm/yyyy", "Phê duyệt và công bố")
 	// The secretariat sees the preview but cannot publish.
 	_, body = p.login(t, "thuongtruc").get("/work/periods/2026/publish")
 	mustContain(t, "admin's publish page", body, "Xem trước bảng xếp hạng", "Ban Chỉ đạo CCHC tỉnh thực hiện")
 	mustNotContain(t, "admin's publish page", body, `name="decision_no"`)
 
-	res, body := committee.post("/work/periods/2026/publish", url.Values{"decision_no": {"45/QĐ-UBND"}, "decision_date": {"15/03/2026"}})
+	res, body := committee.post("/work/periods/2026/publish", url.Values{"decision_no": {"45/QĐ-UBND"}, "decision_date": {"31/02/2026"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("bad date: %d", res.StatusCode)
 	}

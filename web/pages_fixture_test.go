@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"github.com/parindex/parindex/accounts"
 	"html"
 	"io"
 	"log/slog"
@@ -159,6 +160,7 @@ func newWorkProvince(t testing.TB) *workProvince {
 		Results:  res,
 		Auth:     p.auth,
 		Workflow: p.wf,
+		Accounts: &accounts.Service{Store: st},
 	})
 	return p
 }

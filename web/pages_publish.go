@@ -129,7 +129,7 @@ func (s *server) publishView(c echo.Context, errMsg string, in publishInput) (pu
 		PhaseName: l.T("work.phase." + string(p.Phase)), Committee: u.Role == auth.Committee,
 		Published: p.Published(), Correction: p.Phase == domain.PhaseCorrection, PublicURL: periodURL(p.Code),
 		DecisionNo: in.no, DecisionDate: in.date, Reason: in.reason, Override: in.override, Error: errMsg, CSRF: csrfToken(c),
-		Action: workPeriodURL(p.Code) + "/publish", Today: s.now().In(vnZone).Format("2006-01-02"),
+		Action: workPeriodURL(p.Code) + "/publish", Today: s.now().In(l.zone).Format("02/01/2006"),
 		PrintURL: reportURL(p.Code) + "/print", AppendixURL: reportURL(p.Code) + "/appendix.pdf",
 	}
 	page.Scripts = []string{"work.js"}
@@ -203,9 +203,9 @@ func (s *server) publishSubmit(c echo.Context) error {
 		}
 		return s.render(c, statusOf(err), "publish", page)
 	}
-	when, err := parseDate(in.date)
+	when, err := parseTypedDate(in.date)
 	if err != nil {
-		return fail(&msgError{kind: domain.ErrInvalid, key: "work.publish.bad_date"})
+		return fail(invalid("work.publish.bad_date"))
 	}
 	if _, err := s.workflow.Publish(ctx, currentUser(c), workflow.PublishRequest{Period: c.Param("period"), DecisionNo: in.no,
 		DecisionDate: when, Reason: in.reason, Override: in.override}); err != nil {
@@ -230,7 +230,7 @@ func (s *server) attachDecision(c echo.Context) error {
 		_, err = s.workflow.AttachDecision(c.Request().Context(), currentUser(c), c.Param("period"), number,
 			workflow.Upload{FileName: fh.Filename, Content: f})
 	} else {
-		err = &msgError{kind: domain.ErrInvalid, key: "pub.decision.choose"}
+		err = invalid("pub.decision.choose")
 	}
 	if err != nil {
 		msg, ok := userError(s.locale(c), err)

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,23 +14,20 @@ import (
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/workflow"
 )
 
-// vnZone is the province's clock, the workflow's: Vietnam keeps UTC+7 all
-// year, so a fixed zone needs no time-zone database on the server.
-var vnZone = workflow.Vietnam
-
-// formatTime writes a moment in Vietnam time: 15/01/2026 17:00 in
+// formatTime writes a moment in the province's time: 15/01/2026 17:00 in
 // Vietnamese, 15 Jan 2026 17:00 in English.
 func formatTime(l *locale, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	if l.code == "vi" {
-		return t.In(vnZone).Format("02/01/2006 15:04")
+		return t.In(l.zone).Format("02/01/2006 15:04")
 	}
-	return t.In(vnZone).Format("2 Jan 2006 15:04")
+	return t.In(l.zone).Format("2 Jan 2006 15:04")
 }
 
 // formatDate writes a calendar date (a decision's date).
@@ -110,7 +110,6 @@ func workPeriodURL(period string) string { return "/work/periods/" + url.PathEsc
 // workPage is the staff home: the periods and what the user does in each.
 type workPage struct {
 	chrome
-	UserName string
 	RoleName string
 	Role     string
 	UnitName string
@@ -118,26 +117,53 @@ type workPage struct {
 	Notice   string
 }
 
-// workPeriod is one period on the staff home.
+// workPeriod is one period on the staff home. A published period is a
+// short card (its decision and, for an officer, the unit's result); an
+// open one shows its phases, deadlines and the work to do.
 type workPeriod struct {
 	Code, Name string
 	Phase      string
 	Steps      []phaseStep
 	Deadlines  []deadlineView
-	// Officer: their unit's assessment and reminders.
+	Published  bool
+	// Decision is the publication in force of a published period.
+	Decision *publicationView
+	// Officer: their unit's assessment, its submission and reminders, and
+	// once published its result.
 	AssessmentURL string
 	Submitted     bool
 	NoSet         bool // the unit's group has no criteria set this period
 	Reminders     []reminderView
 	// MoreReminders counts the older reminders not shown.
 	MoreReminders int
-	// Appraiser: the units to appraise.
-	Units  []workUnit
-	Fields string // the fields the assignments narrow to, comma-separated
-	// Secretariat and committee.
-	DashboardURL string
-	PublishURL   string
-	Published    bool
+	Result        *unitResult
+	// Appraiser: the units to appraise, by group; Appraising says the
+	// period is in a round of appraisal, when the list is what they work
+	// on (else it is folded).
+	Groups         []workGroup
+	UnitCount      int
+	SubmittedUnits int
+	Appraising     bool
+	Fields         string // the fields the assignments narrow to, comma-separated
+	// Links of the period for the role: dashboard, publication, reports,
+	// public page.
+	DashboardURL, PublishURL, ReportURL, PublicURL string
+}
+
+// unitResult is an officer's unit in a published period.
+type unitResult struct {
+	Rank, Count        int
+	Index              scoring.Decimal
+	Grade              badge
+	RankChange         *int
+	IndexChange        *scoring.Decimal
+	PublicURL, CardURL string
+}
+
+// workGroup is one group of the units an appraiser appraises.
+type workGroup struct {
+	Name  string
+	Units []workUnit
 }
 
 // workUnit is a unit an appraiser appraises.
@@ -154,7 +180,11 @@ func (s *server) workHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := workPage{chrome: s.chrome(c, l, l.T("work.home.title")), UserName: nameOr(u.Name, u.Username),
+	names, err := s.groupNames(ctx)
+	if err != nil {
+		return err
+	}
+	page := workPage{chrome: s.chrome(c, l, l.T("work.home.title")),
 		RoleName: l.T("work.role." + string(u.Role)), Role: string(u.Role), Notice: doneMessage(l, c)}
 	if u.Role == auth.Officer {
 		page.UnitName = nameOr(home.Unit.Name, home.Unit.Code)
@@ -163,62 +193,75 @@ func (s *server) workHome(c echo.Context) error {
 	for _, hp := range home.Periods {
 		p := hp.Period
 		wp := workPeriod{Code: p.Code, Name: periodName(p), Phase: l.T("work.phase." + string(p.Phase)),
-			Steps: phaseSteps(l, p.Phase), Deadlines: deadlineViews(l, hp.Deadlines, now), Published: p.Published(),
+			Steps: phaseSteps(l, p.Phase), Published: p.Published(),
 			Fields: strings.Join(hp.Fields, ", "), Submitted: hp.Submitted, Reminders: reminderViews(l, hp.Reminders),
 			MoreReminders: hp.ReminderCount - len(hp.Reminders)}
+		if wp.Published {
+			pubs, err := s.publications(ctx, l, p.Code)
+			if err != nil {
+				return err
+			}
+			if len(pubs) > 0 {
+				wp.Decision = &pubs[0]
+			}
+			wp.PublicURL = periodURL(p.Code)
+		} else {
+			wp.Deadlines = deadlineViews(l, hp.Deadlines, now)
+		}
 		switch u.Role {
 		case auth.Officer:
 			wp.NoSet = !hp.Assessed
 			if hp.Assessed {
 				wp.AssessmentURL = workUnitURL(p.Code, home.Unit.Code)
 			}
+			if hp.Assessed && wp.Published {
+				if wp.Result, err = s.publishedResult(ctx, p.Code, home.Unit); err != nil {
+					return err
+				}
+			}
 		case auth.Appraiser:
+			wp.ReportURL = reportURL(p.Code)
+			wp.Appraising = p.Phase == domain.PhaseAppraisal || p.Phase == domain.PhaseFinalAppraisal || p.Phase == domain.PhaseCorrection
+			byGroup := map[string]int{}
 			for _, hu := range hp.Units {
-				wp.Units = append(wp.Units, workUnit{Code: hu.Unit.Code, Name: nameOr(hu.Unit.Name, hu.Unit.Code),
+				i, ok := byGroup[hu.Unit.Group]
+				if !ok {
+					i = len(wp.Groups)
+					byGroup[hu.Unit.Group] = i
+					wp.Groups = append(wp.Groups, workGroup{Name: nameOr(names[hu.Unit.Group], hu.Unit.Group)})
+				}
+				wp.Groups[i].Units = append(wp.Groups[i].Units, workUnit{Code: hu.Unit.Code, Name: nameOr(hu.Unit.Name, hu.Unit.Code),
 					URL: workUnitURL(p.Code, hu.Unit.Code), Submitted: hu.Submitted})
+				wp.UnitCount++
+				if hu.Submitted {
+					wp.SubmittedUnits++
+				}
 			}
 		case auth.Admin, auth.Committee:
 			wp.DashboardURL = workPeriodURL(p.Code) + "/dashboard"
 			wp.PublishURL = workPeriodURL(p.Code) + "/publish"
+			wp.ReportURL = reportURL(p.Code)
 		}
 		page.Work = append(page.Work, wp)
 	}
 	return s.render(c, http.StatusOK, "work", page)
 }
 
-// workPages registers the staff pages: login, the work pages of each role
-// and account management. Each route names the roles it admits; the
-// workflow service checks, in addition, which units and stages the user may
-// touch. Every form posts with the session's CSRF token and answers with a
-// redirect (POST-redirect-GET), or with the page again when something must
-// be corrected.
-func (s *server) workPages(e *echo.Echo) {
-	e.GET("/login", s.loginForm)
-	e.POST("/login", s.loginSubmit)
-	e.POST("/logout", s.logoutSubmit)
-	e.GET("/account/password", s.passwordForm, requireRole())
-	e.POST("/account/password", s.passwordSubmit, requireRole())
-
-	work := e.Group("/work", requireRole())
-	work.GET("", s.workHome)
-	work.GET("/periods/:period/units/:unit", s.assessmentPage)
-	work.POST("/periods/:period/units/:unit", s.saveForm)
-	work.POST("/periods/:period/units/:unit/submission", s.submissionSubmit, requireRole(auth.Officer))
-	work.GET("/periods/:period/units/:unit/audit", s.auditPage)
-	work.GET("/periods/:period/dashboard", s.dashboardPage, requireRole(auth.Admin, auth.Committee))
-	work.POST("/periods/:period/phase", s.phaseSubmit, requireRole(auth.Admin))
-	work.POST("/periods/:period/deadlines", s.deadlinesSubmit, requireRole(auth.Admin))
-	work.POST("/periods/:period/reminders", s.remindersSubmit, requireRole(auth.Admin))
-	work.GET("/periods/:period/publish", s.publishForm, requireRole(auth.Committee, auth.Admin))
-	work.POST("/periods/:period/publish", s.publishSubmit, requireRole(auth.Committee))
-	work.POST("/periods/:period/publications/:number/decision", s.attachDecision, requireRole(auth.Committee, auth.Admin), s.limitUpload)
-
-	admin := e.Group("/admin", requireRole(auth.Admin))
-	admin.GET("/users", s.usersList)
-	admin.POST("/users", s.userCreate)
-	admin.GET("/users/:username", s.userEdit)
-	admin.POST("/users/:username", s.userUpdate)
-	admin.POST("/users/:username/status", s.userStatus)
-	admin.POST("/users/:username/password", s.userPassword)
-	admin.POST("/users/:username/assignments", s.userAssignments)
+// publishedResult is a unit's result in a published period, as the public
+// reads it; nil when the unit has none there.
+func (s *server) publishedResult(ctx context.Context, period string, unit domain.Unit) (*unitResult, error) {
+	out, err := s.results.Compute(ctx, period, unit.Group, scoring.StageFinal)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("web: results of %s: %w", period, err)
+	}
+	g, r := findUnit(out, unit.Code)
+	if r == nil {
+		return nil, nil
+	}
+	return &unitResult{Rank: r.Rank, Count: g.Summary.Count, Index: r.Index, Grade: gradeBadge(g.Framework, r.Grade),
+		RankChange: r.RankChange, IndexChange: r.IndexChange,
+		PublicURL: unitURL(period, unit.Code), CardURL: reportUnitURL(period, unit.Code)}, nil
 }

@@ -50,9 +50,16 @@ type groupSection struct {
 // fieldHead is a top-level item of the criteria set: a column of the table.
 type fieldHead struct {
 	Code, Name string
-	Max        scoring.Decimal
-	Extra      bool // bonus or penalty, outside the 100 points
+	// Short heads the column (the set's short name, or the name
+	// abbreviated); the key under the table gives the full name.
+	Short string
+	Max   scoring.Decimal
+	Extra bool // bonus or penalty, outside the 100 points
 }
+
+// fieldHeadBudget is the longest field heading of the ranking: it wraps on
+// two or three lines of a narrow column.
+const fieldHeadBudget = 20
 
 // rankingRow is one unit's line in the ranking.
 type rankingRow struct {
@@ -80,7 +87,7 @@ func (s *server) periodRanking(c echo.Context) error {
 	ctx := c.Request().Context()
 	period, err := s.publishedPeriod(ctx, c.Param("period"))
 	if err != nil {
-		return err
+		return s.orUnpublished(c, err)
 	}
 	out, err := s.results.Compute(ctx, period.Code, "", scoring.StageFinal)
 	if err != nil {
@@ -158,7 +165,7 @@ func newGroupSection(period, name string, g results.Group) groupSection {
 		Grades: gradeShares(f, g.Summary),
 	}
 	for _, it := range f.Items {
-		sec.Fields = append(sec.Fields, fieldHead{Code: it.Code, Name: it.Name, Max: it.Max, Extra: it.Extra()})
+		sec.Fields = append(sec.Fields, fieldHead{Code: it.Code, Name: it.Name, Short: reports.ShortLabel(it, fieldHeadBudget), Max: it.Max, Extra: it.Extra()})
 	}
 	for _, r := range g.Results {
 		row := rankingRow{

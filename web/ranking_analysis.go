@@ -9,7 +9,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/results"
 	"github.com/parindex/parindex/scoring"
@@ -28,7 +27,7 @@ func uncertaintyOptions(c echo.Context) (opts scoring.UncertaintyOptions, shown 
 		return opts, false, nil
 	}
 	bad := func(param, value string) error {
-		return &msgError{kind: domain.ErrInvalid, key: "lineage.error.uncertainty_" + param, args: []any{value, scoring.MaxDraws}}
+		return invalid("lineage.error.uncertainty_"+param, value, scoring.MaxDraws)
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 || n > scoring.MaxDraws {

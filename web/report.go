@@ -42,31 +42,6 @@ func newChartView(c reports.Chart, err error) (chartView, error) {
 	return chartView{ID: c.ID, Rows: c.Rows, Label: c.Title, JSON: template.JS(c.JSON)}, nil
 }
 
-// reportRoutes registers the dashboards, the publication outputs and the
-// workbook download.
-func (s *server) reportRoutes(e *echo.Echo) {
-	// Public: published periods only.
-	e.GET("/periods/:period/charts", s.publicOverview)
-	e.GET("/periods/:period/units/:unit/scorecard", s.publicScorecard)
-	e.GET("/periods/:period/print", s.publicPrint)
-	e.GET("/periods/:period/appendix.pdf", s.publicAppendixPDF)
-	e.GET("/periods/:period/results.csv", s.openDataCSV)
-	e.GET("/periods/:period/results.json", s.openDataJSON)
-	if s.auth == nil {
-		return
-	}
-	// Staff: any period, live data until it is published.
-	board := requireRole(auth.Admin, auth.Appraiser, auth.Committee)
-	e.GET("/reports/:period", s.staffOverview, board)
-	e.GET("/reports/:period/surveys", s.surveyDashboard, board)
-	e.GET("/reports/:period/workbook.xlsx", s.downloadWorkbook, board)
-	// The appendix of any period: a draft marked "DỰ THẢO" until the
-	// committee publishes it.
-	e.GET("/reports/:period/print", s.staffPrint, board)
-	e.GET("/reports/:period/appendix.pdf", s.staffAppendixPDF, board)
-	e.GET("/reports/:period/units/:unit", s.staffScorecard, requireRole())
-}
-
 func reportURL(period string) string { return "/reports/" + url.PathEscape(period) }
 
 func reportUnitURL(period, unit string) string {

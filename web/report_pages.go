@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/scoring"
@@ -44,7 +45,7 @@ type groupCharts struct {
 func (s *server) publicOverview(c echo.Context) error {
 	p, err := s.publishedPeriod(c.Request().Context(), c.Param("period"))
 	if err != nil {
-		return err
+		return s.orUnpublished(c, err)
 	}
 	return s.overview(c, p, false)
 }
@@ -152,7 +153,7 @@ type scorecardPage struct {
 	PeriodName                           string
 	Staff                                bool
 	GroupName                            string
-	BackURL                              string
+	BackURL, BackLabel                   string
 	Card                                 *reports.Scorecard
 	Radar, Lost, Trend, Ranks, SelfFinal chartView
 	// Honesty is the unit's self-assessment against the final points, for
@@ -169,7 +170,7 @@ type scorecardPage struct {
 func (s *server) publicScorecard(c echo.Context) error {
 	p, err := s.publishedPeriod(c.Request().Context(), c.Param("period"))
 	if err != nil {
-		return err
+		return s.orUnpublished(c, err)
 	}
 	return s.scorecard(c, p, false)
 }
@@ -187,7 +188,7 @@ func (s *server) staffScorecard(c echo.Context) error {
 		return err
 	}
 	if !sees(c.Param("unit")) {
-		return &msgError{kind: domain.ErrForbidden, key: "pub.error.unit_not_seen"}
+		return forbidden("pub.error.unit_not_seen")
 	}
 	return s.scorecard(c, p, true)
 }
@@ -249,10 +250,16 @@ func (s *server) scorecard(c echo.Context, period domain.Period, staff bool) err
 	if c := card.Compared; c != nil && c.Kind != scoring.SameUnit {
 		page.CompareNote = comparisonNote(l, c)
 	}
-	if staff {
-		page.BackURL = reportURL(period.Code)
-	} else {
-		page.BackURL = unitURL(period.Code, unit.Code)
+	// Back to where the reader came from and may go: the province's
+	// overview for the board, the work page for an officer (who may not
+	// open the overview), the unit's public page for the public.
+	switch u := currentUser(c); {
+	case staff && u.Role == auth.Officer:
+		page.BackURL, page.BackLabel = "/work", l.T("work.nav.back_work")
+	case staff:
+		page.BackURL, page.BackLabel = reportURL(period.Code), l.T("reports.unit.back")
+	default:
+		page.BackURL, page.BackLabel = unitURL(period.Code, unit.Code), l.T("pages.scorecard.back", card.UnitName)
 	}
 	if page.Radar, err = newChartView(reports.RadarChart("chart-radar", card, l.T)); err != nil {
 		return err

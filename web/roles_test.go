@@ -98,6 +98,21 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"POST", "/admin/lineage", map[string]string{}, false, want{"": 401, "admin": 422, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"POST", "/admin/lineage/delete", map[string]string{}, false, want{"": 401, "admin": 404, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
 		{"POST", "/admin/lineage/import", nil, true, want{"": 401, "admin": 422, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		// Issue 13: the lists' Excel downloads follow their pages' rules.
+		{"GET", "/work/periods/2025/dashboard.xlsx", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 200}},
+		{"GET", "/work/periods/2025/units/U1/audit.xlsx", nil, false, want{"": 303, "admin": 200, "officer1": 200, "officer2": 403, "appraiser": 200, "appraiser2": 403, "committee": 200}},
+		// The bulk import of accounts: the secretariat only.
+		{"GET", "/admin/users/import", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"GET", "/admin/users/import/template.xlsx", nil, false, want{"": 303, "admin": 200, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"POST", "/admin/users/import", nil, true, want{"": 401, "admin": 422, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		// The menu's short addresses: the same area in the latest period,
+		// for the roles the area admits.
+		{"GET", "/reports", nil, false, want{"": 303, "admin": 302, "officer1": 403, "officer2": 403, "appraiser": 302, "appraiser2": 302, "committee": 302}},
+		{"GET", "/reports/surveys", nil, false, want{"": 303, "admin": 302, "officer1": 403, "officer2": 403, "appraiser": 302, "appraiser2": 302, "committee": 302}},
+		{"GET", "/reports/mine", nil, false, want{"": 303, "admin": 403, "officer1": 302, "officer2": 302, "appraiser": 403, "appraiser2": 403, "committee": 403}},
+		{"GET", "/work/dashboard", nil, false, want{"": 303, "admin": 302, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 302}},
+		{"GET", "/work/publish", nil, false, want{"": 303, "admin": 302, "officer1": 403, "officer2": 403, "appraiser": 403, "appraiser2": 403, "committee": 302}},
+		{"GET", "/charts", nil, false, want{"": 302, "admin": 302, "officer1": 302, "officer2": 302, "appraiser": 302, "appraiser2": 302, "committee": 302}},
 	}
 	for _, r := range routes {
 		for _, role := range roles {

@@ -8,9 +8,13 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/parindex/parindex/auth"
+	"github.com/parindex/parindex/domain"
 )
 
-// routes registers every route the server answers, top to bottom.
+// routes registers every route the server answers, top to bottom: this
+// file is the one table of what the server serves and who may ask. Each
+// staff route names the roles it admits; the services check, in addition,
+// which units, fields and stages the user may touch.
 func (s *server) routes(e *echo.Echo) {
 	// Outermost first: the request log sees the final status, panics become
 	// errors for the central handler, every response carries the security
@@ -21,25 +25,15 @@ func (s *server) routes(e *echo.Echo) {
 	// the refusal of text that is not UTF-8 (path, query, form, JSON) and
 	// the CSRF token.
 	e.Use(s.loadSession, checkOrigin, middleware.BodyLimit(fmt.Sprintf("%dB", s.maxUpload()+1<<20)), rejectBadText, requireCSRF)
+	// A password someone else set is changed before anything else.
+	e.Use(s.passwordFirst)
 
-	// Public pages: only published periods.
-	e.GET("/", s.home)
-	e.GET("/periods/:period", s.periodRanking)
-	e.GET("/periods/:period/units/:unit", s.unitBreakdown)
-	e.GET("/periods/:period/publications/:number", s.publicationPage)
-	e.GET("/periods/:period/publications/:number/decision.pdf", s.downloadDecision)
-	e.GET("/targets", s.targetsOverview)
-	s.reportRoutes(e) // dashboards, publication outputs, the workbook
-
-	// JSON API.
+	s.publicRoutes(e)
 	api := e.Group("/api/v1")
-	api.GET("/openapi.json", s.openAPI)
-	api.GET("/periods/:period/results", s.apiPeriodResults)
-	api.GET("/periods/:period/publications", s.apiPublications)
-	api.GET("/periods/:period/publications/:number", s.apiPublicationResults)
+	s.publicAPI(api)
 	if s.auth != nil {
+		s.staffRoutes(e)
 		s.workflowAPI(api)
-		s.workPages(e)
 		s.lineageRoutes(e, api)
 	}
 	if s.surveys != nil {
@@ -56,9 +50,97 @@ func (s *server) routes(e *echo.Echo) {
 	})
 }
 
+// publicRoutes are the pages anyone may read: only published periods.
+func (s *server) publicRoutes(e *echo.Echo) {
+	e.GET("/", s.home)
+	e.GET("/periods/:period", s.periodRanking)
+	e.GET("/periods/:period/units/:unit", s.unitBreakdown)
+	e.GET("/periods/:period/publications/:number", s.publicationPage)
+	e.GET("/periods/:period/publications/:number/decision.pdf", s.downloadDecision)
+	e.GET("/periods/:period/charts", s.publicOverview)
+	e.GET("/periods/:period/units/:unit/scorecard", s.publicScorecard)
+	e.GET("/periods/:period/print", s.publicPrint)
+	e.GET("/periods/:period/appendix.pdf", s.publicAppendixPDF)
+	e.GET("/periods/:period/results.csv", s.openDataCSV)
+	e.GET("/periods/:period/results.json", s.openDataJSON)
+	e.GET("/targets", s.targetsOverview)
+	// The menu's short address of the charts: the latest published period.
+	e.GET("/charts", s.toLatest(domain.Period.Published, func(p string, _ auth.User) string { return periodURL(p) + "/charts" }))
+}
+
+// publicAPI is the JSON API anyone may read.
+func (s *server) publicAPI(api *echo.Group) {
+	api.GET("/openapi.json", s.openAPI)
+	api.GET("/periods/:period/results", s.apiPeriodResults)
+	api.GET("/periods/:period/publications", s.apiPublications)
+	api.GET("/periods/:period/publications/:number", s.apiPublicationResults)
+}
+
+// staffRoutes are the pages of logged-in staff: login, the work pages of
+// each role, the reports and account management. Every form posts with the
+// session's CSRF token and answers with a redirect (POST-redirect-GET), or
+// with the page again when something must be corrected.
+func (s *server) staffRoutes(e *echo.Echo) {
+	e.GET("/login", s.loginForm)
+	e.POST("/login", s.loginSubmit)
+	e.POST("/logout", s.logoutSubmit)
+	e.GET("/account/password", s.passwordForm, requireRole())
+	e.POST("/account/password", s.passwordSubmit, requireRole())
+
+	// The menu's short addresses: the same area in the latest period.
+	directors := requireRole(auth.Admin, auth.Committee)
+	e.GET("/work/dashboard", s.toLatest(anyPeriodOK, func(p string, _ auth.User) string { return workPeriodURL(p) + "/dashboard" }), directors)
+	e.GET("/work/publish", s.toLatest(anyPeriodOK, func(p string, _ auth.User) string { return workPeriodURL(p) + "/publish" }), directors)
+	e.GET("/reports", s.toLatest(anyPeriodOK, func(p string, _ auth.User) string { return reportURL(p) }), requireRole(board...))
+	e.GET("/reports/surveys", s.toLatest(anyPeriodOK, func(p string, _ auth.User) string { return reportURL(p) + "/surveys" }), requireRole(board...))
+	e.GET("/reports/mine", s.toLatest(anyPeriodOK, func(p string, u auth.User) string { return reportUnitURL(p, u.Unit) }), requireRole(auth.Officer))
+
+	work := e.Group("/work", requireRole())
+	work.GET("", s.workHome)
+	work.GET("/periods/:period/units/:unit", s.assessmentPage)
+	work.POST("/periods/:period/units/:unit", s.saveForm)
+	work.POST("/periods/:period/units/:unit/submission", s.submissionSubmit, requireRole(auth.Officer))
+	work.GET("/periods/:period/units/:unit/audit", s.auditPage)
+	work.GET("/periods/:period/units/:unit/audit.xlsx", s.auditXLSX)
+	work.GET("/periods/:period/dashboard", s.dashboardPage, requireRole(auth.Admin, auth.Committee))
+	work.GET("/periods/:period/dashboard.xlsx", s.dashboardXLSX, requireRole(auth.Admin, auth.Committee))
+	work.POST("/periods/:period/phase", s.phaseSubmit, requireRole(auth.Admin))
+	work.POST("/periods/:period/deadlines", s.deadlinesSubmit, requireRole(auth.Admin))
+	work.POST("/periods/:period/reminders", s.remindersSubmit, requireRole(auth.Admin))
+	work.GET("/periods/:period/publish", s.publishForm, requireRole(auth.Committee, auth.Admin))
+	work.POST("/periods/:period/publish", s.publishSubmit, requireRole(auth.Committee))
+	work.POST("/periods/:period/publications/:number/decision", s.attachDecision, requireRole(auth.Committee, auth.Admin), s.limitUpload)
+
+	// Reports of any period, live data until it is published: the board
+	// (secretariat, appraisers, committee) sees the province; everyone
+	// sees the units they may (an officer their own).
+	boardOnly := requireRole(board...)
+	e.GET("/reports/:period", s.staffOverview, boardOnly)
+	e.GET("/reports/:period/surveys", s.surveyDashboard, boardOnly)
+	e.GET("/reports/:period/workbook.xlsx", s.downloadWorkbook, boardOnly)
+	// The appendix of any period: a draft marked "DỰ THẢO" until the
+	// committee publishes it.
+	e.GET("/reports/:period/print", s.staffPrint, boardOnly)
+	e.GET("/reports/:period/appendix.pdf", s.staffAppendixPDF, boardOnly)
+	e.GET("/reports/:period/units/:unit", s.staffScorecard, requireRole())
+
+	admin := e.Group("/admin", requireRole(auth.Admin))
+	admin.GET("/users", s.usersList)
+	if s.accounts != nil {
+		admin.GET("/users/import", s.usersImportForm)
+		admin.GET("/users/import/template.xlsx", s.usersImportTemplate)
+		admin.POST("/users/import", s.usersImport, s.limitUpload)
+	}
+	admin.POST("/users", s.userCreate)
+	admin.GET("/users/:username", s.userEdit)
+	admin.POST("/users/:username", s.userUpdate)
+	admin.POST("/users/:username/status", s.userStatus)
+	admin.POST("/users/:username/password", s.userPassword)
+	admin.POST("/users/:username/assignments", s.userAssignments)
+}
+
 // workflowAPI registers the staff API: login, assessments, the workflow and
-// accounts. Each route names the roles it admits; the workflow service
-// checks, in addition, which units and stages the user may touch.
+// accounts.
 func (s *server) workflowAPI(api *echo.Group) {
 	api.POST("/login", s.apiLogin)
 	api.POST("/logout", s.apiLogout, requireRole())

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/surveys"
 )
 
@@ -83,7 +84,7 @@ func newSurveyServer(cfg SurveyConfig, svc *surveys.Service) *surveyServer {
 func (s *server) clientIP(c echo.Context) string { return c.RealIP() }
 
 // errTooMany is the answer to a client over its submission limit.
-var errTooMany = &msgError{kind: errTooManyKind, key: "survey.too_many"}
+var errTooMany = domain.Keyed(errTooManyKind, "survey.too_many")
 
 // errTooManyKind makes statusOf answer 429.
 var errTooManyKind = echo.NewHTTPError(http.StatusTooManyRequests)

@@ -145,11 +145,11 @@ func formProblems(l *locale, ins *surveys.Instrument, values map[string]string, 
 
 // errSurveyClosed answers a form of a survey that is not open: 410, it is
 // gone for good unless the secretariat opens it again.
-var errSurveyClosed = &msgError{kind: echo.NewHTTPError(http.StatusGone), key: "survey.closed.text"}
+var errSurveyClosed = domain.Keyed(echo.NewHTTPError(http.StatusGone), "survey.closed.text")
 
 // errSurveyRefused answers a form sent to a survey that has closed since it
 // was shown: 409, the submission conflicts with the survey's state.
-var errSurveyRefused = &msgError{kind: domain.ErrConflict, key: "survey.closed.text"}
+var errSurveyRefused = domain.Keyed(domain.ErrConflict, "survey.closed.text")
 
 // publicCampaign returns a campaign and unit the public may answer.
 func (s *server) publicCampaign(ctx context.Context, survey, unit string) (*surveys.Campaign, *surveys.CampaignUnit, error) {

@@ -28,10 +28,10 @@ const interviewerCookie = "parindex_interviewer"
 
 // errInterviewerLink answers /i/ without a valid sign-in: the link was
 // never opened on this device, or it was revoked or replaced.
-var errInterviewerLink = &msgError{kind: domain.ErrForbidden, key: "survey.interviewer.link_invalid"}
+var errInterviewerLink = domain.Keyed(domain.ErrForbidden, "survey.interviewer.link_invalid")
 
 // errNotYourUnit answers an interviewer's form of a unit not given to them.
-var errNotYourUnit = &msgError{kind: domain.ErrForbidden, key: "survey.interviewer.not_your_unit"}
+var errNotYourUnit = domain.Keyed(domain.ErrForbidden, "survey.interviewer.not_your_unit")
 
 // signedInterviewer returns the interviewer signed in on this device for
 // the campaign, by their cookie.

@@ -85,7 +85,7 @@ func (s *server) unitBreakdown(c echo.Context) error {
 	ctx := c.Request().Context()
 	period, err := s.publishedPeriod(ctx, c.Param("period"))
 	if err != nil {
-		return err
+		return s.orUnpublished(c, err)
 	}
 	code := c.Param("unit")
 	unit, err := s.catalog.Unit(ctx, code)

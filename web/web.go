@@ -11,9 +11,11 @@ package web
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parindex/parindex/accounts"
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/reports"
@@ -84,6 +86,10 @@ type Config struct {
 	Documents *reports.DocumentConfig
 	// Survey sets the survey area's limits and links (survey.go).
 	Survey SurveyConfig
+	// Zone is the province's time zone: every moment a page shows (a
+	// deadline, a change, a submission) is written in it, and the dates
+	// and times staff type are read in it. Nil is Vietnam's (UTC+7).
+	Zone *time.Location
 }
 
 // Deps are the services the server calls. Catalog and Results are required;
@@ -107,6 +113,9 @@ type Deps struct {
 	// edit it, and the pages' comparisons and years side by side. Nil:
 	// units are compared by code and no page offers it.
 	Lineage LineageStore
+	// Accounts imports accounts and assignments in bulk
+	// (/admin/users/import); nil offers no import.
+	Accounts *accounts.Service
 }
 
 // server holds what handlers share. Everything in it is prepared by New and
@@ -123,9 +132,10 @@ type server struct {
 	langs         *languages
 	pages         *renderer
 	assets        *assets
-	surveys       *surveyServer    // nil without Deps.Surveys
-	targets       Targets          // nil without Deps.Targets
-	reports       *reports.Sources // nil without Deps.Reports
+	surveys       *surveyServer     // nil without Deps.Surveys
+	targets       Targets           // nil without Deps.Targets
+	reports       *reports.Sources  // nil without Deps.Reports
+	accounts      *accounts.Service // nil without Deps.Accounts
 	documents     reports.DocumentConfig
 	lineage       LineageStore // nil without Deps.Lineage
 }
@@ -138,7 +148,7 @@ func New(cfg Config, deps Deps) *echo.Echo {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	langs, err := loadLanguages(cfg.DefaultLang)
+	langs, err := loadLanguages(cfg.DefaultLang, cfg.Zone)
 	if err != nil {
 		panic(err)
 	}
@@ -157,6 +167,7 @@ func New(cfg Config, deps Deps) *echo.Echo {
 	}
 
 	s.reports = deps.Reports
+	s.accounts = deps.Accounts
 	s.documents = reports.DefaultDocumentConfig(cfg.Province)
 	if cfg.Documents != nil {
 		s.documents = *cfg.Documents

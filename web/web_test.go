@@ -82,11 +82,13 @@ func TestPages(t *testing.T) {
 			contains: []string{"Nhóm đơn vị NOPE không có bộ chỉ số trong kỳ 2025."},
 		},
 		{
+			// Not a "page not found": the period exists, and the page says
+			// where it stands and where the published results are.
 			name:        "unpublished period",
 			url:         "/periods/2026",
-			status:      http.StatusNotFound,
-			contains:    []string{"Kết quả kỳ đánh giá 2026 chưa được công bố.", "Về trang chủ"},
-			notContains: []string{"Sở Nội vụ"},
+			status:      http.StatusOK,
+			contains:    []string{"chưa được công bố</h1>", "đang ở giai đoạn: Tự đánh giá", `aria-current="step">Tự đánh giá<`, `href="/periods/2025"`},
+			notContains: []string{"Sở Nội vụ", "404"},
 		},
 		{
 			name:     "unknown period",
@@ -136,10 +138,11 @@ func TestPages(t *testing.T) {
 			contains: []string{"Sở Y tế không có kết quả trong kỳ Năm 2025."},
 		},
 		{
-			name:     "unit in an unpublished period",
-			url:      "/periods/2026/units/SNV",
-			status:   http.StatusNotFound,
-			contains: []string{"chưa được công bố"},
+			name:        "unit in an unpublished period",
+			url:         "/periods/2026/units/SNV",
+			status:      http.StatusOK,
+			contains:    []string{"chưa được công bố</h1>"},
+			notContains: []string{"Sở Nội vụ"},
 		},
 		{
 			name:     "unknown page",
@@ -228,9 +231,15 @@ func TestLanguage(t *testing.T) {
 		},
 		{
 			name:     "English error page",
-			url:      "/periods/2026?lang=en",
+			url:      "/periods/1999?lang=en",
 			status:   http.StatusNotFound,
-			contains: []string{"The results of assessment period 2026 have not been published."},
+			contains: []string{"There is no assessment period 1999."},
+		},
+		{
+			name:     "English page of an unpublished period",
+			url:      "/periods/2026?lang=en",
+			status:   http.StatusOK,
+			contains: []string{"The results of Năm 2026 are not published yet", "is at this stage: Self-assessment"},
 		},
 		{
 			name:     "English empty state",

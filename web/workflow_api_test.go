@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/parindex/parindex/accounts"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -140,6 +141,7 @@ func newProvince(t testing.TB) *province {
 		Workflow: wf,
 		Reports:  &reports.Sources{Results: res, Groups: st, Comments: st, Publications: res},
 		Lineage:  st,
+		Accounts: &accounts.Service{Store: st},
 	})
 	return &province{t: t, st: st, srv: srv, files: filepath.Join(dir, "files"), clock: clock, sessions: map[string]*client{}}
 }

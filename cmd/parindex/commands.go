@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/imports"
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/store"
@@ -168,21 +169,12 @@ func (im importer) load(kind, file string, data []byte) (string, error) {
 // frameworkError prefixes every problem of a criteria set with the file name,
 // one line per problem.
 func frameworkError(file string, err error) error {
-	var ve *scoring.ValidationError
+	var ve *domain.ProblemList
 	if !errors.As(err, &ve) {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	lines := make([]string, len(ve.Problems))
-	for i, p := range ve.Problems {
-		if p.Line > 0 {
-			lines[i] = fmt.Sprintf("%s:%d: ", file, p.Line)
-		} else {
-			lines[i] = file + ": "
-		}
-		if p.Item != "" {
-			lines[i] += "item " + p.Item + ": "
-		}
-		lines[i] += p.Msg
+	for i := range ve.Problems {
+		ve.Problems[i].File = file
 	}
-	return errors.New(strings.Join(lines, "\n"))
+	return errors.New(strings.Join(ve.Lines(), "\n"))
 }

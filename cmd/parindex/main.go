@@ -7,6 +7,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// The zone database inside the binary: --time-zone Asia/Ho_Chi_Minh
+	// works on a server without tzdata.
+	_ "time/tzdata"
 )
 
 func main() {

@@ -139,6 +139,11 @@ func cmdPeriod(e *env, args []string) error {
 	}
 	defer st.Close()
 	sv := newServices(st, false)
+	// A decision dated after today in the province is refused: today in
+	// the province's zone, as the server reckons it.
+	if z, err := time.LoadLocation(envOr(e, "PARINDEX_TIME_ZONE", defaultZone)); err == nil {
+		sv.workflow.Zone = z
+	}
 	switch pos[0] {
 	case "list":
 		periods, err := st.Periods(e.ctx)

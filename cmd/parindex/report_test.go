@@ -266,7 +266,7 @@ func TestReportWorkbookLayout(t *testing.T) {
 		}
 	}
 	for ref, want := range map[string]string{"A1": "ỦY BAN NHÂN DÂN", "D1": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "A11": "STT",
-		"P11": "Chỉ số CCHC (%)", "D11": "Điểm đạt theo lĩnh vực", "D12": "1. Chỉ đạo, điều hành CCHC\n(tối đa 8)", "A14": "1", "B14": "VPUB"} {
+		"P11": "Chỉ số CCHC (%)", "D11": "Điểm đạt theo lĩnh vực", "D12": "1. Chỉ đạo, điều hành\n(tối đa 8)", "A14": "1", "B14": "VPUB"} {
 		if v, _ := f.GetCellValue(sheet, ref); v != want {
 			t.Errorf("%s = %q, want %q", ref, v, want)
 		}

@@ -49,11 +49,11 @@ func commands() []command {
 		{"serve", "run the web server [--addr HOST:PORT] [--demo]", cmdServe},
 		{"demo", "load the demo province (Cà Mau) into an empty database", cmdDemo},
 		{"import", "import units | groups | framework | scores | inputs | lineage | targets FILE, or import portal766 --period P FILE.json...", cmdImportAny},
-		{"template", "write the statistics workbook: template inputs --period P --group G --out FILE.xlsx", cmdTemplate},
+		{"template", "write a workbook to fill in: template inputs --period P --group G --out FILE.xlsx | template users --out FILE.xlsx", cmdTemplate},
 		{"score", "compute and print results --period P [--group G] [--stage final|appraisal|self] [--format table|csv|json] [--live | --publication N] [--uncertainty N [--seed S] [--weights D]]", cmdScore},
 		{"period", periodUsage, cmdPeriod},
 		{"report", "write the period's Excel workbook: report --period P --out FILE.xlsx", cmdReport},
-		{"user", "create an account: user add --username U --role R [--unit CODE] (password on standard input)", cmdUser},
+		{"user", "accounts: user add --username U --role R [--unit CODE] (password on standard input) | user import FILE.xlsx|FILE.csv... [--sheet FILE.html]", cmdUser},
 		{"survey", "satisfaction surveys: survey codes|results|instrument|create|open|close|transactions|import|dossiers|list (see survey help)", cmdSurvey},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parindex/parindex/accounts"
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/surveys"
@@ -35,6 +36,7 @@ func cmdServe(e *env, args []string) error {
 	trustProxy := f.Bool("trust-proxy", e.getenv("PARINDEX_TRUST_PROXY") == "true", "take clients' addresses from X-Forwarded-For (behind a reverse proxy)")
 	publicURL := f.String("public-url", e.getenv("PARINDEX_PUBLIC_URL"), "the address printed in survey QR codes, e.g. https://khaosat.example.gov.vn")
 	hours := f.String("opening-hours", envOr(e, "PARINDEX_OPENING_HOURS", surveys.DefaultHours), "the one-stop desks' opening hours, for the surveys that name none, e.g. \"T2-T6 07:00-17:30; T7 07:00-12:00\"")
+	zoneName := f.String("time-zone", envOr(e, "PARINDEX_TIME_ZONE", defaultZone), "the province's time zone (IANA name): pages show every time in it and read the times staff type in it")
 	docs := addDocumentFlags(f, e, province)
 	pos, err := f.parse(args)
 	if err != nil {
@@ -48,6 +50,10 @@ func cmdServe(e *env, args []string) error {
 	}
 	if _, err := surveys.ParseHours(*hours); err != nil {
 		return usagef("--opening-hours: %v", err)
+	}
+	zone, err := time.LoadLocation(*zoneName)
+	if err != nil || *zoneName == "" || *zoneName == "Local" {
+		return usagef("--time-zone %q is not a time zone (an IANA name such as %s)", *zoneName, defaultZone)
 	}
 	if *maxUploadMB < 1 || *maxUploadMB > 1024 {
 		return usagef("--max-upload %d must be between 1 and 1024 MB", *maxUploadMB)
@@ -82,13 +88,13 @@ func cmdServe(e *env, args []string) error {
 	// request: a page asked again for unchanged data is not read and
 	// scored again.
 	sv := newServices(st, true)
-	sv.workflow.Files, sv.workflow.MaxUpload = files, int64(*maxUploadMB)<<20
+	sv.workflow.Files, sv.workflow.MaxUpload, sv.workflow.Zone = files, int64(*maxUploadMB)<<20, zone
 	reportSrc := reportSourcesPtr(st, sv)
 	reportSrc.Documents = &documents
 	surveySvc := sv.surveys
 	surveySvc.Hours = *hours
 	handler := web.New(web.Config{Logger: e.logger, DefaultLang: *lang, Province: *province, SecureCookies: *secure, TrustProxy: *trustProxy,
-		Documents: &documents, Survey: web.SurveyConfig{RatePerMinute: *surveyRate, KioskRatePerMinute: *kioskRate, PublicURL: *publicURL}}, web.Deps{
+		Documents: &documents, Zone: zone, Survey: web.SurveyConfig{RatePerMinute: *surveyRate, KioskRatePerMinute: *kioskRate, PublicURL: *publicURL}}, web.Deps{
 		Catalog:  st,
 		Results:  sv.results,
 		Auth:     auth.NewService(st, nil),
@@ -96,6 +102,7 @@ func cmdServe(e *env, args []string) error {
 		Targets:  &targets.Service{Store: st, Results: sv.results},
 		Reports:  reportSrc,
 		Lineage:  st,
+		Accounts: &accounts.Service{Store: st},
 		Surveys:  surveySvc,
 	})
 	srv := &http.Server{
@@ -122,6 +129,9 @@ func cmdServe(e *env, args []string) error {
 	}
 	return nil
 }
+
+// defaultZone is Vietnam's time zone (UTC+7 all year).
+const defaultZone = "Asia/Ho_Chi_Minh"
 
 // defaultFilesDir keeps evidence beside an SQLite database file
 // (parindex.db → parindex-files), and in ./parindex-files for PostgreSQL.

@@ -21,8 +21,10 @@ func cmdTemplate(e *env, args []string) error {
 		return err
 	}
 	switch {
+	case len(pos) == 1 && pos[0] == "users":
+		return templateUsers(e, f, *out)
 	case len(pos) != 1 || pos[0] != "inputs":
-		return usagef("template inputs --period P --group G --out FILE.xlsx")
+		return usagef("template inputs --period P --group G --out FILE.xlsx, or template users --out FILE.xlsx")
 	case *period == "" || *group == "" || *out == "":
 		return usagef("--period, --group and --out are required")
 	}

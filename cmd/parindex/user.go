@@ -11,6 +11,21 @@ import (
 // cmdUser manages accounts: user add --username U --role R [--unit CODE]
 // [--name NAME], the password read from standard input (one line).
 func cmdUser(e *env, args []string) error {
+	// The sub-command is the first argument that is neither a flag nor a
+	// flag's value (every flag of `user` takes one: --db URL).
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if isFlag(a) {
+			if !strings.Contains(a, "=") {
+				i++
+			}
+			continue
+		}
+		if a == "import" {
+			return cmdUserImport(e, append(append([]string{}, args[:i]...), args[i+1:]...))
+		}
+		break
+	}
 	f := newFlags(e, "user")
 	username := f.String("username", "", "the user name (lowercase)")
 	role := f.String("role", "", "admin, officer, appraiser or committee")
@@ -52,3 +67,7 @@ func cmdUser(e *env, args []string) error {
 	fmt.Fprintln(e.stdout, ")")
 	return nil
 }
+
+// isFlag reports whether an argument is a flag (the sub-command comes after
+// the global flags, which take a value: --db URL).
+func isFlag(a string) bool { return len(a) > 1 && a[0] == '-' }

@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -83,6 +84,23 @@ func (o *Offline) Check(t testing.TB, page string) {
 		t.Errorf("%s: browser errors: %v", page, o.errors)
 	}
 	o.blocked, o.errors = nil, nil
+}
+
+// Problems returns, as sentences, what Check would fail on since the last
+// check — addresses other than the server, browser errors — and forgets
+// them.
+func (o *Offline) Problems() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []string
+	if len(o.blocked) > 0 {
+		out = append(out, fmt.Sprintf("asked for addresses other than the server: %v", o.blocked))
+	}
+	for _, e := range o.errors {
+		out = append(out, "browser error: "+e)
+	}
+	o.blocked, o.errors = nil, nil
+	return out
 }
 
 // ChartsRendered loads a page and returns how many charts it has (elements

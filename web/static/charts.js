@@ -6,6 +6,80 @@
 (function () {
   'use strict';
 
+  // narrow is the width under which a chart is laid out for a phone.
+  var narrow = 600;
+
+  function each(v, f) {
+    [].concat(v || []).forEach(function (x) {
+      if (x) {
+        f(x);
+      }
+    });
+  }
+
+  // fit adapts the options to the chart's width: on a phone the title
+  // wraps instead of being cut, a category axis's long labels are cut with
+  // "…" so that the bars keep their room, the value axis's name goes under
+  // it. Everywhere, a legend with one entry for bars of several colours
+  // (each bar coloured by its grade) says nothing the axis does not, and
+  // would show one swatch for many colours: it is hidden.
+  function fit(el, o) {
+    var w = el.clientWidth || 600;
+    var series = [].concat(o.series || []);
+    if (series.length === 1 && (series[0].data || []).some(function (d) {
+      return d && d.itemStyle && d.itemStyle.color;
+    })) {
+      each(o.legend, function (lg) { lg.show = false; });
+    }
+    // A value axis's name at the end of a horizontal axis runs off the
+    // chart's right edge: it goes under the axis, centred.
+    each(o.xAxis, function (ax) {
+      if (ax.type === 'value' && ax.name) {
+        ax.nameLocation = 'middle';
+        ax.nameGap = 26;
+      }
+    });
+    if (w >= narrow) {
+      return;
+    }
+    var titled = false;
+    each(o.title, function (t) {
+      t.textStyle = Object.assign({}, t.textStyle || {}, { width: w - 24, overflow: 'break', fontSize: 13 });
+      titled = true;
+    });
+    each(o.legend, function (lg) {
+      if (lg.bottom === undefined) {
+        lg.top = 48;
+      }
+      lg.type = 'scroll';
+    });
+    each(o.grid, function (g) {
+      g.left = 4;
+      g.right = 12;
+      if (titled) {
+        g.top = 80;
+      }
+    });
+    ['xAxis', 'yAxis'].forEach(function (k) {
+      each(o[k], function (ax) {
+        if (ax.type === 'category' || (ax.type === undefined && ax.data)) {
+          var lab = Object.assign({}, ax.axisLabel || {}, { overflow: 'truncate', hideOverlap: false });
+          if (k === 'yAxis') {
+            lab.width = Math.round(w * 0.38);
+          } else {
+            lab.width = 64;
+            lab.rotate = 40;
+            lab.interval = 0;
+          }
+          ax.axisLabel = lab;
+        } else if (ax.name) {
+          ax.nameLocation = 'middle';
+          ax.nameGap = 26;
+        }
+      });
+    });
+  }
+
   function draw(el) {
     var src = document.getElementById(el.getAttribute('data-chart'));
     if (!src) {
@@ -23,11 +97,12 @@
     options.animation = false;
     // A legend with no position of its own would sit on top of the title:
     // put it under the title instead.
-    [].concat(options.legend || []).forEach(function (lg) {
-      if (lg && lg.top === undefined && lg.bottom === undefined) {
+    each(options.legend, function (lg) {
+      if (lg.top === undefined && lg.bottom === undefined) {
         lg.top = 26;
       }
     });
+    fit(el, options);
     var chart = echarts.init(el, null, { renderer: 'canvas' });
     chart.setOption(options);
     el.setAttribute('data-rendered', 'true');

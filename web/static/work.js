@@ -11,9 +11,16 @@
   var submitting = false;
 
   document.querySelectorAll("form.assessment-form").forEach(function (form) {
-    var mark = function () {
+    var state = form.querySelector(".save-state");
+    var mark = function (ev) {
+      if (ev && ev.target && ev.target.type === "search") {
+        return;
+      }
       dirty.add(form);
       form.classList.add("dirty");
+      if (state) {
+        state.textContent = state.getAttribute("data-dirty");
+      }
     };
     form.addEventListener("input", mark);
     form.addEventListener("change", mark);
@@ -69,6 +76,31 @@
     };
     box.addEventListener("change", sync);
     sync();
+  });
+
+  // The file boxes are hidden behind a button in the page's language (a
+  // browser writes "Choose Files" in its own): the chosen names show
+  // beside it.
+  document.querySelectorAll("input.file-input").forEach(function (inp) {
+    var out = inp.parentElement.querySelector(".file-names");
+    if (!out) {
+      return;
+    }
+    inp.addEventListener("change", function () {
+      var names = Array.prototype.map.call(inp.files || [], function (f) { return f.name; });
+      out.textContent = names.length ? inp.getAttribute("data-some") + " " + names.join(", ") : inp.getAttribute("data-none");
+    });
+  });
+
+  // Open or fold every field of the assessment at once.
+  document.querySelectorAll(".fold-tools").forEach(function (tools) {
+    tools.hidden = false;
+    tools.querySelectorAll("button[data-fold]").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        var open = btn.getAttribute("data-fold") === "open";
+        document.querySelectorAll("details.work-field").forEach(function (d) { d.open = open; });
+      });
+    });
   });
 
   document.querySelectorAll("input[data-select-all]").forEach(function (all) {
