@@ -115,6 +115,38 @@ func importFile(t *testing.T, st *fakeStore, name string, data ...[]byte) (*acco
 	return svc.Import(context.Background(), admin, b)
 }
 
+// A unit merged into another before the latest period gets no suggested
+// officer: in 2026 X1 is part of X9, which does get one.
+func TestTemplateFollowsLineage(t *testing.T) {
+	st := newStore(t)
+	st.units = append(st.units, domain.Unit{Code: "X9", Name: "UBND xã Chín", Group: "XA"})
+	lin, err := scoring.NewLineage([]scoring.Link{{FromPeriod: "2025", FromUnit: "X1", ToPeriod: "2026", ToUnit: "X9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl bytes.Buffer
+	periods := []domain.Period{{Code: "2026"}, {Code: "2025"}}
+	if err := accounts.WriteTemplate(&tpl, accounts.TemplateData{Units: st.units, Users: st.users, Periods: periods, Lineage: lin}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(accounts.AccountsSheet)
+	var suggested []string
+	for _, r := range rows[1:] {
+		suggested = append(suggested, r[3])
+	}
+	if strings.Join(suggested, " ") != "STP SYT X9" {
+		t.Errorf("suggested officers of %q, want STP SYT X9", suggested)
+	}
+	// Every unit is still there to pick from.
+	if all, _ := f.GetRows("Đơn vị"); len(all) != 6 {
+		t.Errorf("units sheet: %d rows, want 5 units and the header", len(all))
+	}
+}
+
 // The template suggests a row for every unit without an officer; filled
 // in, it creates the accounts with first passwords to change, updates the
 // existing one, and replaces the appraisers' assignments.

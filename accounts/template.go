@@ -10,16 +10,32 @@ import (
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/scoring"
 )
 
 // TemplateData is what the template workbook lists: the units (every one
-// to pick from, and a row for an officer of each unit that has none yet)
-// and the accounts that exist.
+// to pick from, and a row for an officer of each unit that has none yet
+// and takes part in the latest period) and the accounts that exist.
 type TemplateData struct {
 	Units   []domain.Unit
 	Groups  map[string]string // group code → name
 	Users   []auth.User
 	Periods []domain.Period
+	// Lineage, when there is one, keeps the units merged into others
+	// before the latest period out of the suggested officers' rows.
+	Lineage *scoring.Lineage
+}
+
+// latest returns the code of the period that starts last ("" when no
+// period has a known start).
+func (d TemplateData) latest() string {
+	code, start := "", 0
+	for _, p := range d.Periods {
+		if at, ok := scoring.PeriodStart(p.Code); ok && (code == "" || at > start) {
+			code, start = p.Code, at
+		}
+	}
+	return code
 }
 
 // instructions are the template's first sheet, one line a row.
@@ -90,8 +106,9 @@ func WriteTemplate(w io.Writer, d TemplateData) error {
 		}
 	}
 	row := 2
+	latest := d.latest()
 	for _, u := range d.Units {
-		if hasOfficer[u.Code] {
+		if hasOfficer[u.Code] || (latest != "" && !d.Lineage.Exists(u.Code, latest)) {
 			continue
 		}
 		name := SuggestUsername(u.Code)

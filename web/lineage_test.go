@@ -247,9 +247,9 @@ func TestPagesFollowLineage(t *testing.T) {
 
 	_, body := public.get("/periods/2025")
 	// M: no change of rank, +0.00 against the mean of A and B, marked SN.
-	mustContain(t, "ranking", body, `title="So với bình quân chỉ số kỳ 2024 của 2 đơn vị trước sắp xếp (UBND xã An; UBND xã Bình): 81,00.">–</td>`,
+	mustContain(t, "ranking", body, `<span class="change none" title="So với bình quân chỉ số kỳ 2024 của 2 đơn vị trước sắp xếp (UBND xã An; UBND xã Bình): 81,00.">–</span>`,
 		`0,00 <abbr class="mark"`, ">SN</abbr>", "SN: sáp nhập", "Xem độ tin cậy của thứ hạng")
-	mustContain(t, "ranking", body, `<td class="num change up">▲2</td>`, "+20,00")
+	mustContain(t, "ranking", body, `<span class="change up">▲2</span>`, "+20,00")
 
 	res, body := public.get("/periods/2025?uncertainty=400&seed=3")
 	if res.StatusCode != 200 {
@@ -319,9 +319,13 @@ func TestHonestyRespectsHiddenRounds(t *testing.T) {
 	mustContain(t, "officer in explanation", body, "Tự chấm so với kết quả thẩm định")
 	// The public sees nothing of an unpublished period.
 	public := &pageClient{t: t, h: p.handler, cookies: map[string]*http.Cookie{}}
-	if res, _ := public.get("/periods/2025/units/C/scorecard"); res.StatusCode != http.StatusNotFound {
+	// The public sees the period's state, none of its points.
+	res, body := public.get("/periods/2025/units/C/scorecard")
+	if res.StatusCode != http.StatusOK {
 		t.Errorf("public scorecard of an unpublished period: %d", res.StatusCode)
 	}
+	mustContain(t, "public, unpublished", body, "chưa được công bố</h1>")
+	mustNotContain(t, "public, unpublished", body, "Tự chấm so với kết quả thẩm định", "Chỉ số tự chấm")
 }
 
 // TestWorkFollowsLineage: in a period the lineage keeps a unit out of, the
@@ -338,7 +342,7 @@ func TestWorkFollowsLineage(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body := p.login(t, "thamdinh").get("/work")
-	mustContain(t, "appraiser", body, `href="/work/periods/2025/units/M"`, `href="/work/periods/2025/units/C"`, `href="/work/periods/2024/units/A"`)
+	mustContain(t, "appraiser", body, `href="/work/periods/2025/units/M"`, `href="/work/periods/2025/units/C"`, `href="/reports/2024"`)
 	mustNotContain(t, "appraiser", body, `href="/work/periods/2025/units/A"`, `href="/work/periods/2024/units/M"`)
 	admin := p.login(t, "thuky")
 	_, body = admin.get("/work/periods/2025/dashboard")

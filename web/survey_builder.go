@@ -26,10 +26,12 @@ import (
 // builderPage is the builder's page.
 type builderPage struct {
 	chrome
-	CSRF     string
-	ID       int64
-	Period   string
-	Periods  []link
+	CSRF   string
+	ID     int64
+	Period string
+	// Choices are the periods to pick from (not the chrome's Periods, the
+	// links to other periods of the same page).
+	Choices  []link
 	Spec     surveys.InstrumentSpec
 	Scales   []string // scale codes, for the questions' pickers
 	Locked   bool
@@ -208,7 +210,7 @@ func (s *server) renderBuilder(c echo.Context, status int, page builderPage) err
 		page.Period = periods[len(periods)-1].Code // a new questionnaire: the latest period
 	}
 	for i := len(periods) - 1; i >= 0; i-- {
-		page.Periods = append(page.Periods, link{Label: periodName(periods[i]), URL: periods[i].Code, Current: periods[i].Code == page.Period})
+		page.Choices = append(page.Choices, link{Label: periodName(periods[i]), URL: periods[i].Code, Current: periods[i].Code == page.Period})
 	}
 	page.chrome, page.CSRF = s.chrome(c, l, l.T("survey.builder.title")), s.csrf(c)
 	page.Scales = nil
@@ -272,10 +274,12 @@ func builderProblems(err error) []string {
 // view), with a preview of the form it makes.
 type adminInstrumentPage struct {
 	chrome
-	CSRF     string
-	ID       int64
-	Period   string
-	Periods  []link
+	CSRF   string
+	ID     int64
+	Period string
+	// Choices are the periods to pick from (not the chrome's Periods, the
+	// links to other periods of the same page).
+	Choices  []link
 	Source   string
 	Locked   bool
 	Problems []string
@@ -302,7 +306,7 @@ func (s *server) renderInstrument(c echo.Context, status int, page adminInstrume
 		page.Period = periods[len(periods)-1].Code
 	}
 	for i := len(periods) - 1; i >= 0; i-- {
-		page.Periods = append(page.Periods, link{Label: periodName(periods[i]), URL: periods[i].Code, Current: periods[i].Code == page.Period})
+		page.Choices = append(page.Choices, link{Label: periodName(periods[i]), URL: periods[i].Code, Current: periods[i].Code == page.Period})
 	}
 	return s.render(c, status, "survey_admin_instrument", page)
 }

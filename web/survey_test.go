@@ -507,8 +507,12 @@ func TestSurveyAdmin(t *testing.T) {
 
 	// Instruments: a template in the builder and as YAML, a broken file
 	// (nothing saved), a good one.
-	e.expect(req{url: "/admin/surveys/instruments/new?template=sipas", header: admin}, 200, "Soạn bảng hỏi",
-		`value="Nơi ngồi chờ tại Bộ phận Một cửa có đủ chỗ ngồi"`, `name="s0.q0.code" value="TC1"`)
+	body := e.expect(req{url: "/admin/surveys/instruments/new?template=sipas", header: admin}, 200, "Soạn bảng hỏi",
+		`value="Nơi ngồi chờ tại Bộ phận Một cửa có đủ chỗ ngồi"`, `name="s0.q0.code" value="TC1"`, `<option value="2026" selected>`)
+	// The periods are choices of the form, not links to other periods.
+	if strings.Contains(body, `href="2026"`) || strings.Contains(body, `class="period-switch"`) {
+		t.Errorf("the builder links to periods:\n%s", clip(body))
+	}
 	e.expect(req{url: "/admin/surveys/instruments/new?template=sipas&view=yaml", header: admin}, 200, "code: sipas", "Nơi ngồi chờ tại Bộ phận Một cửa")
 	e.expect(req{method: http.MethodPost, url: "/admin/surveys/instruments", header: admin,
 		form: url.Values{"period": {"2026"}, "source": {"code: x\nname: {vi: X}\nsections:\n  - code: A\n    title: {vi: A}\n    questions:\n      - {code: Q, text: {vi: Q}, scale: none}\n"}}},
@@ -556,7 +560,7 @@ func TestSurveyAdmin(t *testing.T) {
 	}
 
 	// Codes, printed once; dossier numbers.
-	body := e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/khao-sat/codes", header: admin, form: url.Values{"unit": {"S2"}, "count": {"4"}}},
+	body = e.expect(req{method: http.MethodPost, url: "/admin/surveys/campaigns/khao-sat/codes", header: admin, form: url.Values{"unit": {"S2"}, "count": {"4"}}},
 		200, "Mã mới cho Sở Tư pháp")
 	codes := regexp.MustCompile(`<li><span class="code">([A-Z0-9]{5}-[A-Z0-9]{5})</span></li>`).FindAllStringSubmatch(body, -1)
 	if len(codes) != 4 {

@@ -78,7 +78,11 @@ func (s *server) templateData(ctx context.Context, me auth.User) (accounts.Templ
 	if err != nil {
 		return accounts.TemplateData{}, err
 	}
-	return accounts.TemplateData{Units: units, Users: users, Groups: groups, Periods: periods}, nil
+	lin, err := s.lineageOf(ctx)
+	if err != nil {
+		return accounts.TemplateData{}, err
+	}
+	return accounts.TemplateData{Units: units, Users: users, Groups: groups, Periods: periods, Lineage: lin}, nil
 }
 
 // usersImport reads the uploaded files, imports them, and answers with the

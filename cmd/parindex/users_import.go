@@ -107,12 +107,16 @@ func templateUsers(e *env, f *flags, out string) error {
 	if err != nil {
 		return err
 	}
+	lin, err := st.Lineage(e.ctx)
+	if err != nil {
+		return err
+	}
 	names := map[string]string{}
 	for _, g := range groups {
 		names[g.Code] = g.Name
 	}
 	var buf bytes.Buffer
-	if err := accounts.WriteTemplate(&buf, accounts.TemplateData{Units: units, Users: users, Groups: names, Periods: periods}); err != nil {
+	if err := accounts.WriteTemplate(&buf, accounts.TemplateData{Units: units, Users: users, Groups: names, Periods: periods, Lineage: lin}); err != nil {
 		return err
 	}
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
