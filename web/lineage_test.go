@@ -19,6 +19,7 @@ import (
 	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/store/storetest"
+	"github.com/parindex/parindex/surveys"
 	"github.com/parindex/parindex/web"
 	"github.com/parindex/parindex/workflow"
 )
@@ -56,6 +57,7 @@ items:
 // M is compared with (86 + 76)/2 = 81: +0.00; C with 66: +20.00, up 2.
 type communes struct {
 	st      *store.Store
+	surveys *surveys.Service
 	handler http.Handler
 }
 
@@ -108,10 +110,11 @@ func newCommunes(t *testing.T) *communes {
 		must(err)
 	}
 	res := &results.Service{Store: st, Publications: st}
+	sv := surveys.NewService(st)
 	h := web.New(web.Config{Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}, web.Deps{
-		Catalog: st, Results: res, Auth: authSvc, Workflow: workflow.NewService(st, res), Lineage: st,
+		Catalog: st, Results: res, Auth: authSvc, Workflow: workflow.NewService(st, res), Lineage: st, Surveys: sv,
 	})
-	return &communes{st: st, handler: h}
+	return &communes{st: st, surveys: sv, handler: h}
 }
 
 func (p *communes) login(t *testing.T, username string) *pageClient {
@@ -351,5 +354,52 @@ func TestWorkFollowsLineage(t *testing.T) {
 	res, body := admin.get("/work/periods/2025/units/A")
 	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "không tham gia kỳ 2025") {
 		t.Errorf("A in 2025: %d", res.StatusCode)
+	}
+}
+
+// TestSurveysFollowLineage: a satisfaction survey of 2025 covers the
+// communes of 2025: the picker offers M and C, not A and B, merged into M;
+// "every commune" means those of the campaign's period.
+func TestSurveysFollowLineage(t *testing.T) {
+	p := newCommunes(t)
+	ctx := context.Background()
+	if err := p.st.SetPhase(ctx, "2025", domain.PhaseFinalAppraisal); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.st.SaveLineage(ctx, []scoring.Link{
+		{FromPeriod: "2024", FromUnit: "A", ToPeriod: "2025", ToUnit: "M"}, {FromPeriod: "2024", FromUnit: "B", ToPeriod: "2025", ToUnit: "M"},
+	}, "thuky", "import"); err != nil {
+		t.Fatal(err)
+	}
+	src, _, err := surveys.Template("sipas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, period := range []string{"2024", "2025"} {
+		if _, err := p.surveys.SaveInstrument(ctx, period, src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := p.login(t, "thuky")
+	_, body := admin.get("/admin/surveys")
+	mustContain(t, "picker", body, `name="units" value="M"`, `name="units" value="C"`, "(2 đơn vị)", `<option value="2025" selected>`)
+	mustNotContain(t, "picker", body, `name="units" value="A"`, `name="units" value="B"`)
+	for period, want := range map[string]string{"2025": "C M", "2024": "A B C"} {
+		res, body := admin.post("/admin/surveys/campaigns", url.Values{"id": {"sipas-" + period}, "name": {"SIPAS " + period}, "period": {period},
+			"instrument": {period + "/sipas"}, "margin": {"0,05"}, "groups": {"XA"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create %s: %d\n%s", period, res.StatusCode, clip(body))
+		}
+		c, err := p.surveys.Campaign(ctx, "sipas-"+period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, u := range c.Units {
+			got = append(got, u.Code)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("the %s campaign covers %q, want %s", period, got, want)
+		}
 	}
 }

@@ -34,12 +34,14 @@ type adminSurveysPage struct {
 	Instruments []surveys.StoredInstrument
 	Campaigns   []surveys.Campaign
 	Templates   []string
-	Periods     []link
-	ByPeriod    []instrumentGroup
-	Groups      []unitPickGroup
-	Form        campaignForm
-	Hours       string
-	Error       string
+	// Choices are the periods a campaign may be for (not the chrome's
+	// Periods, the links to other periods of the same page).
+	Choices  []link
+	ByPeriod []instrumentGroup
+	Groups   []unitPickGroup
+	Form     campaignForm
+	Hours    string
+	Error    string
 }
 
 // instrumentGroup lists a period's questionnaires for the picker.
@@ -80,9 +82,12 @@ func (s *server) renderAdminSurveys(c echo.Context, status int, form campaignFor
 	if page.Hours == "" {
 		page.Hours = surveys.DefaultHours
 	}
+	if page.Form.Period == "" && len(periods) > 0 {
+		page.Form.Period = periods[len(periods)-1].Code // a new campaign: the latest period
+	}
 	for i := len(periods) - 1; i >= 0; i-- {
 		p := periods[i]
-		page.Periods = append(page.Periods, link{Label: periodName(p), URL: p.Code, Current: p.Code == form.Period})
+		page.Choices = append(page.Choices, link{Label: periodName(p), URL: p.Code, Current: p.Code == page.Form.Period})
 	}
 	byPeriod := map[string]int{}
 	for _, si := range ins {
@@ -96,19 +101,25 @@ func (s *server) renderAdminSurveys(c echo.Context, status int, form campaignFor
 		page.ByPeriod[i].Items = append(page.ByPeriod[i].Items, link{Label: si.Name + " (" + si.Code + ", v" + strconv.FormatInt(si.Version, 10) + ")",
 			URL: value, Current: value == form.Instrument})
 	}
-	if page.Groups, err = s.unitPicker(ctx, picked); err != nil {
+	if page.Groups, err = s.unitPicker(ctx, picked, page.Form.Period); err != nil {
 		return err
 	}
 	return s.render(c, status, "survey_admin", page)
 }
 
-// unitPicker lists every unit by group, those picked checked.
-func (s *server) unitPicker(ctx context.Context, picked map[string]string) ([]unitPickGroup, error) {
+// unitPicker lists by group every unit taking part in the period (the
+// unit lineage keeps out those merged into others before it and those
+// formed after it), those picked checked.
+func (s *server) unitPicker(ctx context.Context, picked map[string]string, period string) ([]unitPickGroup, error) {
 	ul, ok := s.catalog.(unitLister)
 	if !ok {
 		return nil, errors.New("web: the catalog cannot list units")
 	}
 	groups, err := s.catalog.Groups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lin, err := s.lineageOf(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +131,9 @@ func (s *server) unitPicker(ctx context.Context, picked map[string]string) ([]un
 		}
 		pg := unitPickGroup{Name: nameOr(g.Name, g.Code), Code: g.Code}
 		for _, u := range units {
+			if !lin.Exists(u.Code, period) {
+				continue
+			}
 			_, checked := picked[u.Code]
 			pg.Units = append(pg.Units, unitPick{Code: u.Code, Name: nameOr(u.Name, u.Code), Checked: checked})
 		}
@@ -145,7 +159,7 @@ func (s *server) adminCampaignCreate(c echo.Context) error {
 	}
 	for _, g := range form["groups"] {
 		in.Whole[g] = true
-		units, err := s.surveyUnitsOf(c, g)
+		units, err := s.surveyUnitsOf(c, g, in.Period)
 		if err != nil {
 			return err
 		}
@@ -191,7 +205,8 @@ type unitLister interface {
 	Units(ctx context.Context, group string) ([]domain.Unit, error)
 }
 
-func (s *server) surveyUnitsOf(c echo.Context, group string) ([]surveys.CampaignUnit, error) {
+// surveyUnitsOf lists a group's units taking part in the period.
+func (s *server) surveyUnitsOf(c echo.Context, group, period string) ([]surveys.CampaignUnit, error) {
 	ul, ok := s.catalog.(unitLister)
 	if !ok {
 		return nil, errors.New("web: the catalog cannot list units")
@@ -200,9 +215,15 @@ func (s *server) surveyUnitsOf(c echo.Context, group string) ([]surveys.Campaign
 	if err != nil {
 		return nil, err
 	}
-	out := make([]surveys.CampaignUnit, len(units))
-	for i, u := range units {
-		out[i] = surveys.CampaignUnit{Code: u.Code}
+	lin, err := s.lineageOf(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]surveys.CampaignUnit, 0, len(units))
+	for _, u := range units {
+		if lin.Exists(u.Code, period) {
+			out = append(out, surveys.CampaignUnit{Code: u.Code})
+		}
 	}
 	return out, nil
 }

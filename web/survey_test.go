@@ -501,9 +501,13 @@ func TestSurveyAdmin(t *testing.T) {
 	// Without the secretariat's login: the login page, or 401 for the API.
 	e.expect(req{url: "/admin/surveys"}, 303)
 	e.expect(req{url: "/api/v1/surveys/khao-sat/results"}, 401)
-	e.expect(req{url: "/admin/surveys", header: admin}, 200, "Khảo sát 2026", `<a href="/admin/surveys/campaigns/khao-sat">Khảo sát 2026</a>`, "Đang mở",
+	adminPage := e.expect(req{url: "/admin/surveys", header: admin}, 200, "Khảo sát 2026", `<a href="/admin/surveys/campaigns/khao-sat">Khảo sát 2026</a>`, "Đang mở",
 		`href="/admin/surveys/instruments/new?template=sipas"`, `<option value="2026/small">Phiếu nhỏ (small, v1)</option>`,
 		`<input type="checkbox" name="groups" value="XA"> Toàn bộ UBND xã, phường (1 đơn vị)`, `name="units" value="S2"`)
+	// The campaign form's periods are choices, not links to other periods.
+	if strings.Contains(adminPage, `class="period-switch"`) {
+		t.Errorf("the surveys page links to periods:\n%s", clip(adminPage))
+	}
 
 	// Instruments: a template in the builder and as YAML, a broken file
 	// (nothing saved), a good one.
