@@ -75,7 +75,7 @@ campaign=$(psql -At "$flooruri" -c "SELECT id FROM survey_campaigns WHERE code =
 
 # floor CLIENTS: prints "rate p99-ms" of pgbench's single-row INSERTs.
 floor() {
-	psql -q "$flooruri" -c "TRUNCATE survey_responses RESTART IDENTITY CASCADE" >/dev/null
+	psql -q "$flooruri" -c "DELETE FROM survey_responses" -c "VACUUM survey_responses" >/dev/null
 	rm -f "$tmp"/pgb*
 	out=$(cd "$tmp" && pgbench -n -c "$1" -j 2 -T "$SECONDS_FLOOR" -D campaign="$campaign" \
 		-f "$root/scripts/perf/submit-floor.sql" -l --log-prefix=pgb "$flooruri" 2>&1)
