@@ -37,29 +37,25 @@ type BatchOptions struct {
 	Linger time.Duration
 	// Timeout bounds one transaction (and the retries after it failed).
 	Timeout time.Duration
-	// Writers is how many batches may be committing at once (at least
-	// one). More than one suits a database that takes concurrent writers
-	// (PostgreSQL): a batch gathers and starts while another commits.
-	Writers int
 }
 
 // DefaultBatch is the service's batching: up to 64 answers a transaction.
-var DefaultBatch = BatchOptions{Max: 64, Queue: 1024, QueueWait: 10 * time.Second, Timeout: 30 * time.Second, Writers: 1}
+var DefaultBatch = BatchOptions{Max: 64, Queue: 1024, QueueWait: 10 * time.Second, Timeout: 30 * time.Second}
 
 // errQueueFull is the refusal of an answer that found no room in the
 // writer's queue in time.
 var errQueueFull = fmt.Errorf("surveys: too many answers waiting to be stored: %w", domain.ErrUnavailable)
 
 // writer gathers the answers submitted concurrently and stores them in
-// batches (Store.InsertBatch). Its goroutines (at most opts.Writers) run
-// while there is work and end when the queue is empty.
+// batches (Store.InsertBatch). Its goroutine runs while there is work and
+// ends when the queue is empty.
 type writer struct {
 	st    Store
 	opts  BatchOptions
 	queue chan *pending
 
 	mu      sync.Mutex
-	running int
+	running bool
 }
 
 // pending is an answer in the writer's queue.
@@ -79,7 +75,6 @@ func newWriter(st Store, opts BatchOptions) *writer {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultBatch.Timeout
 	}
-	opts.Writers = max(1, opts.Writers)
 	return &writer{st: st, opts: opts, queue: make(chan *pending, opts.Queue)}
 }
 
@@ -102,8 +97,8 @@ func (w *writer) insert(ctx context.Context, p Pending) error {
 		}
 	}
 	w.mu.Lock()
-	if w.running < w.opts.Writers {
-		w.running++
+	if !w.running {
+		w.running = true
 		go w.run()
 	}
 	w.mu.Unlock()
@@ -120,7 +115,7 @@ func (w *writer) run() {
 		if len(batch) == 0 {
 			w.mu.Lock()
 			if len(w.queue) == 0 {
-				w.running--
+				w.running = false
 				w.mu.Unlock()
 				return
 			}

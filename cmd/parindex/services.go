@@ -24,10 +24,6 @@ type services struct {
 // 200-unit group's take about 13 MB. Commands run once and cache nothing.
 const resultsCacheSize = 16
 
-// batchWriters is how many batches of survey submissions may commit at
-// once on PostgreSQL (SQLite has one writer).
-var batchWriters = 2
-
 // newServices wires the services over a store; cached keeps computed
 // results while their data do not change (the server).
 func newServices(st *store.Store, cached bool) *services {
@@ -36,9 +32,6 @@ func newServices(st *store.Store, cached bool) *services {
 		res.Cache = results.NewCache(resultsCacheSize)
 	}
 	sv := surveys.NewService(st)
-	if st.Dialect() == store.DialectPostgres {
-		sv.Batch.Writers = batchWriters
-	}
 	wf := workflow.NewService(st, res)
 	wf.Surveys = sv
 	return &services{results: res, workflow: wf, surveys: sv}
