@@ -204,6 +204,17 @@ func (w *writer) gather(batch, carry []*pending) ([]*pending, []*pending) {
 func (w *writer) commit(batch []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), w.opts.Timeout)
 	defer cancel()
+	delivered := false
+	defer func() {
+		// A panic in the store is a bug: no request handler's recovery
+		// sees this goroutine, so answer every waiting submission with it
+		// (500) rather than end the server or leave them waiting.
+		if v := recover(); v != nil && !delivered {
+			for _, p := range batch {
+				p.done <- fmt.Errorf("surveys: storing a batch: panic: %v", v)
+			}
+		}
+	}()
 	ps := make([]Pending, len(batch))
 	for i, p := range batch {
 		ps[i] = p.Pending
@@ -216,6 +227,7 @@ func (w *writer) commit(batch []*pending) {
 			outs[i] = w.st.InsertResponse(ctx, p.Response, p.Window, p.Judge)
 		}
 	}
+	delivered = true
 	for i, p := range batch {
 		p.done <- outs[i]
 	}

@@ -86,6 +86,9 @@ func (f *batchStore) InsertResponse(ctx context.Context, r *Response, window tim
 	if r.Unit == "BROKEN" {
 		return errors.New("fake: constraint violated")
 	}
+	if r.Unit == "PANIC" {
+		panic("fake: a bug")
+	}
 	return f.insertLocked(Pending{Response: r, Window: window, Judge: judge})
 }
 
@@ -323,6 +326,22 @@ func TestWriterQueueBound(t *testing.T) {
 	}
 	if len(f.stored) != 3 {
 		t.Errorf("%d stored, want 3", len(f.stored))
+	}
+}
+
+// TestWriterPanic: a panic in the store answers the batch's submissions
+// with an error; the writer goes on with the next batch.
+func TestWriterPanic(t *testing.T) {
+	f := newBatchStore()
+	svc := NewService(f)
+	out := inOneBatch(t, svc, f, &Response{Unit: "BROKEN"}, &Response{Unit: "PANIC"})
+	for i, o := range out {
+		if o.err == nil {
+			t.Errorf("answer %d of the batch that panicked: no error", i+1)
+		}
+	}
+	if err := svc.insert(context.Background(), &Response{Unit: "A"}, 0, nil); err != nil {
+		t.Errorf("after the panic: %v", err)
 	}
 }
 
