@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -16,8 +15,7 @@ import (
 // InsertResponse checks it, in the batch's order: a device key already
 // stored makes it a repeat; its one-time code is claimed (a code an earlier
 // answer of the batch used is used); its judge sees the same client's
-// earlier responses (Pending.Prior, see Priors) and those of the batch
-// before it. The
+// responses within the window, those of the batch before it included. The
 // batch's answers are then one multi-row INSERT. See surveys.Store.
 //
 // A refusal (a used or unknown code) is that answer's outcome and does not
@@ -41,7 +39,10 @@ func (s *Store) InsertBatch(ctx context.Context, batch []surveys.Pending) ([]err
 		if err != nil {
 			return err
 		}
-		priors := map[priorKey][]surveys.Prior{} // the batch's answers so far
+		priors, err := s.priors(tx, batch, now)
+		if err != nil {
+			return err
+		}
 		claimed := map[codeKey]bool{}
 		rows := make([]surveyResponseRow, 0, len(batch))
 		stored := make([]int, 0, len(batch))
@@ -73,9 +74,13 @@ func (s *Store) InsertBatch(ctx context.Context, batch []surveys.Pending) ([]err
 			}
 			if p.Judge != nil {
 				pk := priorKey{r.Campaign, r.ClientHash, r.Unit}
-				prior := p.Prior
-				if r.ClientHash != "" && p.Window > 0 && len(priors[pk]) > 0 {
-					prior = append(slices.Clip(prior), priors[pk]...)
+				var prior []surveys.Prior
+				if r.ClientHash != "" && p.Window > 0 {
+					for _, pr := range priors[pk] {
+						if !pr.At.Before(now.Add(-p.Window)) {
+							prior = append(prior, pr)
+						}
+					}
 				}
 				if flags := p.Judge(prior); len(flags) > 0 {
 					r.Status, r.Flags = surveys.Flagged, flags
@@ -197,10 +202,11 @@ func (s *Store) storedKeys(tx *gorm.DB, batch []surveys.Pending) (map[respKey]*s
 // rules see, at most.
 const maxPriors = 100
 
-// Priors sets the Prior of each judged answer of the batch: the same
-// client's responses for the unit within the answer's window, the latest
-// maxPriors, read with one query for the batch. See surveys.Store.
-func (s *Store) Priors(ctx context.Context, batch []surveys.Pending) error {
+// priors reads the earlier responses, within the longest window of the
+// batch, of the clients and units whose answers are judged; at most
+// maxPriors, the latest, of each.
+func (s *Store) priors(tx *gorm.DB, batch []surveys.Pending, now time.Time) (map[priorKey][]surveys.Prior, error) {
+	out := map[priorKey][]surveys.Prior{}
 	var campaigns []int64
 	var clients []string
 	var window time.Duration
@@ -213,35 +219,20 @@ func (s *Store) Priors(ctx context.Context, batch []surveys.Pending) error {
 		}
 	}
 	if len(clients) == 0 {
-		return nil
+		return out, nil
 	}
-	now := s.now()
 	var rows []surveyResponseRow
-	err := s.db.WithContext(ctx).Raw(`SELECT id, campaign_id, client_hash, unit_code, answers, texts, submitted_at FROM (
-  SELECT id, campaign_id, client_hash, unit_code, answers, texts, submitted_at,
+	err := tx.Raw(`SELECT campaign_id, client_hash, unit_code, answers, texts, submitted_at FROM (
+  SELECT campaign_id, client_hash, unit_code, answers, texts, submitted_at,
          row_number() OVER (PARTITION BY campaign_id, client_hash, unit_code ORDER BY submitted_at DESC) AS n
   FROM survey_responses WHERE campaign_id IN ? AND client_hash IN ? AND submitted_at >= ?) p
 WHERE n <= ?`, campaigns, clients, now.Add(-window), maxPriors).Scan(&rows).Error
 	if err != nil {
-		return wrap("read clients' responses", err)
+		return nil, err
 	}
-	byKey := map[priorKey][]surveys.Prior{}
 	for _, row := range rows {
 		k := priorKey{row.CampaignID, row.ClientHash, row.UnitCode}
-		byKey[k] = append(byKey[k], surveys.Prior{ID: row.ID, Choices: row.Answers, Texts: row.Texts, At: row.SubmittedAt})
+		out[k] = append(out[k], surveys.Prior{Choices: row.Answers, Texts: row.Texts, At: row.SubmittedAt})
 	}
-	for i, p := range batch {
-		r := p.Response
-		if p.Judge == nil || r.ClientHash == "" || p.Window <= 0 {
-			continue
-		}
-		var prior []surveys.Prior
-		for _, pr := range byKey[priorKey{r.Campaign, r.ClientHash, r.Unit}] {
-			if !pr.At.Before(now.Add(-p.Window)) {
-				prior = append(prior, pr)
-			}
-		}
-		batch[i].Prior = prior
-	}
-	return nil
+	return out, nil
 }

@@ -35,13 +35,13 @@ func (s *Store) InsertResponse(ctx context.Context, r *surveys.Response, window 
 		var prior []surveys.Prior
 		if r.ClientHash != "" && window > 0 {
 			var rows []surveyResponseRow
-			if err := db.Select("id", "answers", "texts", "submitted_at").
+			if err := db.Select("answers", "texts", "submitted_at").
 				Where("campaign_id = ? AND client_hash = ? AND submitted_at >= ? AND unit_code = ?", r.Campaign, r.ClientHash, r.SubmittedAt.Add(-window), r.Unit).
 				Limit(100).Find(&rows).Error; err != nil {
 				return wrap("save a response", err)
 			}
 			for _, p := range rows {
-				prior = append(prior, surveys.Prior{ID: p.ID, Choices: p.Answers, Texts: p.Texts, At: p.SubmittedAt})
+				prior = append(prior, surveys.Prior{Choices: p.Answers, Texts: p.Texts, At: p.SubmittedAt})
 			}
 		}
 		if flags := judge(prior); len(flags) > 0 {

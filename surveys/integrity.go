@@ -47,8 +47,6 @@ var DefaultRules = Rules{
 // Prior is an earlier response of the same client for the same unit, within
 // the rules' window.
 type Prior struct {
-	// ID is the response's id (0 when unknown).
-	ID      int64
 	Choices string
 	Texts   string
 	At      time.Time

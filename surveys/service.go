@@ -60,14 +60,10 @@ type Store interface {
 	// RecordRefusal remembers that a keyed submission was refused; a key
 	// already remembered is left as it is.
 	RecordRefusal(ctx context.Context, campaign int64, key string, reason Refusal, detail string) error
-	// Priors sets the Prior of each judged answer of a batch: the same
-	// client's responses for the unit within its Window (the latest 100),
-	// read with one query.
-	Priors(ctx context.Context, batch []Pending) error
 	// InsertBatch stores responses in one transaction, each checked as
 	// InsertResponse checks it, in order (a code used by an earlier
-	// response of the batch is used; the judges see each answer's Prior
-	// and the earlier responses of the batch), and returns each one's outcome: nil when it was stored
+	// response of the batch is used; the judges see the earlier responses
+	// of the batch), and returns each one's outcome: nil when it was stored
 	// or is a repeat, else its refusal. An error means that the
 	// transaction failed and nothing of the batch was stored; so does a
 	// device key repeated within the batch.

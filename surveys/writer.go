@@ -16,10 +16,6 @@ type Pending struct {
 	Response *Response
 	Window   time.Duration
 	Judge    func([]Prior) []string
-	// Prior are the same client's responses for the unit within Window,
-	// read before the batch is stored (Store.Priors); the store adds the
-	// answers of the batch before this one.
-	Prior []Prior
 }
 
 // BatchOptions configure how the service stores public submissions:
@@ -67,9 +63,6 @@ type pending struct {
 	Pending
 	orig Response   // the response as submitted, for a retry on its own
 	done chan error // its outcome, once committed or refused
-	// stored is the answer as a prior of the next batch, once committed
-	// (nil when it was not stored).
-	stored *Prior
 }
 
 func newWriter(st Store, opts BatchOptions) *writer {
@@ -114,24 +107,12 @@ func (w *writer) insert(ctx context.Context, p Pending) error {
 	return <-it.done
 }
 
-// run stores batches until the queue is empty. It is a pipeline of two
-// stages: while batch k commits (its own goroutine), batch k+1 is gathered
-// and the earlier answers its rules need are read (Store.Priors), so that
-// the commit's critical path is the INSERT alone. Batch k's answers, which
-// that read may or may not have seen, are then added to batch k+1's
-// priors by id. Batches commit one at a time, in order.
+// run stores batches until the queue is empty.
 func (w *writer) run() {
-	var carry, prev []*pending
-	var inflight chan struct{} // closed when prev has committed
+	var batch, carry []*pending
 	for {
-		var batch []*pending
-		batch, carry = w.gather(nil, carry)
+		batch, carry = w.gather(batch[:0], carry)
 		if len(batch) == 0 {
-			if inflight != nil {
-				<-inflight
-				inflight = nil
-				continue
-			}
 			w.mu.Lock()
 			if len(w.queue) == 0 {
 				w.running = false
@@ -141,60 +122,7 @@ func (w *writer) run() {
 			w.mu.Unlock()
 			continue
 		}
-		perr := w.priors(batch)
-		if inflight != nil {
-			<-inflight
-		}
-		if perr == nil {
-			addPriors(batch, prev)
-		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			w.commit(batch, perr != nil)
-		}()
-		inflight, prev = done, batch
-	}
-}
-
-// priors reads the earlier answers of a batch's clients into their Prior.
-func (w *writer) priors(batch []*pending) error {
-	ctx, cancel := context.WithTimeout(context.Background(), w.opts.Timeout)
-	defer cancel()
-	ps := make([]Pending, len(batch))
-	for i, p := range batch {
-		ps[i] = p.Pending
-	}
-	if err := w.st.Priors(ctx, ps); err != nil {
-		return err
-	}
-	for i, p := range batch {
-		p.Prior = ps[i].Prior
-	}
-	return nil
-}
-
-// addPriors adds to the batch's priors the answers of the previous batch
-// from the same client for the same unit, unless already read.
-func addPriors(batch, prev []*pending) {
-	for _, p := range batch {
-		r := p.Response
-		if p.Judge == nil || r.ClientHash == "" || p.Window <= 0 {
-			continue
-		}
-	next:
-		for _, q := range prev {
-			qr := &q.orig
-			if q.stored == nil || qr.Campaign != r.Campaign || qr.ClientHash != r.ClientHash || qr.Unit != r.Unit {
-				continue
-			}
-			for _, pr := range p.Prior {
-				if pr.ID == q.stored.ID {
-					continue next
-				}
-			}
-			p.Prior = append(p.Prior, *q.stored)
-		}
+		w.commit(batch)
 	}
 }
 
@@ -273,7 +201,7 @@ func (w *writer) gather(batch, carry []*pending) ([]*pending, []*pending) {
 // transaction fails as a whole (nothing of it was stored) each answer is
 // tried again on its own, so that an answer that breaks the transaction
 // fails alone.
-func (w *writer) commit(batch []*pending, alone bool) {
+func (w *writer) commit(batch []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), w.opts.Timeout)
 	defer cancel()
 	delivered := false
@@ -287,29 +215,16 @@ func (w *writer) commit(batch []*pending, alone bool) {
 			}
 		}
 	}()
-	var outs []error
-	if !alone {
-		ps := make([]Pending, len(batch))
-		for i, p := range batch {
-			ps[i] = p.Pending
-		}
-		var err error
-		if outs, err = w.st.InsertBatch(ctx, ps); err != nil || len(outs) != len(batch) {
-			outs = nil
-		}
+	ps := make([]Pending, len(batch))
+	for i, p := range batch {
+		ps[i] = p.Pending
 	}
-	if outs == nil {
-		// The batch's priors could not be read, or its transaction failed
-		// (nothing of it was stored): each answer on its own.
+	outs, err := w.st.InsertBatch(ctx, ps)
+	if err != nil || len(outs) != len(batch) {
 		outs = make([]error, len(batch))
 		for i, p := range batch {
 			*p.Response = p.orig
 			outs[i] = w.st.InsertResponse(ctx, p.Response, p.Window, p.Judge)
-		}
-	}
-	for i, p := range batch {
-		if r := p.Response; outs[i] == nil && !r.Repeat && r.ID != 0 {
-			p.stored = &Prior{ID: r.ID, Choices: r.Answers.Choices, Texts: textsKey(r.Answers.Texts), At: r.SubmittedAt}
 		}
 	}
 	delivered = true

@@ -15,8 +15,7 @@ import (
 // batchStore is a Store that keeps responses in memory, as the real one
 // would: InsertBatch is all or nothing and fails for an answer to unit
 // "BROKEN" (a constraint it violates); InsertResponse fails for that answer
-// alone. It records every batch, and can hold the next one (in Priors,
-// the writer's first step) until released.
+// alone. It records every batch, and can hold the next one until released.
 type batchStore struct {
 	Store // the methods the writer does not call
 
@@ -36,7 +35,7 @@ func newBatchStore() *batchStore {
 	return &batchStore{codes: map[string]bool{}, keys: map[string]int64{}}
 }
 
-// holdNext makes the next batch wait until release is called.
+// holdNext makes the next InsertBatch wait until release is called.
 func (f *batchStore) holdNext() (held <-chan struct{}, release func()) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -45,9 +44,7 @@ func (f *batchStore) holdNext() (held <-chan struct{}, release func()) {
 	return f.held, func() { close(h) }
 }
 
-// Priors holds the batch when asked to; the fake judges over everything
-// it stored, in insertLocked.
-func (f *batchStore) Priors(ctx context.Context, batch []Pending) error {
+func (f *batchStore) InsertBatch(ctx context.Context, batch []Pending) ([]error, error) {
 	f.mu.Lock()
 	if f.hold != nil {
 		hold, held := f.hold, f.held
@@ -55,14 +52,8 @@ func (f *batchStore) Priors(ctx context.Context, batch []Pending) error {
 		close(held)
 		f.mu.Unlock()
 		<-hold
-		return nil
+		f.mu.Lock()
 	}
-	f.mu.Unlock()
-	return nil
-}
-
-func (f *batchStore) InsertBatch(ctx context.Context, batch []Pending) ([]error, error) {
-	f.mu.Lock()
 	defer f.mu.Unlock()
 	units := make([]string, len(batch))
 	seen := map[string]bool{}
@@ -351,38 +342,6 @@ func TestWriterPanic(t *testing.T) {
 	}
 	if err := svc.insert(context.Background(), &Response{Unit: "A"}, 0, nil); err != nil {
 		t.Errorf("after the panic: %v", err)
-	}
-}
-
-// TestAddPriors: a batch's answers see the previous batch's answers of the
-// same client and unit, once, whether the read of their priors saw them or
-// not.
-func TestAddPriors(t *testing.T) {
-	judge := func([]Prior) []string { return nil }
-	mk := func(client, unit string, id int64) *pending {
-		p := &pending{Pending: Pending{Response: &Response{Campaign: 1, ClientHash: client, Unit: unit}, Window: time.Minute, Judge: judge}}
-		p.orig = *p.Response
-		if id != 0 {
-			p.stored = &Prior{ID: id, Choices: fmt.Sprint(id)}
-		}
-		return p
-	}
-	prev := []*pending{mk("a", "U", 1), mk("a", "U", 2), mk("a", "V", 3), mk("b", "U", 4), mk("a", "U", 0)}
-	seen := mk("a", "U", 0)
-	seen.Prior = []Prior{{ID: 1, Choices: "1"}, {ID: 9, Choices: "9"}} // the read saw 1, not 2
-	other := mk("c", "U", 0)
-	unjudged := mk("a", "U", 0)
-	unjudged.Judge = nil
-	addPriors([]*pending{seen, other, unjudged}, prev)
-	var ids []int64
-	for _, p := range seen.Prior {
-		ids = append(ids, p.ID)
-	}
-	if !slices.Equal(ids, []int64{1, 9, 2}) {
-		t.Errorf("priors of a's answer for U: %v, want [1 9 2]", ids)
-	}
-	if len(other.Prior) != 0 || len(unjudged.Prior) != 0 {
-		t.Errorf("another client: %v; an answer not judged: %v", other.Prior, unjudged.Prior)
 	}
 }
 
