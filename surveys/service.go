@@ -60,6 +60,14 @@ type Store interface {
 	// RecordRefusal remembers that a keyed submission was refused; a key
 	// already remembered is left as it is.
 	RecordRefusal(ctx context.Context, campaign int64, key string, reason Refusal, detail string) error
+	// InsertBatch stores responses in one transaction, each checked as
+	// InsertResponse checks it, in order (a code used by an earlier
+	// response of the batch is used; the judges see the earlier responses
+	// of the batch), and returns each one's outcome: nil when it was stored
+	// or is a repeat, else its refusal. An error means that the
+	// transaction failed and nothing of the batch was stored; so does a
+	// device key repeated within the batch.
+	InsertBatch(ctx context.Context, batch []Pending) ([]error, error)
 	// InsertResponses stores responses all or nothing, consuming their
 	// codes; a failure names the response's index in a *RowError.
 	InsertResponses(ctx context.Context, rs []*Response) error
@@ -106,8 +114,13 @@ type Service struct {
 	// service show at once; those of another process (the command line, a
 	// second server) within StampTTL. 0 checks on every call.
 	StampTTL time.Duration
+	// Batch configures the writer that commits concurrent submissions
+	// together; set it before the first submission. NewService sets
+	// DefaultBatch.
+	Batch BatchOptions
 
 	mu        sync.Mutex
+	writer    *writer
 	campaigns map[string]*Campaign
 	parsed    map[[2]int64]*Instrument
 	checked   map[string]time.Time
@@ -115,7 +128,22 @@ type Service struct {
 
 // NewService returns a service over the store with the default rules.
 func NewService(st Store) *Service {
-	return &Service{store: st, Rules: DefaultRules, StampTTL: time.Second}
+	return &Service{store: st, Rules: DefaultRules, StampTTL: time.Second, Batch: DefaultBatch}
+}
+
+// insert stores a response through the batching writer, or on its own
+// when batching is off, and returns once it is committed.
+func (s *Service) insert(ctx context.Context, r *Response, window time.Duration, judge func([]Prior) []string) error {
+	if s.Batch.Max <= 1 {
+		return s.store.InsertResponse(ctx, r, window, judge)
+	}
+	s.mu.Lock()
+	if s.writer == nil {
+		s.writer = newWriter(s.store, s.Batch)
+	}
+	w := s.writer
+	s.mu.Unlock()
+	return w.insert(ctx, Pending{Response: r, Window: window, Judge: judge})
 }
 
 func (s *Service) now() time.Time {
@@ -313,14 +341,14 @@ func (s *Service) submit(ctx context.Context, c *Campaign, sub Submission) (*Res
 		// Kept, so that nothing acknowledged is ever lost, but never counted.
 		r.Status, r.Flags = Rejected, []string{FlagHoneypot}
 		r.CodeHash = "" // a bot does not burn a real code
-		if err := s.store.InsertResponse(ctx, r, 0, nil); err != nil {
+		if err := s.insert(ctx, r, 0, nil); err != nil {
 			return nil, err
 		}
 		return r, nil
 	}
 	rules := s.Rules
 	judge := func(prior []Prior) []string { return rules.Judge(r, prior) }
-	if err := s.store.InsertResponse(ctx, r, rules.Window, judge); err != nil {
+	if err := s.insert(ctx, r, rules.Window, judge); err != nil {
 		return nil, err
 	}
 	return r, nil

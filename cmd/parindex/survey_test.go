@@ -250,7 +250,10 @@ func (s *server) kill() {
 // TestSurveyCrash sends a load of submissions to a real `parindex serve`,
 // kills it with SIGKILL midway, starts it again, and checks that every
 // response acknowledged with 201 is in the database — on SQLite, and on
-// PostgreSQL when PARINDEX_TEST_DATABASE_URL is set.
+// PostgreSQL when PARINDEX_TEST_DATABASE_URL is set. The server commits
+// concurrent answers in batches (surveys.BatchOptions): the kill lands
+// among batches being gathered and committed, and the test checks that
+// batches were indeed formed.
 func TestSurveyCrash(t *testing.T) {
 	c := newCLI(t)
 	surveySetup(t, c)
@@ -266,7 +269,7 @@ func TestSurveyCrash(t *testing.T) {
 	defer cancel()
 	done := make(chan *loadgen.Result, 1)
 	go func() {
-		res, err := loadgen.Run(runCtx, loadgen.Config{BaseURL: srv.base, Survey: survey, Workers: 8,
+		res, err := loadgen.Run(runCtx, loadgen.Config{BaseURL: srv.base, Survey: survey, Workers: 16,
 			Duration: 2 * time.Minute, MaxRequests: 200_000, ForwardedFor: true, Seed: 1, Acked: &acked})
 		if err != nil {
 			t.Error(err)
@@ -307,8 +310,10 @@ func TestSurveyCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	byID := map[int64]string{}
+	commits := map[time.Time]bool{} // the answers of one batch share their time
 	for _, r := range stored {
 		byID[r.ID] = r.Unit
+		commits[r.SubmittedAt] = true
 	}
 	lost := 0
 	for _, a := range res.Acks {
@@ -316,7 +321,10 @@ func TestSurveyCrash(t *testing.T) {
 			lost++
 		}
 	}
-	t.Logf("%d acknowledged, %d without an answer (killed), %d stored", len(res.Acks), res.Failed, len(stored))
+	t.Logf("%d acknowledged, %d without an answer (killed), %d stored in %d transactions", len(res.Acks), res.Failed, len(stored), len(commits))
+	if len(commits) >= len(stored) {
+		t.Errorf("%d responses in %d transactions: the answers were not batched", len(stored), len(commits))
+	}
 	if lost > 0 {
 		t.Errorf("%d of %d acknowledged responses are not in the database", lost, len(res.Acks))
 	}

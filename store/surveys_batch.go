@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/parindex/parindex/surveys"
+)
+
+// InsertBatch stores a batch of public submissions in one transaction: one
+// commit, one flush to disk, for many answers. Each answer is checked as
+// InsertResponse checks it, in the batch's order: a device key already
+// stored makes it a repeat; its one-time code is claimed (a code an earlier
+// answer of the batch used is used); its judge sees the same client's
+// responses within the window, those of the batch before it included. The
+// batch's answers are then one multi-row INSERT. See surveys.Store.
+//
+// A refusal (a used or unknown code) is that answer's outcome and does not
+// stop the others. Anything that breaks the transaction — a constraint an
+// answer violates, a device key repeated within the batch or stored
+// meanwhile by another process, a lost connection — returns an error and
+// stores nothing: the caller then stores the answers one by one.
+func (s *Store) InsertBatch(ctx context.Context, batch []surveys.Pending) ([]error, error) {
+	outs := make([]error, len(batch))
+	if len(batch) == 0 {
+		return outs, nil
+	}
+	if s.dialect == DialectSQLite {
+		mu := writeLock(s)
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	now := s.now()
+	body := func(tx *gorm.DB) error {
+		repeats, err := s.storedKeys(tx, batch)
+		if err != nil {
+			return err
+		}
+		priors, err := s.priors(tx, batch, now)
+		if err != nil {
+			return err
+		}
+		claimed := map[codeKey]bool{}
+		rows := make([]surveyResponseRow, 0, len(batch))
+		stored := make([]int, 0, len(batch))
+		for i, p := range batch {
+			r := p.Response
+			r.SubmittedAt = now
+			if r.Key != "" {
+				if first, ok := repeats[keyOf(r)]; ok {
+					*r = *first
+					continue
+				}
+			}
+			if r.CodeHash != "" {
+				ck := codeKey{r.Campaign, r.CodeHash}
+				if claimed[ck] {
+					outs[i] = surveys.ErrCodeUsed
+					continue
+				}
+				kind, err := s.claimCode(tx, r)
+				if isDomain(err) {
+					outs[i] = err
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				claimed[ck] = true
+				r.Channel = r.Channel.WithCode(kind)
+			}
+			if p.Judge != nil {
+				pk := priorKey{r.Campaign, r.ClientHash, r.Unit}
+				var prior []surveys.Prior
+				if r.ClientHash != "" && p.Window > 0 {
+					for _, pr := range priors[pk] {
+						if !pr.At.Before(now.Add(-p.Window)) {
+							prior = append(prior, pr)
+						}
+					}
+				}
+				if flags := p.Judge(prior); len(flags) > 0 {
+					r.Status, r.Flags = surveys.Flagged, flags
+				}
+				if r.ClientHash != "" {
+					priors[pk] = append(priors[pk], surveys.Prior{Choices: r.Answers.Choices,
+						Texts: surveys.EncodeTexts(r.Answers.Texts), At: now})
+				}
+			}
+			if r.Status == "" {
+				r.Status = surveys.Valid
+			}
+			rows = append(rows, responseRow(r))
+			stored = append(stored, i)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if err := tx.CreateInBatches(rows, s.batch).Error; err != nil {
+			return err
+		}
+		for k, i := range stored {
+			r := batch[i].Response
+			r.ID = rows[k].ID
+			if r.CodeHash == "" {
+				continue
+			}
+			res := tx.Exec("UPDATE survey_codes SET used_at = ?, response_id = ? WHERE campaign_id = ? AND code_hash = ? AND used_at IS NULL",
+				r.SubmittedAt, r.ID, r.Campaign, r.CodeHash)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				// Claimed above, then used by someone else: cannot happen
+				// under the lock the claim holds, but if it did, the
+				// answers are tried again one by one.
+				return fmt.Errorf("code of response %d used meanwhile", i+1)
+			}
+		}
+		return nil
+	}
+	var err error
+	if s.needsTransaction(batch) {
+		err = s.transaction(ctx, body)
+	} else {
+		err = body(s.db.WithContext(ctx))
+	}
+	if err != nil {
+		return nil, wrap("save responses", err)
+	}
+	return outs, nil
+}
+
+// needsTransaction says whether a batch needs BEGIN and COMMIT around it.
+// Without one-time codes to consume, a batch's only write is one
+// multi-row INSERT, atomic on its own: on PostgreSQL that saves two round
+// trips to the server in the writer's critical path. The earlier answers
+// the rules see are then read just before it, as InsertResponse reads
+// them. SQLite splits the INSERT (see Store.batch), and its BEGIN and
+// COMMIT cost no round trip.
+func (s *Store) needsTransaction(batch []surveys.Pending) bool {
+	if s.dialect != DialectPostgres || len(batch) > s.batch {
+		return true
+	}
+	for _, p := range batch {
+		if p.Response.CodeHash != "" {
+			return true
+		}
+	}
+	return false
+}
+
+type codeKey struct {
+	campaign int64
+	hash     string
+}
+
+type priorKey struct {
+	campaign int64
+	client   string
+	unit     string
+}
+
+type respKey struct {
+	campaign int64
+	key      string
+}
+
+func keyOf(r *surveys.Response) respKey { return respKey{r.Campaign, r.Key} }
+
+// storedKeys returns the responses already stored under the batch's device
+// keys, marked as repeats.
+func (s *Store) storedKeys(tx *gorm.DB, batch []surveys.Pending) (map[respKey]*surveys.Response, error) {
+	var campaigns []int64
+	var keys []string
+	for _, p := range batch {
+		if p.Response.Key != "" {
+			campaigns = append(campaigns, p.Response.Campaign)
+			keys = append(keys, p.Response.Key)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var rows []surveyResponseRow
+	if err := tx.Where("campaign_id IN ? AND submission_key IN ?", campaigns, keys).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[respKey]*surveys.Response, len(rows))
+	for _, row := range rows {
+		r := responseOf(row)
+		r.Repeat = true
+		out[keyOf(&r)] = &r
+	}
+	return out, nil
+}
+
+// maxPriors is how many of a client's earlier responses for a unit the
+// rules see, at most.
+const maxPriors = 100
+
+// priors reads the earlier responses, within the longest window of the
+// batch, of the clients and units whose answers are judged; at most
+// maxPriors, the latest, of each.
+func (s *Store) priors(tx *gorm.DB, batch []surveys.Pending, now time.Time) (map[priorKey][]surveys.Prior, error) {
+	out := map[priorKey][]surveys.Prior{}
+	var campaigns []int64
+	var clients []string
+	var window time.Duration
+	for _, p := range batch {
+		r := p.Response
+		if p.Judge != nil && r.ClientHash != "" && p.Window > 0 {
+			campaigns = append(campaigns, r.Campaign)
+			clients = append(clients, r.ClientHash)
+			window = max(window, p.Window)
+		}
+	}
+	if len(clients) == 0 {
+		return out, nil
+	}
+	var rows []surveyResponseRow
+	err := tx.Raw(`SELECT campaign_id, client_hash, unit_code, answers, texts, submitted_at FROM (
+  SELECT campaign_id, client_hash, unit_code, answers, texts, submitted_at,
+         row_number() OVER (PARTITION BY campaign_id, client_hash, unit_code ORDER BY submitted_at DESC) AS n
+  FROM survey_responses WHERE campaign_id IN ? AND client_hash IN ? AND submitted_at >= ?) p
+WHERE n <= ?`, campaigns, clients, now.Add(-window), maxPriors).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		k := priorKey{row.CampaignID, row.ClientHash, row.UnitCode}
+		out[k] = append(out[k], surveys.Prior{Choices: row.Answers, Texts: row.Texts, At: row.SubmittedAt})
+	}
+	return out, nil
+}

@@ -1,0 +1,199 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/parindex/parindex/store/storetest"
+	"github.com/parindex/parindex/surveys"
+)
+
+// TestInsertBatch: one transaction for many answers, each with its own
+// outcome, checked in the batch's order as one by one.
+func TestInsertBatch(t *testing.T) {
+	s := storetest.Open(t)
+	svc := newSurvey(t, s, nil)
+	ctx := t.Context()
+	camp, err := svc.Campaign(ctx, "khao-sat")
+	must(t, err)
+	codes, err := svc.NewCodes(ctx, "khao-sat", "S1", 2)
+	must(t, err)
+	otherCodes, err := svc.NewCodes(ctx, "khao-sat", "S2", 1)
+	must(t, err)
+
+	rules := surveys.DefaultRules
+	pend := func(unit, choices, client, code, key string) surveys.Pending {
+		r := &surveys.Response{Campaign: camp.ID, Unit: unit, Channel: surveys.Web, ClientHash: client, Key: key,
+			Answers: surveys.Encoded{Choices: choices}}
+		if code != "" {
+			r.CodeHash = surveys.HashCode(code)
+		}
+		return surveys.Pending{Response: r, Window: rules.Window, Judge: func(p []surveys.Prior) []string { return rules.Judge(r, p) }}
+	}
+	// A keyed answer stored before.
+	before := []surveys.Pending{pend("S1", "4", "c0", "", "key-before-01")}
+	outs, err := s.InsertBatch(ctx, before)
+	must(t, err)
+	must(t, outs[0])
+
+	batch := []surveys.Pending{
+		pend("S1", "5", "c1", "", ""),              // 0 valid
+		pend("S1", "5", "c1", "", ""),              // 1 the same answers from the same client: duplicate
+		pend("S2", "5", "c1", "", ""),              // 2 another unit: valid
+		pend("S1", "3", "c1", "", ""),              // 3 valid (two priors only)
+		pend("S1", "2", "c1", "", ""),              // 4 three priors in the batch: burst
+		pend("S1", "1", "c2", codes[0], ""),        // 5 coded: valid, the code's channel
+		pend("S1", "1", "c3", codes[0], ""),        // 6 the same code: used
+		pend("S1", "1", "c4", otherCodes[0], ""),   // 7 another unit's code
+		pend("S1", "1", "c5", "NOT-A-CODE", ""),    // 8 unknown
+		pend("S1", "2", "c6", "", "key-before-01"), // 9 a key stored before: the first response
+		pend("S2", "2", "c7", "", "key-new-0001"),  // 10 a new key
+	}
+	outs, err = s.InsertBatch(ctx, batch)
+	must(t, err)
+	want := []struct {
+		err    error
+		status surveys.Status
+		flags  []string
+	}{
+		{nil, surveys.Valid, nil},
+		{nil, surveys.Flagged, []string{surveys.FlagDuplicate}},
+		{nil, surveys.Valid, nil},
+		{nil, surveys.Valid, nil},
+		{nil, surveys.Flagged, []string{surveys.FlagBurst}},
+		{nil, surveys.Valid, nil},
+		{surveys.ErrCodeUsed, "", nil},
+		{surveys.ErrCodeOtherUnit, "", nil},
+		{surveys.ErrCodeUnknown, "", nil},
+		{nil, surveys.Valid, nil},
+		{nil, surveys.Valid, nil},
+	}
+	for i, w := range want {
+		r := batch[i].Response
+		if !errors.Is(outs[i], w.err) || (w.err == nil && outs[i] != nil) {
+			t.Errorf("answer %d: %v, want %v", i, outs[i], w.err)
+			continue
+		}
+		if w.err != nil {
+			continue
+		}
+		if r.ID == 0 || r.Status != w.status || !slices.Equal(r.Flags, w.flags) {
+			t.Errorf("answer %d: id %d %s %v, want %s %v", i, r.ID, r.Status, r.Flags, w.status, w.flags)
+		}
+	}
+	if r := batch[9].Response; !r.Repeat || r.ID != before[0].Response.ID || r.Answers.Choices != "4" {
+		t.Errorf("a stored key: %+v, want the first response %d", r, before[0].Response.ID)
+	}
+	if r := batch[5].Response; r.Channel != surveys.Web.WithCode(surveys.PaperCode) {
+		t.Errorf("coded answer's channel: %s", r.Channel)
+	}
+	// What was stored is what was answered: each id with its unit, status
+	// and answers; the code consumed by its response.
+	stored := map[int64]surveys.Response{}
+	for _, st := range []surveys.Status{surveys.Valid, surveys.Flagged} {
+		rs, err := s.Responses(ctx, camp.ID, st, 100)
+		must(t, err)
+		for _, r := range rs {
+			stored[r.ID] = r
+		}
+	}
+	if len(stored) != 8 {
+		t.Errorf("%d responses stored, want 8 (1 before, 7 of the batch)", len(stored))
+	}
+	for i, p := range batch {
+		r := p.Response
+		if outs[i] != nil || r.Repeat {
+			continue
+		}
+		got, ok := stored[r.ID]
+		if !ok || got.Unit != r.Unit || got.Answers.Choices != r.Answers.Choices || got.Status != r.Status || got.Key != r.Key {
+			t.Errorf("answer %d stored as %+v, answered %+v", i, got, r)
+		}
+	}
+	var used int64
+	must(t, s.Gorm().Raw("SELECT response_id FROM survey_codes WHERE code_hash = ?", surveys.HashCode(codes[0])).Scan(&used).Error)
+	if used != batch[5].Response.ID {
+		t.Errorf("code used by response %d, want %d", used, batch[5].Response.ID)
+	}
+
+	// A batch that breaks its transaction (a unit that does not exist)
+	// stores nothing, and consumes no code.
+	n := count(t, s, "survey_responses")
+	bad := []surveys.Pending{pend("S1", "5", "c8", codes[1], ""), pend("NOPE", "5", "c9", "", ""), pend("S2", "5", "c10", "", "")}
+	if _, err := s.InsertBatch(ctx, bad); err == nil {
+		t.Fatal("a batch with an unknown unit was stored")
+	}
+	if m := count(t, s, "survey_responses"); m != n {
+		t.Errorf("%d responses after the failed batch, want %d", m, n)
+	}
+	outs, err = s.InsertBatch(ctx, []surveys.Pending{pend("S1", "5", "c8", codes[1], "")})
+	if err != nil || outs[0] != nil {
+		t.Errorf("the code after the failed batch: %v %v", err, outs)
+	}
+	// A key repeated within a batch breaks it: the writer never sends one.
+	dup := []surveys.Pending{pend("S1", "5", "c11", "", "key-twice-001"), pend("S1", "4", "c12", "", "key-twice-001")}
+	if _, err := s.InsertBatch(ctx, dup); err == nil {
+		t.Error("a key twice in a batch was stored")
+	}
+}
+
+// TestSubmitBatched: concurrent submissions through the service's
+// batching writer are all stored, each with its own id and outcome, and a
+// one-time code sent many times at once is used exactly once.
+func TestSubmitBatched(t *testing.T) {
+	s := storetest.Open(t)
+	svc := newSurvey(t, s, nil)
+	codes, err := svc.NewCodes(t.Context(), "khao-sat", "S1", 1)
+	must(t, err)
+	const n = 48
+	ids := make([]int64, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			sub := surveys.Submission{Campaign: "khao-sat", Unit: []string{"S1", "S2", "X1"}[i%3], Channel: surveys.Web,
+				Client: fmt.Sprintf("10.0.0.%d", i), Answers: answers("Q1", fmt.Sprint(1+i%5))}
+			if i%8 == 0 {
+				sub.Unit, sub.Code = "S1", codes[0]
+			}
+			r, err := svc.Submit(t.Context(), sub)
+			errs[i] = err
+			if r != nil {
+				ids[i] = r.ID
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	seen := map[int64]bool{}
+	codeOK, codeUsed := 0, 0
+	for i := range n {
+		switch {
+		case i%8 == 0 && errors.Is(errs[i], surveys.ErrCodeUsed):
+			codeUsed++
+			continue
+		case errs[i] != nil:
+			t.Errorf("submission %d: %v", i, errs[i])
+			continue
+		case i%8 == 0:
+			codeOK++
+		}
+		if ids[i] == 0 || seen[ids[i]] {
+			t.Errorf("submission %d: id %d", i, ids[i])
+		}
+		seen[ids[i]] = true
+	}
+	if codeOK != 1 || codeUsed != n/8-1 {
+		t.Errorf("the code: %d stored, %d refused as used", codeOK, codeUsed)
+	}
+	if got := countAll(t, s, svc); got != len(seen) {
+		t.Errorf("%d stored, %d acknowledged", got, len(seen))
+	}
+}
