@@ -17,7 +17,22 @@ import (
 )
 
 //go:embed queries/unit_data.sql
-var unitDataSQL string
+var unitDataFile string
+
+// unitDataSQL is the statement without its comment, so that a slow-query
+// warning shows the query rather than its explanation.
+var unitDataSQL = withoutComments(unitDataFile)
+
+// withoutComments drops the lines of an SQL text that are comments.
+func withoutComments(sql string) string {
+	var b strings.Builder
+	for line := range strings.Lines(sql) {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
 
 // UnitData returns, for every unit of the group that has any points,
 // inputs or valid survey responses recorded in the period, what the engine
