@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -84,11 +85,13 @@ func VerifyPassword(encoded, password string) bool {
 }
 
 // dummyHash is verified against when a user does not exist, so that a login
-// takes as long for an unknown user as for a wrong password.
-var dummyHash = func() string {
+// takes as long for an unknown user as for a wrong password. It is computed on
+// first use, not at program start: a hash costs tens of milliseconds, which
+// every command would otherwise pay before doing anything.
+var dummyHash = sync.OnceValue(func() string {
 	h, err := HashPassword("parindex-no-such-user")
 	if err != nil {
 		panic(err)
 	}
 	return h
-}()
+})

@@ -108,7 +108,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 		known := err == nil && !u.Disabled
 		hash := u.PasswordHash
 		if !known {
-			hash = dummyHash
+			hash = dummyHash()
 		}
 		return VerifyPassword(hash, password) && known, nil
 	})

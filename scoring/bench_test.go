@@ -115,3 +115,31 @@ func FuzzParseFramework(f *testing.F) {
 		scoring.ScoreGroup(fw, []scoring.UnitData{u}, scoring.StageFinal)
 	})
 }
+
+// TestScoreGroupInParallelIsTheSame: a group large enough to be evaluated
+// on several processors gets exactly the results of evaluating its units
+// one after the other.
+func TestScoreGroupInParallelIsTheSame(t *testing.T) {
+	f := syntheticSet(t, 120)
+	units := syntheticUnits(f, 301) // shares of unequal size
+	g := scoring.ScoreGroup(f, units, scoring.StageFinal)
+	want := make([]scoring.UnitScore, len(units))
+	for i, u := range units {
+		want[i] = scoring.Evaluate(f, u, scoring.StageFinal)
+	}
+	scoring.Rank(want)
+	if len(g.Results) != len(want) {
+		t.Fatalf("%d results, want %d", len(g.Results), len(want))
+	}
+	for i := range want {
+		a, b := g.Results[i], want[i]
+		if a.Unit != b.Unit || a.Rank != b.Rank || !a.Index.Equal(b.Index) || len(a.Nodes) != len(b.Nodes) {
+			t.Fatalf("result %d: %s rank %d index %s, want %s rank %d index %s", i, a.Unit, a.Rank, a.Index, b.Unit, b.Rank, b.Index)
+		}
+		for code, n := range b.Nodes {
+			if m := a.Nodes[code]; !m.Points.Equal(n.Points) || !m.Max.Equal(n.Max) || m.NA != n.NA {
+				t.Fatalf("%s item %s: %v, want %v", a.Unit, code, m, n)
+			}
+		}
+	}
+}

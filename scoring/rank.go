@@ -1,7 +1,9 @@
 package scoring
 
 import (
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // GroupResult is the scored, ranked result of one unit group in one period.
@@ -25,18 +27,46 @@ type Summary struct {
 
 // ScoreGroup evaluates every unit, ranks them within the group on the
 // published (rounded) index with shared ranks (1, 2, 2, 4), assigns grades
-// from the published index and summarises the group.
+// from the published index and summarises the group. A large group's units
+// are evaluated on every processor.
 func ScoreGroup(f *Framework, units []UnitData, stage Stage) *GroupResult {
 	g := &GroupResult{Framework: f, Stage: stage, Results: make([]UnitScore, len(units))}
-	for i, u := range units {
-		g.Results[i] = Evaluate(f, u, stage)
-	}
+	evaluateAll(f, units, stage, g.Results)
 	Rank(g.Results)
 	for i := range g.Results {
 		g.Results[i].Grade = f.GradeFor(g.Results[i].Published())
 	}
 	g.Summary = Summarize(f, g.Results)
 	return g
+}
+
+// parallelUnits is the group size from which evaluateAll spreads the
+// units over the processors: below it, starting workers costs more than it
+// saves.
+const parallelUnits = 64
+
+// evaluateAll evaluates units[i] into out[i]. Evaluation only reads the set
+// and the unit's data, so units can be evaluated at once; each worker takes
+// a contiguous share, and the results stand in the units' order whatever
+// the number of workers.
+func evaluateAll(f *Framework, units []UnitData, stage Stage, out []UnitScore) {
+	workers := min(runtime.GOMAXPROCS(0), len(units)/(parallelUnits/2))
+	if len(units) < parallelUnits || workers < 2 {
+		for i, u := range units {
+			out[i] = Evaluate(f, u, stage)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(units)/workers, (w+1)*len(units)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				out[i] = Evaluate(f, units[i], stage)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Rank orders results by published index, descending, then by unit code, and

@@ -5,6 +5,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -43,8 +46,12 @@ func (s *Store) provider() (*goose.Provider, error) {
 }
 
 // Migrate brings the schema up to the latest version. Running it on an
-// up-to-date database changes nothing.
+// up-to-date database changes nothing and costs one query: every command
+// checks the schema as it starts.
 func (s *Store) Migrate(ctx context.Context) error {
+	if s.schemaCurrent(ctx) {
+		return nil
+	}
 	p, err := s.provider()
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
@@ -100,6 +107,53 @@ func (s *Store) LatestSchemaVersion() (int64, error) {
 		return 0, nil
 	}
 	return sources[len(sources)-1].Version, nil
+}
+
+// schemaCurrent reports whether the version table records exactly the
+// migration steps of this binary, in one query and without goose's lock:
+// then goose's Up would apply nothing. Any doubt (no version table yet, a
+// step missing or unknown, an error) answers false and leaves the decision
+// to goose, which takes its lock and checks again.
+func (s *Store) schemaCurrent(ctx context.Context) bool {
+	want, err := migrationVersions(s.dialect)
+	if err != nil {
+		return false
+	}
+	rows, err := s.sqlDB.QueryContext(ctx, "SELECT version_id FROM "+versionTable+" WHERE version_id > 0 ORDER BY version_id")
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	var got []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return false
+		}
+		got = append(got, v)
+	}
+	return rows.Err() == nil && slices.Equal(got, want)
+}
+
+// migrationVersions lists the versions of a dialect's migration steps in
+// increasing order, from their file names as goose reads them (the number
+// before the first underscore).
+func migrationVersions(dialect string) ([]int64, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+dialect)
+	if err != nil {
+		return nil, err
+	}
+	versions := make([]int64, 0, len(entries))
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.ParseInt(num, 10, 64)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("store: migration file %s: no version number", e.Name())
+		}
+		versions = append(versions, v)
+	}
+	slices.Sort(versions)
+	return versions, nil
 }
 
 // hasTable reports whether the table exists (in PostgreSQL's current schema).

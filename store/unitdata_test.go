@@ -228,3 +228,41 @@ func finalPoints(u scoring.UnitData, item string) scoring.Decimal {
 	v, _ := u.Points[item].Get(scoring.StageFinal)
 	return v.Points
 }
+
+// TestUnitDataReadsAnyCode: the values come packed into one text per unit;
+// item codes and input names holding the packing's own characters, or
+// letters of several bytes, read back whole, as do exact decimals of any
+// size and sign.
+func TestUnitDataReadsAnyCode(t *testing.T) {
+	s := storetest.Open(t)
+	seed(t, s)
+	codes := []string{"1;2", "3:4", "9:final:1;", "Tiêu chí 5.1", "12", "1"}
+	var rows []domain.Score
+	want := scoring.UnitData{Code: "S1", Name: "Sở Nội vụ", Points: map[string]scoring.StageValues{}, Inputs: map[string]scoring.Decimal{}}
+	for i, code := range codes {
+		v := scoring.Value{Points: dec(t, fmt.Sprintf("0.%03d", 125*i))}
+		if i == 2 {
+			v = notApplicable
+		}
+		for _, st := range []scoring.Stage{scoring.StageSelf, scoring.StageAppraisal, scoring.StageExplanation, scoring.StageFinal} {
+			rows = append(rows, domain.Score{Period: "2025", Unit: "S1", Item: code, Stage: st, Value: v})
+			want.SetPoints(code, st, v)
+		}
+	}
+	_, err := s.RecordScores(t.Context(), rows, "an", "import")
+	must(t, err)
+	inputs := map[string]string{"a;b": "-3.5", "c:d": "1234567890.0123456789", "đ": "0", "e": "100"}
+	var in []domain.Input
+	for name, v := range inputs {
+		in = append(in, domain.Input{Period: "2025", Unit: "S1", Name: name, Value: dec(t, v)})
+		want.Inputs[name] = dec(t, v)
+	}
+	must(t, s.RecordInputs(t.Context(), in, "an"))
+	for range 2 { // values shared between reads stay right
+		got, err := s.UnitData(t.Context(), "2025", "SO")
+		must(t, err)
+		if !unitDataEqual(got, []scoring.UnitData{want}) {
+			t.Errorf("UnitData\n got %+v\nwant %+v", got, want)
+		}
+	}
+}
