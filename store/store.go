@@ -112,6 +112,8 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		TranslateError:         true,
 		NowFunc:                s.now,
 		SkipDefaultTransaction: true,
+		// Open pings once itself, below, once the pool is sized.
+		DisableAutomaticPing: true,
 		Logger: logger.NewSlogLogger(s.log, logger.Config{
 			LogLevel:                  logger.Warn,
 			SlowThreshold:             slowQuery,
