@@ -27,3 +27,15 @@ type (
 	CorrectionRow    = correctionRow
 	DecisionRow      = decisionRow
 )
+
+// The survey writer's read of priors on PostgreSQL (surveys_batch.go).
+const (
+	PgPriorsSQL     = pgPriorsSQL
+	StoredKeysWhere = storedKeysWhere
+)
+
+// Planned runs tx's statements planned for their values (planned.go).
+func (s *Store) Planned(tx *gorm.DB) *gorm.DB { return s.planned(tx) }
+
+// PgTextArray is the text[] parameter of those reads.
+func PgTextArray(v []string) any { return pgTextArray(v) }
