@@ -36,6 +36,3 @@ const (
 
 // Planned runs tx's statements planned for their values (planned.go).
 func (s *Store) Planned(tx *gorm.DB) *gorm.DB { return s.planned(tx) }
-
-// PgTextArray is the text[] parameter of those reads.
-func PgTextArray(v []string) any { return pgTextArray(v) }

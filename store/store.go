@@ -114,12 +114,12 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		SkipDefaultTransaction: true,
 		// Open pings once itself, below, once the pool is sized.
 		DisableAutomaticPing: true,
-		Logger: logger.NewSlogLogger(s.log, logger.Config{
+		Logger: lazyLogger{logger.NewSlogLogger(s.log, logger.Config{
 			LogLevel:                  logger.Warn,
 			SlowThreshold:             slowQuery,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true,
-		}),
+		}), logger.Warn},
 	})
 	if err != nil {
 		if pool != nil {

@@ -237,7 +237,9 @@ func (s *Store) priors(tx *gorm.DB, batch []surveys.Pending, now time.Time) (map
 		var rows []surveyResponseRow
 		var err error
 		if s.dialect == DialectPostgres {
-			err = tx.Raw(pgPriorsSQL, pgTextArray(c.clients), pgTextArray(c.units), campaign, now.Add(-window), maxPriors).Scan(&rows).Error
+			// Pointers: gorm passes them on as they are, and pgx sends
+			// each list as one text[] (see pgPriorsSQL).
+			err = tx.Raw(pgPriorsSQL, &c.clients, &c.units, campaign, now.Add(-window), maxPriors).Scan(&rows).Error
 		} else {
 			err = tx.Raw(priorsSQL, campaign, c.clients, c.units, now.Add(-window), maxPriors).Scan(&rows).Error
 		}

@@ -86,16 +86,17 @@ WHERE position('submission_key IN' in statement) > 0 AND position('pg_prepared_s
 	}))
 }
 
-// TestPgTextArray: a list of any texts reaches PostgreSQL as the array of
-// those texts, in order.
-func TestPgTextArray(t *testing.T) {
+// TestPgTextArrayParameter: a pointer to a list of texts, passed through
+// gorm (which would expand the list itself into one parameter per text),
+// reaches PostgreSQL as one text[] of those texts, in order.
+func TestPgTextArrayParameter(t *testing.T) {
 	if !storetest.Postgres() {
 		t.Setenv(storetest.EnvURL, pgDefault)
 	}
 	s := storetest.Open(t)
 	in := []string{"a", `quote " and \ backslash`, "{braces},commas", "NULL", "", " spaces ", "Đơn vị số 1", "tab\tnewline\n"}
 	var out []string
-	if err := s.Gorm().Raw("SELECT unnest(?::text[])", store.PgTextArray(in)).Scan(&out).Error; err != nil {
+	if err := s.Gorm().Raw("SELECT unnest(?::text[])", &in).Scan(&out).Error; err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(in, out) {

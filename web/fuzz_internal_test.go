@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -47,4 +48,41 @@ func mapTexts(m map[string]string) []string {
 		out = append(out, k, v)
 	}
 	return out
+}
+
+// FuzzAnswerValue: the fast reading of an answer gives what decoding it
+// with encoding/json gives (a text, or a number's text), for any value
+// the body's decoder accepts.
+func FuzzAnswerValue(f *testing.F) {
+	for _, s := range []string{`"Tốt"`, `5`, `-1.5e3`, `"a\"b"`, `"\u00e9"`, `null`, `"\ud800"`, "\"\xff\"", `[1]`, ` 4 `} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if !json.Valid([]byte(raw)) {
+			return // not one JSON value: the body's decoder refuses it
+		}
+		var v any
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("%q: valid, yet %v", raw, err)
+		}
+		got, err := answerValue(json.RawMessage(raw))
+		var want string
+		switch v := v.(type) {
+		case nil:
+		case string:
+			want = v
+		case json.Number:
+			want = v.String()
+		default:
+			if err == nil {
+				t.Errorf("%q read as %q, want an error", raw, got)
+			}
+			return
+		}
+		if err != nil || got != want {
+			t.Errorf("%q read as %q (%v), want %q", raw, got, err, want)
+		}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -202,17 +203,21 @@ func answerValue(raw json.RawMessage) (string, error) {
 	case len(raw) == 0 || string(raw) == "null":
 		return "", nil
 	case raw[0] == '"':
+		// The decoder checked the body: a text with no escape and valid
+		// UTF-8 is its bytes between the quotes, as Unmarshal would give.
+		if len(raw) >= 2 {
+			if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+				return string(inner), nil
+			}
+		}
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return "", err
 		}
 		return s, nil
 	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
-		var n json.Number
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return "", err
-		}
-		return n.String(), nil
+		// A number the decoder checked is its text (json.Number's).
+		return string(raw), nil
 	}
 	return "", errors.New("an answer must be a number, a text or null")
 }
