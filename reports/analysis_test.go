@@ -3,6 +3,7 @@ package reports_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -143,6 +144,21 @@ func TestHonesty(t *testing.T) {
 	}
 	if h.Leaves != 4 || h.Lowered != 1 || h.LoweredShare().StringFixed(2) != "25.00" || h.MeanGap.StringFixed(2) != "-4.00" {
 		t.Errorf("group: leaves %d lowered %d mean gap %s", h.Leaves, h.Lowered, h.MeanGap)
+	}
+	// From the group's self-stage results (as the pages pass them, cached):
+	// the same comparison, whichever way the self stage was computed.
+	var data []scoring.UnitData
+	for _, d := range g.Data {
+		data = append(data, *d)
+	}
+	self := scoring.ScoreGroup(g.Framework, data, scoring.StageSelf)
+	if from := reports.BuildHonestyFrom(*g, self); !reflect.DeepEqual(from, h) {
+		t.Errorf("from the self-stage results:\n%+v\nwant\n%+v", from, h)
+	}
+	// A unit missing from them is evaluated as before.
+	self.Results = self.Results[1:]
+	if from := reports.BuildHonestyFrom(*g, self); !reflect.DeepEqual(from, h) {
+		t.Errorf("from partial self-stage results:\n%+v\nwant\n%+v", from, h)
 	}
 }
 

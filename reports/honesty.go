@@ -81,7 +81,12 @@ func share(part, whole int) scoring.Decimal {
 // when the points of the final stage (final, else appraisal, else self)
 // are below the self-assessed points. Callers show it only to those who
 // may see the council's rounds.
-func BuildHonesty(g results.Group) *Honesty {
+func BuildHonesty(g results.Group) *Honesty { return BuildHonestyFrom(g, nil) }
+
+// BuildHonestyFrom is BuildHonesty with the group's results at the self
+// stage, computed from the same data (a cached Compute): a unit found there
+// is not evaluated again. nil evaluates every unit's self stage.
+func BuildHonestyFrom(g results.Group, self *scoring.GroupResult) *Honesty {
 	f := g.Framework
 	h := &Honesty{Code: g.Code}
 	var regular []*scoring.Item
@@ -105,7 +110,14 @@ func BuildHonesty(g results.Group) *Honesty {
 			fieldOf[l.Code] = -1
 		}
 	}
-	lines := unitLines(g, regular, fieldOf)
+	var selfOf map[string]*scoring.UnitScore
+	if self != nil {
+		selfOf = make(map[string]*scoring.UnitScore, len(self.Results))
+		for i := range self.Results {
+			selfOf[self.Results[i].Unit] = &self.Results[i]
+		}
+	}
+	lines := unitLines(g, selfOf, regular, fieldOf)
 	gapSum := scoring.NewInt(0)
 	gaps := make([]scoring.Decimal, len(regular))
 	shares := make([]scoring.Decimal, len(regular))
@@ -165,7 +177,7 @@ type unitLine struct {
 // spread over the processors: each unit's self stage is evaluated (its
 // top-level items only) and dropped once its line is made; the final
 // stage is the results' own. A unit without data has a nil line.
-func unitLines(g results.Group, regular []*scoring.Item, fieldOf map[string]int) []*unitLine {
+func unitLines(g results.Group, selfOf map[string]*scoring.UnitScore, regular []*scoring.Item, fieldOf map[string]int) []*unitLine {
 	f := g.Framework
 	out := make([]*unitLine, len(g.Results))
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(g.Results)/50))
@@ -180,8 +192,12 @@ func unitLines(g results.Group, regular []*scoring.Item, fieldOf map[string]int)
 				if d == nil {
 					continue
 				}
-				self := scoring.EvaluateTop(f, *d, scoring.StageSelf)
-				out[i] = newUnitLine(f, g.Stage, regular, fieldOf, d, &self, r)
+				self := selfOf[r.Unit]
+				if self == nil {
+					top := scoring.EvaluateTop(f, *d, scoring.StageSelf)
+					self = &top
+				}
+				out[i] = newUnitLine(f, g.Stage, regular, fieldOf, d, self, r)
 			}
 		}()
 	}

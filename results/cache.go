@@ -17,8 +17,10 @@ type Stamper interface {
 
 // Cache keeps computed group results, each with the stamp of the data it
 // was computed from, so that a page asking again for unchanged data does
-// not read and score them again. A Service uses it only when its Store is a
-// Stamper. It is safe for concurrent use.
+// not read and score them again. The data read for a group serve every
+// stage: the results at another stage are scored from them without reading
+// them again. A Service uses it only when its Store is a Stamper. It is
+// safe for concurrent use.
 type Cache struct {
 	mu      sync.Mutex
 	max     int
@@ -28,36 +30,46 @@ type Cache struct {
 
 type cacheKey struct {
 	view, period, group string
-	stage               scoring.Stage
 }
 
+// cacheEntry is a group's data at one stamp and its results by stage.
 type cacheEntry struct {
 	stamp string
-	res   *scoring.GroupResult
+	fw    *scoring.Framework
 	data  []scoring.UnitData
+	res   map[scoring.Stage]*scoring.GroupResult
 }
 
-// NewCache returns a cache of at most max group results.
+// NewCache returns a cache of at most max groups' data and results.
 func NewCache(max int) *Cache {
 	return &Cache{max: max, entries: map[cacheKey]*cacheEntry{}}
 }
 
-func (c *Cache) get(k cacheKey, stamp string) (*cacheEntry, bool) {
+// get returns the group's entry if it is of the stamp, with its result at
+// the stage (nil when not scored yet).
+func (c *Cache) get(k cacheKey, stamp string, stage scoring.Stage) (*cacheEntry, *scoring.GroupResult) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[k]
 	if !ok || e.stamp != stamp {
-		return nil, false
+		return nil, nil
 	}
-	return e, true
+	return e, e.res[stage]
 }
 
-func (c *Cache) put(k cacheKey, e *cacheEntry) {
+// put keeps a group's entry, or adds a stage's result to the entry of the
+// same stamp.
+func (c *Cache) put(k cacheKey, e *cacheEntry, stage scoring.Stage, res *scoring.GroupResult) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if old, ok := c.entries[k]; ok && old.stamp == e.stamp {
+		old.res[stage] = res
+		return
+	}
 	if _, ok := c.entries[k]; !ok {
 		c.order = append(c.order, k)
 	}
+	e.res = map[scoring.Stage]*scoring.GroupResult{stage: res}
 	c.entries[k] = e
 	for len(c.order) > c.max {
 		delete(c.entries, c.order[0])
@@ -73,26 +85,73 @@ func (s *Service) cachedGroup(ctx context.Context, period, group string, stage s
 	if s.Cache == nil || !ok {
 		return s.compute(ctx, period, group, stage)
 	}
-	stamp, err := st.ResultsStamp(ctx, period, group)
+	k := cacheKey{s.view, period, group}
+	stamp, err := memoStamp(ctx, k, func() (string, error) { return st.ResultsStamp(ctx, period, group) })
 	if err != nil {
 		return nil, nil, err
 	}
-	k := cacheKey{s.view, period, group, stage}
-	if stamp != "" {
-		if e, hit := s.Cache.get(k, stamp); hit {
-			return copyResult(e.res), e.data, nil
+	if stamp == "" {
+		return s.compute(ctx, period, group, stage)
+	}
+	e, res := s.Cache.get(k, stamp, stage)
+	switch {
+	case res != nil:
+		return copyResult(res), e.data, nil
+	case e != nil:
+		// The same data at another stage: scored, not read again.
+		res = scoring.ScoreGroup(e.fw, e.data, stage)
+	default:
+		e = &cacheEntry{stamp: stamp}
+		if e.fw, e.data, err = s.read(ctx, period, group); err != nil {
+			return nil, nil, err
 		}
+		res = scoring.ScoreGroup(e.fw, e.data, stage)
 	}
-	res, data, err := s.compute(ctx, period, group, stage)
-	if err != nil || stamp == "" {
-		return res, data, err
-	}
-	s.Cache.put(k, &cacheEntry{stamp: stamp, res: res, data: data})
-	return copyResult(res), data, nil
+	s.Cache.put(k, e, stage, res)
+	return copyResult(res), e.data, nil
 }
 
 func copyResult(r *scoring.GroupResult) *scoring.GroupResult {
 	cp := *r
 	cp.Results = slices.Clone(r.Results)
 	return &cp
+}
+
+// WithOneState returns a context under which a Service reads each group's
+// stamp once: for a request that only reads (a page), whose results then
+// all come from one state of the data, and which reads the stamps of a
+// period several times (the results at two stages, the period before for
+// the changes, each through the cache). Never for a request that writes and
+// then reads what it wrote.
+func WithOneState(ctx context.Context) context.Context {
+	return context.WithValue(ctx, stampMemoKey{}, &stampMemo{stamps: map[stampMemoEntry]string{}})
+}
+
+type stampMemoKey struct{}
+
+type stampMemoEntry struct{ view, period, group string }
+
+type stampMemo struct {
+	mu     sync.Mutex
+	stamps map[stampMemoEntry]string
+}
+
+// memoStamp returns the group's stamp, read once per context made by
+// WithOneState, every time otherwise.
+func memoStamp(ctx context.Context, k cacheKey, read func() (string, error)) (string, error) {
+	m, _ := ctx.Value(stampMemoKey{}).(*stampMemo)
+	if m == nil {
+		return read()
+	}
+	e := stampMemoEntry(k)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if st, ok := m.stamps[e]; ok {
+		return st, nil
+	}
+	st, err := read()
+	if err == nil {
+		m.stamps[e] = st
+	}
+	return st, err
 }

@@ -17,11 +17,13 @@ type stampedStore struct {
 	mu      sync.Mutex
 	version map[[2]string]int
 	reads   int
+	stamps  int
 }
 
 func (s *stampedStore) ResultsStamp(_ context.Context, period, group string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.stamps++
 	if period == "nocache" {
 		return "", nil
 	}
@@ -105,4 +107,69 @@ func TestCachedResults(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestOneState: under WithOneState the results of a group, at two stages
+// and more than once, come from one stamp of its data, read once; without
+// it the stamp is read for each result, and a change between them shows.
+func TestOneState(t *testing.T) {
+	st := &stampedStore{memStore: memStore{
+		sets:  map[[2]string]*scoring.Framework{{"2025", "G"}: set(t, "2025", "G")},
+		units: map[[2]string][]scoring.UnitData{{"2025", "G"}: units("70", "40")},
+	}, version: map[[2]string]int{}}
+	svc := &results.Service{Store: st, Cache: results.NewCache(8)}
+	run := func(ctx context.Context) (stamps int, first, last string) {
+		t.Helper()
+		before := st.stamps
+		for i, stage := range []scoring.Stage{scoring.StageFinal, scoring.StageSelf, scoring.StageFinal} {
+			out, err := svc.Compute(ctx, "2025", "G", stage)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := out.Groups[0].Results[0].Index.String()
+			if i == 0 {
+				first = got
+				// Another process changes the data meanwhile.
+				st.change("2025", "G", units("90", "40"))
+			}
+			last = got
+		}
+		return st.stamps - before, first, last
+	}
+	if n, first, last := run(context.Background()); n != 3 || first == last {
+		t.Errorf("without one state: %d stamps read, results %s then %s; want 3, the change seen", n, first, last)
+	}
+	if n, first, last := run(results.WithOneState(context.Background())); n != 1 || first != last {
+		t.Errorf("under one state: %d stamps read, results %s then %s; want 1, one state", n, first, last)
+	}
+}
+
+// TestCachedStages: the results at another stage are scored from the data
+// already read for the group, not read again, and match those of a service
+// without a cache.
+func TestCachedStages(t *testing.T) {
+	data := units("70", "40")
+	data[0].SetPoints("1", scoring.StageSelf, scoring.Value{Points: scoring.NewInt(9)})
+	st := &stampedStore{memStore: memStore{
+		sets:  map[[2]string]*scoring.Framework{{"2025", "G"}: set(t, "2025", "G")},
+		units: map[[2]string][]scoring.UnitData{{"2025", "G"}: data},
+	}, version: map[[2]string]int{}}
+	cached := &results.Service{Store: st, Cache: results.NewCache(8)}
+	plain := &results.Service{Store: &st.memStore}
+	for _, stage := range []scoring.Stage{scoring.StageFinal, scoring.StageSelf} {
+		got, err := cached.Compute(context.Background(), "2025", "G", stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := plain.Compute(context.Background(), "2025", "G", stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := got.Groups[0].Results, want.Groups[0].Results; len(g) != len(w) || g[0].Unit != w[0].Unit || !g[0].Index.Equal(w[0].Index) || !g[1].Index.Equal(w[1].Index) {
+			t.Errorf("stage %s: cached %+v, want %+v", stage, g, w)
+		}
+	}
+	if st.reads != 1 {
+		t.Errorf("the group's data read %d times for two stages, want once", st.reads)
+	}
 }

@@ -166,6 +166,16 @@ func (s *Service) group(ctx context.Context, period, group string, stage scoring
 }
 
 func (s *Service) compute(ctx context.Context, period, group string, stage scoring.Stage) (*scoring.GroupResult, []scoring.UnitData, error) {
+	fw, units, err := s.read(ctx, period, group)
+	if err != nil {
+		return nil, nil, err
+	}
+	return scoring.ScoreGroup(fw, units, stage), units, nil
+}
+
+// read returns what a group's results are computed from: its criteria set
+// and its units' data.
+func (s *Service) read(ctx context.Context, period, group string) (*scoring.Framework, []scoring.UnitData, error) {
 	fw, err := s.Store.Framework(ctx, period, group)
 	if err != nil {
 		return nil, nil, fmt.Errorf("results: %w", err)
@@ -174,7 +184,7 @@ func (s *Service) compute(ctx context.Context, period, group string, stage scori
 	if err != nil {
 		return nil, nil, fmt.Errorf("results: %w", err)
 	}
-	return scoring.ScoreGroup(fw, units, stage), units, nil
+	return fw, units, nil
 }
 
 func (s *Service) previous(ctx context.Context, period, group string, stage scoring.Stage) (string, *scoring.GroupResult, error) {

@@ -26,6 +26,10 @@ type Reader struct {
 // scope sees everything (and shares the service's cache).
 func (s *Service) For(scope Scope) Reader { return Reader{s: s, scope: scope} }
 
+// Cached says whether the reader's results come from the service's cache
+// (a reader who sees everything).
+func (r Reader) Cached() bool { return r.scope == nil && r.s.Cache != nil }
+
 // Compute is Service.Compute narrowed to the reader's scope: a ranking of
 // the units the reader may see, from the values they may see. Published
 // periods are the same for everyone.

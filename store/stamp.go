@@ -21,7 +21,7 @@ import (
 // and reviews, and the count and last id of the lineage's change log. Counts matter as well as last ids: on PostgreSQL a
 // transaction may commit an id lower than one already visible.
 func (s *Store) ResultsStamp(ctx context.Context, period, group string) (string, error) {
-	return resultsStamp(s.db.WithContext(ctx), period, group)
+	return resultsStamp(s.db.WithContext(ctx), period, group, s.dialect == DialectSQLite)
 }
 
 // PeriodStamp describes a whole period's data (results.PeriodStamper): the
@@ -39,7 +39,7 @@ func periodStamp(db *gorm.DB, period string) (string, error) {
 	}
 	var b strings.Builder
 	for _, g := range groups {
-		st, err := resultsStamp(db, period, g)
+		st, err := resultsStamp(db, period, g, false)
 		if err != nil {
 			return "", err
 		}
@@ -48,7 +48,14 @@ func periodStamp(db *gorm.DB, period string) (string, error) {
 	return b.String(), nil
 }
 
-func resultsStamp(db *gorm.DB, period, group string) (string, error) {
+// resultsStamp is ResultsStamp; ordered says the database commits ids in
+// order (SQLite: one writer at a time), so that the last id of an
+// append-only log tells every change to it: the change logs' last ids for
+// the period are then read, one index lookup each (migration 00012), rather
+// than their rows counted (6 ms a stamp on SQLite at 38,400 points, most
+// of a cached page's time); so are the survey responses' of a campaign, and
+// the reviews' last id of the whole database.
+func resultsStamp(db *gorm.DB, period, group string, ordered bool) (string, error) {
 	var b strings.Builder
 	var set []struct {
 		ID, Version int64
@@ -71,6 +78,9 @@ func resultsStamp(db *gorm.DB, period, group string) (string, error) {
 	for _, table := range []string{"score_changes", "input_changes"} {
 		var n, last int64
 		row := db.Raw("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM "+table+" WHERE period_code = ?", period).Row()
+		if ordered {
+			row = db.Raw("SELECT 0, COALESCE(MAX(id), 0) FROM "+table+" WHERE period_code = ?", period).Row()
+		}
 		if err := row.Scan(&n, &last); err != nil {
 			return "", wrap("results stamp", err)
 		}
@@ -89,12 +99,17 @@ func resultsStamp(db *gorm.DB, period, group string) (string, error) {
 	}
 	for _, c := range campaigns {
 		var n, last, reviews, lastReview int64
-		if err := db.Raw("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM survey_responses WHERE campaign_id = ?", c.ID).Row().
-			Scan(&n, &last); err != nil {
+		responses := db.Raw("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM survey_responses WHERE campaign_id = ?", c.ID).Row()
+		reviewed := db.Raw(`SELECT COUNT(*), COALESCE(MAX(v.id), 0) FROM survey_reviews v
+JOIN survey_responses r ON r.id = v.response_id WHERE r.campaign_id = ?`, c.ID).Row()
+		if ordered {
+			responses = db.Raw("SELECT 0, COALESCE(MAX(id), 0) FROM survey_responses WHERE campaign_id = ?", c.ID).Row()
+			reviewed = db.Raw("SELECT 0, COALESCE(MAX(id), 0) FROM survey_reviews").Row()
+		}
+		if err := responses.Scan(&n, &last); err != nil {
 			return "", wrap("results stamp", err)
 		}
-		if err := db.Raw(`SELECT COUNT(*), COALESCE(MAX(v.id), 0) FROM survey_reviews v
-JOIN survey_responses r ON r.id = v.response_id WHERE r.campaign_id = ?`, c.ID).Row().Scan(&reviews, &lastReview); err != nil {
+		if err := reviewed.Scan(&reviews, &lastReview); err != nil {
 			return "", wrap("results stamp", err)
 		}
 		fmt.Fprintf(&b, ";survey %d.%d %d.%d %d.%d", c.ID, c.Revision, n, last, reviews, lastReview)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parindex/parindex/auth"
 	"github.com/parindex/parindex/domain"
+	"github.com/parindex/parindex/results"
 )
 
 const (
@@ -212,4 +213,17 @@ func (s *server) apiLogout(c echo.Context) error {
 func (s *server) apiMe(c echo.Context) error {
 	u := currentUser(c)
 	return c.JSON(http.StatusOK, loginResponse{CSRFToken: csrfToken(c), Role: string(u.Role), Username: u.Username, Unit: u.Unit})
+}
+
+// oneStatePerRead gives a GET or HEAD request one state of the results'
+// data: each group's data stamp is read once, however many results the
+// page computes (results.WithOneState). Requests that change data read
+// afresh what they wrote.
+func oneStatePerRead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+			c.SetRequest(c.Request().WithContext(results.WithOneState(c.Request().Context())))
+		}
+		return next(c)
+	}
 }

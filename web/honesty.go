@@ -21,9 +21,21 @@ func (s *server) honesty(c echo.Context, period domain.Period) (map[string]*repo
 	if err != nil {
 		return nil, resultsError(err, period.Code, "")
 	}
+	// The self stage from the same (cached) data, when the reader's
+	// results are cached: each unit is then not evaluated again.
+	selfOf := map[string]*scoring.GroupResult{}
+	if r := s.resultsFor(c); r.Cached() {
+		self, err := r.Compute(c.Request().Context(), period.Code, "", scoring.StageSelf)
+		if err != nil {
+			return nil, resultsError(err, period.Code, "")
+		}
+		for _, g := range self.Groups {
+			selfOf[g.Code] = g.GroupResult
+		}
+	}
 	byGroup := map[string]*reports.Honesty{}
 	for _, g := range out.Groups {
-		byGroup[g.Code] = reports.BuildHonesty(g)
+		byGroup[g.Code] = reports.BuildHonestyFrom(g, selfOf[g.Code])
 	}
 	return byGroup, nil
 }

@@ -25,8 +25,10 @@ func (s *server) routes(e *echo.Echo) {
 	// the refusal of text that is not UTF-8 (path, query, form, JSON) and
 	// the CSRF token.
 	e.Use(s.loadSession, checkOrigin, middleware.BodyLimit(fmt.Sprintf("%dB", s.maxUpload()+1<<20)), rejectBadText, requireCSRF)
-	// A password someone else set is changed before anything else.
-	e.Use(s.passwordFirst)
+	// A password someone else set is changed before anything else. A
+	// request that only reads sees one state of the results' data
+	// (results.WithOneState).
+	e.Use(s.passwordFirst, oneStatePerRead)
 
 	s.publicRoutes(e)
 	api := e.Group("/api/v1")
