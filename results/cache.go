@@ -1,6 +1,7 @@
 package results
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -13,6 +14,20 @@ import (
 // empty stamp means "do not cache".
 type Stamper interface {
 	ResultsStamp(ctx context.Context, period, group string) (string, error)
+}
+
+// Deltas is a Stamper that can tell, between two of its stamps of a
+// group's data, which units' points and inputs changed and nothing else,
+// and read those units alone: after a change the cache then reads and
+// scores the units that changed, not the group.
+type Deltas interface {
+	// ChangedUnits returns the units of the group whose points or inputs
+	// changed between the stamps, or ok false when it cannot tell (then
+	// the group is read afresh).
+	ChangedUnits(ctx context.Context, period, group, from, to string) (units []string, ok bool, err error)
+	// UnitDataOf is UnitData for the units named only, their survey
+	// results those of prev (the group's data at the first stamp).
+	UnitDataOf(ctx context.Context, period, group string, units []string, prev []scoring.UnitData) ([]scoring.UnitData, error)
 }
 
 // Cache keeps computed group results, each with the stamp of the data it
@@ -55,6 +70,20 @@ func (c *Cache) get(k cacheKey, stamp string, stage scoring.Stage) (*cacheEntry,
 		return nil, nil
 	}
 	return e, e.res[stage]
+}
+
+// last returns the group's entry, whatever its stamp, or nil.
+func (c *Cache) last(k cacheKey) *cacheEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries[k]
+}
+
+// results returns an entry's result at a stage, or nil.
+func (c *Cache) result(e *cacheEntry, stage scoring.Stage) *scoring.GroupResult {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return e.res[stage]
 }
 
 // put keeps a group's entry, or adds a stage's result to the entry of the
@@ -101,14 +130,63 @@ func (s *Service) cachedGroup(ctx context.Context, period, group string, stage s
 		// The same data at another stage: scored, not read again.
 		res = scoring.ScoreGroup(e.fw, e.data, stage)
 	default:
-		e = &cacheEntry{stamp: stamp}
-		if e.fw, e.data, err = s.read(ctx, period, group); err != nil {
+		if e, res, err = s.update(ctx, k, stamp, stage); err != nil {
 			return nil, nil, err
 		}
-		res = scoring.ScoreGroup(e.fw, e.data, stage)
+		if e == nil {
+			e = &cacheEntry{stamp: stamp}
+			if e.fw, e.data, err = s.read(ctx, period, group); err != nil {
+				return nil, nil, err
+			}
+			res = scoring.ScoreGroup(e.fw, e.data, stage)
+		}
 	}
 	s.Cache.put(k, e, stage, res)
 	return copyResult(res), e.data, nil
+}
+
+// maxUpdated is the share of a group's units, in percent, past which the
+// cache reads the group afresh rather than the units that changed.
+const maxUpdated = 25
+
+// update brings the group's cached entry at an earlier stamp to the new
+// one when the store can tell which units changed: it reads those units
+// alone and scores them again (scoring.Rescore), the others' scores kept.
+// It returns a nil entry when it cannot.
+func (s *Service) update(ctx context.Context, k cacheKey, stamp string, stage scoring.Stage) (*cacheEntry, *scoring.GroupResult, error) {
+	d, ok := s.Store.(Deltas)
+	old := s.Cache.last(k)
+	if !ok || old == nil {
+		return nil, nil, nil
+	}
+	changed, ok, err := d.ChangedUnits(ctx, k.period, k.group, old.stamp, stamp)
+	if err != nil || !ok || len(changed)*100 > len(old.data)*maxUpdated {
+		return nil, nil, err
+	}
+	data := old.data
+	set := map[string]bool{}
+	if len(changed) > 0 {
+		fresh, err := d.UnitDataOf(ctx, k.period, k.group, changed, old.data)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, u := range changed {
+			set[u] = true
+		}
+		data = make([]scoring.UnitData, 0, len(old.data)+len(fresh))
+		for _, u := range old.data {
+			if !set[u.Code] {
+				data = append(data, u)
+			}
+		}
+		data = append(data, fresh...)
+		slices.SortFunc(data, func(a, b scoring.UnitData) int { return cmp.Compare(a.Code, b.Code) })
+	}
+	e := &cacheEntry{stamp: stamp, fw: old.fw, data: data}
+	if prev := s.Cache.result(old, stage); prev != nil {
+		return e, scoring.Rescore(old.fw, prev, data, set), nil
+	}
+	return e, scoring.ScoreGroup(old.fw, data, stage), nil
 }
 
 func copyResult(r *scoring.GroupResult) *scoring.GroupResult {

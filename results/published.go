@@ -195,6 +195,23 @@ func (p publishedStore) ResultsStamp(ctx context.Context, period, group string) 
 	return liveStamp(ctx, p.s.Store, period, group)
 }
 
+// ChangedUnits and UnitDataOf implement Deltas for the live data: only the
+// live store's stamps say which units changed (a publication's, or a
+// pinned period's, never do), so the data are then read live.
+func (p publishedStore) ChangedUnits(ctx context.Context, period, group, from, to string) ([]string, bool, error) {
+	if d, ok := p.s.Store.(Deltas); ok {
+		return d.ChangedUnits(ctx, period, group, from, to)
+	}
+	return nil, false, nil
+}
+
+func (p publishedStore) UnitDataOf(ctx context.Context, period, group string, units []string, prev []scoring.UnitData) ([]scoring.UnitData, error) {
+	if d, ok := p.s.Store.(Deltas); ok {
+		return d.UnitDataOf(ctx, period, group, units, prev)
+	}
+	return nil, fmt.Errorf("results: %T cannot read some units", p.s.Store)
+}
+
 func liveStamp(ctx context.Context, st Store, period, group string) (string, error) {
 	if sp, ok := st.(Stamper); ok {
 		return sp.ResultsStamp(ctx, period, group)

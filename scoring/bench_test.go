@@ -3,6 +3,7 @@ package scoring_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -140,6 +141,47 @@ func TestScoreGroupInParallelIsTheSame(t *testing.T) {
 			if m := a.Nodes[code]; !m.Points.Equal(n.Points) || !m.Max.Equal(n.Max) || m.NA != n.NA {
 				t.Fatalf("%s item %s: %v, want %v", a.Unit, code, m, n)
 			}
+		}
+	}
+}
+
+// TestRescoreIsScoreGroup: rescoring after some units' data changed (some
+// units new, some gone, ties made) gives what scoring the whole group
+// again gives, at every stage.
+func TestRescoreIsScoreGroup(t *testing.T) {
+	f := syntheticSet(t, 40)
+	rng := rand.New(rand.NewPCG(7, 9))
+	for _, stage := range []scoring.Stage{scoring.StageSelf, scoring.StageFinal} {
+		units := syntheticUnits(f, 60)
+		prev := scoring.ScoreGroup(f, units, stage)
+		for round := range 20 {
+			changed := map[string]bool{}
+			next := make([]scoring.UnitData, 0, len(units)+1)
+			for _, u := range units {
+				switch r := rng.IntN(20); {
+				case r == 0 && round%3 == 0: // gone: nothing recorded any more
+					changed[u.Code] = true
+					continue
+				case r < 3: // new points for a leaf, or another unit's data (a tie)
+					changed[u.Code] = true
+					v := syntheticUnits(f, 60)[rng.IntN(60)]
+					v.Code, v.Name = u.Code, u.Name
+					u = v
+				}
+				next = append(next, u)
+			}
+			if round%4 == 0 { // a unit recorded for the first time
+				nu := syntheticUnits(f, 1)[0]
+				nu.Code = fmt.Sprintf("N%03d", round)
+				next = append(next, nu)
+				changed[nu.Code] = true
+			}
+			got := scoring.Rescore(f, prev, next, changed)
+			want := scoring.ScoreGroup(f, next, stage)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("stage %s, round %d: rescored results differ from the group scored again", stage, round)
+			}
+			units, prev = next, got
 		}
 	}
 }

@@ -40,6 +40,35 @@ func ScoreGroup(f *Framework, units []UnitData, stage Stage) *GroupResult {
 	return g
 }
 
+// Rescore is ScoreGroup over units when only those named in changed differ
+// from the data prev was scored from with the same set, at the same stage:
+// the other units' scores are taken from prev, the changed ones evaluated,
+// and the group ranked again. A unit of units missing from prev is
+// evaluated. The result is ScoreGroup's (TestRescoreIsScoreGroup).
+func Rescore(f *Framework, prev *GroupResult, units []UnitData, changed map[string]bool) *GroupResult {
+	before := make(map[string]*UnitScore, len(prev.Results))
+	for i := range prev.Results {
+		before[prev.Results[i].Unit] = &prev.Results[i]
+	}
+	g := &GroupResult{Framework: f, Stage: prev.Stage, Results: make([]UnitScore, len(units))}
+	for i, u := range units {
+		if r, ok := before[u.Code]; ok && !changed[u.Code] {
+			// As Evaluate gives it: ranked, graded and compared below.
+			g.Results[i] = *r
+			g.Results[i].Rank, g.Results[i].Grade = 0, Grade{}
+			g.Results[i].RankChange, g.Results[i].IndexChange, g.Results[i].Compared = nil, nil, nil
+			continue
+		}
+		g.Results[i] = Evaluate(f, u, prev.Stage)
+	}
+	Rank(g.Results)
+	for i := range g.Results {
+		g.Results[i].Grade = f.GradeFor(g.Results[i].Published())
+	}
+	g.Summary = Summarize(f, g.Results)
+	return g
+}
+
 // parallelUnits is the group size from which evaluateAll spreads the
 // units over the processors: below it, starting workers costs more than it
 // saves.

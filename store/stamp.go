@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,16 +77,15 @@ func resultsStamp(db *gorm.DB, period, group string, ordered bool) (string, erro
 	for _, u := range units {
 		fmt.Fprintf(&b, "%q %q,", u.Code, u.Name)
 	}
-	for _, table := range []string{"score_changes", "input_changes"} {
-		var n, last int64
+	var logs [2]logMark // the change logs, kept out of the hash (see ChangedUnits)
+	for i, table := range changeLogs {
 		row := db.Raw("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM "+table+" WHERE period_code = ?", period).Row()
 		if ordered {
 			row = db.Raw("SELECT 0, COALESCE(MAX(id), 0) FROM "+table+" WHERE period_code = ?", period).Row()
 		}
-		if err := row.Scan(&n, &last); err != nil {
+		if err := row.Scan(&logs[i].count, &logs[i].last); err != nil {
 			return "", wrap("results stamp", err)
 		}
-		fmt.Fprintf(&b, ";%s %d.%d", table, n, last)
 	}
 	// The lineage says which units take part in the period.
 	var links, lastLink int64
@@ -115,5 +116,84 @@ JOIN survey_responses r ON r.id = v.response_id WHERE r.campaign_id = ?`, c.ID).
 		fmt.Fprintf(&b, ";survey %d.%d %d.%d %d.%d", c.ID, c.Revision, n, last, reviews, lastReview)
 	}
 	sum := sha256.Sum256([]byte(b.String()))
-	return hex.EncodeToString(sum[:]), nil
+	return fmt.Sprintf("%s|%d.%d|%d.%d", hex.EncodeToString(sum[:]), logs[0].count, logs[0].last, logs[1].count, logs[1].last), nil
+}
+
+// changeLogs are the logs of the changes to points and inputs.
+var changeLogs = [2]string{"score_changes", "input_changes"}
+
+// logMark is where a change log stood for a period: its rows (0 when not
+// counted, on SQLite) and its last id.
+type logMark struct{ count, last int64 }
+
+// parseStamp splits a ResultsStamp into the hash of everything but the
+// change logs, and the logs' marks.
+func parseStamp(stamp string) (base string, logs [2]logMark, ok bool) {
+	parts := strings.Split(stamp, "|")
+	if len(parts) != 3 || len(parts[0]) != 64 {
+		return "", logs, false
+	}
+	for i, p := range parts[1:] {
+		n, last, found := strings.Cut(p, ".")
+		var err1, err2 error
+		logs[i].count, err1 = strconv.ParseInt(n, 10, 64)
+		logs[i].last, err2 = strconv.ParseInt(last, 10, 64)
+		if !found || err1 != nil || err2 != nil {
+			return "", logs, false
+		}
+	}
+	return parts[0], logs, true
+}
+
+// maxChangedRows is the most changes ChangedUnits reads: past it, reading
+// the group's data afresh costs less.
+const maxChangedRows = 2000
+
+// ChangedUnits says, between two of ResultsStamp's stamps of a group in a
+// period, which units' points and inputs changed (results.Deltas), or ok
+// false when anything else changed, the logs cannot say exactly, or too
+// much changed: then the group is read afresh.
+//
+// The changes are the log rows with ids after the first stamp's last, up to
+// the second's. On PostgreSQL a transaction may commit an id lower than one
+// already seen: the rows found must then be as many as the counts grew,
+// else a change hides below the first stamp's last id and ok is false.
+// SQLite commits its ids in order.
+func (s *Store) ChangedUnits(ctx context.Context, period, group, from, to string) ([]string, bool, error) {
+	fb, fl, ok1 := parseStamp(from)
+	tb, tl, ok2 := parseStamp(to)
+	if !ok1 || !ok2 || fb != tb {
+		return nil, false, nil
+	}
+	db := s.db.WithContext(ctx)
+	units := map[string]bool{}
+	for i, table := range changeLogs {
+		f, t := fl[i], tl[i]
+		if t.last < f.last || t.count < f.count {
+			return nil, false, nil
+		}
+		if t == f {
+			continue
+		}
+		var rows []struct{ UnitCode, GroupCode string }
+		err := db.Raw("SELECT c.unit_code, u.group_code FROM "+table+" c JOIN units u ON u.code = c.unit_code"+
+			" WHERE c.period_code = ? AND c.id > ? AND c.id <= ? LIMIT ?", period, f.last, t.last, maxChangedRows+1).Scan(&rows).Error
+		if err != nil {
+			return nil, false, wrap("changed units", err)
+		}
+		if len(rows) > maxChangedRows || (s.dialect != DialectSQLite && int64(len(rows)) != t.count-f.count) {
+			return nil, false, nil
+		}
+		for _, r := range rows {
+			if r.GroupCode == group {
+				units[r.UnitCode] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(units))
+	for u := range units {
+		out = append(out, u)
+	}
+	slices.Sort(out)
+	return out, true, nil
 }

@@ -45,40 +45,9 @@ func withoutComments(sql string) string {
 // or formed after it) are left out, whatever was recorded for them.
 func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.UnitData, error) {
 	what := fmt.Sprintf("load unit data of %s in %s", group, period)
-	rows, err := s.db.WithContext(ctx).Raw(unitDataSQL, sql.Named("period", period), sql.Named("group", group)).Rows()
+	units, byCode, err := s.unitPoints(ctx, what, period, group, nil)
 	if err != nil {
-		return nil, wrap(what, err)
-	}
-	defer rows.Close()
-	var (
-		units      []scoring.UnitData
-		byCode     = map[string]int{} // index in units
-		dec        = newDecimals()
-		codes      = newInterner()
-		scratch    []packedValue
-		code, name string
-		points     *string
-		inputs     *string
-	)
-	for rows.Next() {
-		if err := rows.Scan(&code, &name, &points, &inputs); err != nil {
-			return nil, wrap(what, err)
-		}
-		if points == nil && inputs == nil {
-			continue
-		}
-		u := scoring.UnitData{Code: code, Name: name}
-		if scratch, err = unpackPoints(&u, deref(points), scratch[:0], codes, dec); err != nil {
-			return nil, wrap(what, fmt.Errorf("unit %s: %w", code, err))
-		}
-		if err := unpackInputs(&u, deref(inputs), codes, dec); err != nil {
-			return nil, wrap(what, fmt.Errorf("unit %s: %w", code, err))
-		}
-		byCode[code] = len(units)
-		units = append(units, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(what, err)
+		return nil, err
 	}
 	ratios, err := s.surveyRatios(ctx, period, group, "")
 	if err != nil {
@@ -93,6 +62,37 @@ func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.U
 		}
 		units[i].Surveys = us.ratios
 	}
+	return s.takingPart(ctx, period, units)
+}
+
+// UnitDataOf is UnitData for some units of the group only, whose survey
+// results are those of prev, the group's data read before (results.Deltas:
+// the units whose points or inputs changed since, surveys unchanged). A
+// unit left with nothing recorded is left out.
+func (s *Store) UnitDataOf(ctx context.Context, period, group string, codes []string, prev []scoring.UnitData) ([]scoring.UnitData, error) {
+	what := fmt.Sprintf("load unit data of %s in %s", group, period)
+	units, byCode, err := s.unitPoints(ctx, what, period, group, codes)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range prev {
+		if p.Surveys == nil || !slices.Contains(codes, p.Code) {
+			continue
+		}
+		i, ok := byCode[p.Code]
+		if !ok {
+			i = len(units)
+			units = append(units, scoring.UnitData{Code: p.Code, Name: p.Name,
+				Points: map[string]scoring.StageValues{}, Inputs: map[string]scoring.Decimal{}})
+		}
+		units[i].Surveys = p.Surveys
+	}
+	return s.takingPart(ctx, period, units)
+}
+
+// takingPart keeps the units the lineage says take part in the period,
+// ordered by code.
+func (s *Store) takingPart(ctx context.Context, period string, units []scoring.UnitData) ([]scoring.UnitData, error) {
 	lin, err := s.Lineage(ctx)
 	if err != nil {
 		return nil, err
@@ -105,6 +105,52 @@ func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.U
 	}
 	slices.SortFunc(kept, func(a, b scoring.UnitData) int { return cmp.Compare(a.Code, b.Code) })
 	return kept, nil
+}
+
+// unitPoints reads the points and inputs of the group's units (of those
+// named, when codes is not nil) that have any, and their index by code.
+func (s *Store) unitPoints(ctx context.Context, what, period, group string, only []string) ([]scoring.UnitData, map[string]int, error) {
+	q := s.db.WithContext(ctx).Raw(unitDataSQL, sql.Named("period", period), sql.Named("group", group))
+	if only != nil {
+		q = s.db.WithContext(ctx).Raw(unitDataSQL+" AND u.code IN @only", sql.Named("period", period), sql.Named("group", group),
+			sql.Named("only", only))
+	}
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, nil, wrap(what, err)
+	}
+	defer rows.Close()
+	var (
+		units      []scoring.UnitData
+		byCode     = map[string]int{} // index in units
+		dec        = newDecimals()
+		codes      = newInterner()
+		scratch    []packedValue
+		code, name string
+		points     *string
+		inputs     *string
+	)
+	for rows.Next() {
+		if err := rows.Scan(&code, &name, &points, &inputs); err != nil {
+			return nil, nil, wrap(what, err)
+		}
+		if points == nil && inputs == nil {
+			continue
+		}
+		u := scoring.UnitData{Code: code, Name: name}
+		if scratch, err = unpackPoints(&u, deref(points), scratch[:0], codes, dec); err != nil {
+			return nil, nil, wrap(what, fmt.Errorf("unit %s: %w", code, err))
+		}
+		if err := unpackInputs(&u, deref(inputs), codes, dec); err != nil {
+			return nil, nil, wrap(what, fmt.Errorf("unit %s: %w", code, err))
+		}
+		byCode[code] = len(units)
+		units = append(units, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrap(what, err)
+	}
+	return units, byCode, nil
 }
 
 func deref(p *string) string {
