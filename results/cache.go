@@ -115,7 +115,13 @@ func (s *Service) cachedGroup(ctx context.Context, period, group string, stage s
 		return s.compute(ctx, period, group, stage)
 	}
 	k := cacheKey{s.view, period, group}
-	stamp, err := memoStamp(ctx, k, func() (string, error) { return st.ResultsStamp(ctx, period, group) })
+	var stamp string
+	var err error
+	if isView(s.Store) {
+		stamp, err = st.ResultsStamp(ctx, period, group) // the live data's memoized in liveStamp
+	} else {
+		stamp, err = memoStamp(ctx, period, group, func() (string, error) { return st.ResultsStamp(ctx, period, group) })
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -195,41 +201,50 @@ func copyResult(r *scoring.GroupResult) *scoring.GroupResult {
 	return &cp
 }
 
-// WithOneState returns a context under which a Service reads each group's
-// stamp once: for a request that only reads (a page), whose results then
-// all come from one state of the data, and which reads the stamps of a
-// period several times (the results at two stages, the period before for
-// the changes, each through the cache). Never for a request that writes and
-// then reads what it wrote.
+// WithOneState returns a context under which the live data's stamp of a
+// group is read once: for a request that only reads (a page), whose
+// results then all come from one state of the data, and which reads the
+// stamps of a period several times (the results at two stages, through
+// the views of published and live data). Never for a request that writes
+// and then reads what it wrote. The stamps of publications, which never
+// change, are not kept.
 func WithOneState(ctx context.Context) context.Context {
-	return context.WithValue(ctx, stampMemoKey{}, &stampMemo{stamps: map[stampMemoEntry]string{}})
+	return context.WithValue(ctx, stampMemoKey{}, &stampMemo{stamps: map[[2]string]string{}})
 }
 
 type stampMemoKey struct{}
 
-type stampMemoEntry struct{ view, period, group string }
-
 type stampMemo struct {
 	mu     sync.Mutex
-	stamps map[stampMemoEntry]string
+	stamps map[[2]string]string // by period and group
 }
 
-// memoStamp returns the group's stamp, read once per context made by
-// WithOneState, every time otherwise.
-func memoStamp(ctx context.Context, k cacheKey, read func() (string, error)) (string, error) {
+// memoStamp returns the live data's stamp of a group, read once per
+// context made by WithOneState, every time otherwise.
+func memoStamp(ctx context.Context, period, group string, read func() (string, error)) (string, error) {
 	m, _ := ctx.Value(stampMemoKey{}).(*stampMemo)
 	if m == nil {
 		return read()
 	}
-	e := stampMemoEntry(k)
+	k := [2]string{period, group}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if st, ok := m.stamps[e]; ok {
+	if st, ok := m.stamps[k]; ok {
 		return st, nil
 	}
 	st, err := read()
 	if err == nil {
-		m.stamps[e] = st
+		m.stamps[k] = st
 	}
 	return st, err
+}
+
+// isView says whether a Store is one of the service's views of the data
+// (published, pinned, live, scoped), whose stamps name their source.
+func isView(st Store) bool {
+	switch st.(type) {
+	case publishedStore, pinnedStore, liveStore, scopedStore:
+		return true
+	}
+	return false
 }

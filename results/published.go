@@ -214,7 +214,7 @@ func (p publishedStore) UnitDataOf(ctx context.Context, period, group string, un
 
 func liveStamp(ctx context.Context, st Store, period, group string) (string, error) {
 	if sp, ok := st.(Stamper); ok {
-		return sp.ResultsStamp(ctx, period, group)
+		return memoStamp(ctx, period, group, func() (string, error) { return sp.ResultsStamp(ctx, period, group) })
 	}
 	return "", nil
 }

@@ -79,11 +79,11 @@ func resultsStamp(db *gorm.DB, period, group string, ordered bool) (string, erro
 	}
 	var logs [2]logMark // the change logs, kept out of the hash (see ChangedUnits)
 	for i, table := range changeLogs {
-		row := db.Raw("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM "+table+" WHERE period_code = ?", period).Row()
+		q := "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM " + table + " WHERE period_code = ?"
 		if ordered {
-			row = db.Raw("SELECT 0, COALESCE(MAX(id), 0) FROM "+table+" WHERE period_code = ?", period).Row()
+			q = "SELECT 0, COALESCE(MAX(id), 0) FROM " + table + " WHERE period_code = ?"
 		}
-		if err := row.Scan(&logs[i].count, &logs[i].last); err != nil {
+		if err := db.Raw(q, period).Row().Scan(&logs[i].count, &logs[i].last); err != nil {
 			return "", wrap("results stamp", err)
 		}
 	}
@@ -100,17 +100,20 @@ func resultsStamp(db *gorm.DB, period, group string, ordered bool) (string, erro
 	}
 	for _, c := range campaigns {
 		var n, last, reviews, lastReview int64
-		responses := db.Raw("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM survey_responses WHERE campaign_id = ?", c.ID).Row()
-		reviewed := db.Raw(`SELECT COUNT(*), COALESCE(MAX(v.id), 0) FROM survey_reviews v
-JOIN survey_responses r ON r.id = v.response_id WHERE r.campaign_id = ?`, c.ID).Row()
+		// One statement at a time: a Row runs its query at once, and a
+		// transaction's connection reads one result at a time.
+		responses := "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM survey_responses WHERE campaign_id = ?"
+		reviewed := `SELECT COUNT(*), COALESCE(MAX(v.id), 0) FROM survey_reviews v
+JOIN survey_responses r ON r.id = v.response_id WHERE r.campaign_id = ?`
+		args := []any{c.ID}
 		if ordered {
-			responses = db.Raw("SELECT 0, COALESCE(MAX(id), 0) FROM survey_responses WHERE campaign_id = ?", c.ID).Row()
-			reviewed = db.Raw("SELECT 0, COALESCE(MAX(id), 0) FROM survey_reviews").Row()
+			responses = "SELECT 0, COALESCE(MAX(id), 0) FROM survey_responses WHERE campaign_id = ?"
+			reviewed, args = "SELECT 0, COALESCE(MAX(id), 0) FROM survey_reviews", nil
 		}
-		if err := responses.Scan(&n, &last); err != nil {
+		if err := db.Raw(responses, c.ID).Row().Scan(&n, &last); err != nil {
 			return "", wrap("results stamp", err)
 		}
-		if err := reviewed.Scan(&reviews, &lastReview); err != nil {
+		if err := db.Raw(reviewed, args...).Row().Scan(&reviews, &lastReview); err != nil {
 			return "", wrap("results stamp", err)
 		}
 		fmt.Fprintf(&b, ";survey %d.%d %d.%d %d.%d", c.ID, c.Revision, n, last, reviews, lastReview)
