@@ -2,6 +2,10 @@ package store_test
 
 import (
 	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +92,34 @@ func BenchmarkSurveyRecompute(b *testing.B) {
 			}
 		}
 	})
+	// The floor: the database's own client reading what Results reads,
+	// each valid response's unit and answers, to /dev/null (the C shell
+	// sqlite3, or psql's \copy). Run after Results, on the same database.
+	b.Run("Floor", func(b *testing.B) {
+		c, err := svc.Campaign(ctx, "bench")
+		must(b, err)
+		query := fmt.Sprintf("SELECT unit_code, answers FROM survey_responses WHERE campaign_id = %d AND status = 'valid'", c.ID)
+		var args []string
+		if s.Dialect() == store.DialectPostgres {
+			args = []string{"psql", "-q", currentURL(b, s), "-c", `\copy (` + query + `) to /dev/null`}
+		} else {
+			var seq int
+			var name, file string
+			must(b, s.Gorm().Raw("PRAGMA database_list").Row().Scan(&seq, &name, &file))
+			args = []string{"sqlite3", file, query}
+		}
+		if _, err := exec.LookPath(args[0]); err != nil {
+			b.Skipf("the floor needs %s", args[0])
+		}
+		for b.Loop() {
+			var stderr strings.Builder
+			cmd := exec.Command(args[0], args[1:]...)
+			cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+			if err := cmd.Run(); err != nil {
+				b.Fatalf("%v: %v\n%s", args, err, stderr.String())
+			}
+		}
+	})
 	b.Run("UnitData", func(b *testing.B) {
 		for b.Loop() {
 			units, err := s.UnitData(ctx, "2026", "G")
@@ -99,4 +131,15 @@ func BenchmarkSurveyRecompute(b *testing.B) {
 			}
 		}
 	})
+}
+
+// currentURL is the URL of the PostgreSQL database a store of storetest
+// has open.
+func currentURL(b *testing.B, s *store.Store) string {
+	var name string
+	must(b, s.Gorm().Raw("SELECT current_database()").Row().Scan(&name))
+	u, err := url.Parse(os.Getenv(storetest.EnvURL))
+	must(b, err)
+	u.Path = "/" + name
+	return u.String()
 }
