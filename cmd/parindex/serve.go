@@ -169,7 +169,7 @@ func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 // often as it must), so that the server stays within its memory ceiling
 // (TestMemoryCeiling: 300 MB resident under hostile uploads). At Go's
 // default the collector took about a sixth of the server's processor under
-// a load of public survey submissions, and the server answered 7% to 15%
+// a load of public survey submissions, and the server answered 10% to 13%
 // fewer of them (docs/performance.md).
 const (
 	serverGCPercent   = 400

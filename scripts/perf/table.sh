@@ -121,7 +121,7 @@ if [ "$BENCH" != 0 ]; then
   fns=$(grep 'Floor' <<<"$out" | grep -oE '[0-9]+ ns/op' | cut -d' ' -f1)
   ratio="—"
   [ -n "$ns" ] && [ -n "$fns" ] && ratio="$(echo "scale=1; $ns / $fns" | bc)×"
-  rows+=("| recompute 1,000,000 responses, SQLite (\`BenchmarkSurveyRecompute/Results\`) | $(echo "scale=3; ${ns:-0} / 1000000000" | bc) s | \`sqlite3\` reading each valid response's unit and answers: $(echo "scale=3; ${fns:-0} / 1000000000" | bc) s | $ratio | 3× |")
+  rows+=("| recompute 1,000,000 responses, SQLite (\`BenchmarkSurveyRecompute/Results\`) | $(printf %.3f "$(echo "scale=3; ${ns:-0} / 1000000000" | bc)") s | \`sqlite3\` reading each valid response's unit and answers: $(printf %.3f "$(echo "scale=3; ${fns:-0} / 1000000000" | bc)") s | $ratio | 3× |")
   echo "benchmarks: dashboard after a change (both databases)" >&2
   for db in SQLite PostgreSQL; do
     env=()
