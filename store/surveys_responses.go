@@ -307,27 +307,56 @@ func (s *Store) InsertResponses(ctx context.Context, rs []*surveys.Response) err
 // ScanResponses streams the unit and encoded choices of a campaign's
 // responses with a status. The choices slice is only valid during the
 // call.
+//
+// The database packs each unit's choices into one text (scanResponsesSQL):
+// the pure-Go SQLite driver's cost is per row and column, and a campaign of
+// 1,000,000 responses read as 1,000,000 rows spent two thirds of the
+// recompute in the driver. A unit's text is its responses' choices, about
+// 20 bytes each.
 func (s *Store) ScanResponses(ctx context.Context, campaign int64, status surveys.Status, fn func(unit string, choices []byte)) error {
-	rows, err := s.db.WithContext(ctx).Raw("SELECT unit_code, answers FROM survey_responses WHERE campaign_id = ? AND status = ?",
-		campaign, string(status)).Rows()
+	rows, err := s.db.WithContext(ctx).Raw(scanResponsesSQL, campaign, string(status)).Rows()
 	if err != nil {
 		return wrap("read responses", err)
 	}
 	defer rows.Close()
-	units := map[string]string{} // one string per unit, not per row
-	var unit, choices []byte
+	var unit string
+	var packed []byte
 	for rows.Next() {
-		if err := rows.Scan(&unit, &choices); err != nil {
+		if err := rows.Scan(&unit, &packed); err != nil {
 			return wrap("read responses", err)
 		}
-		u, ok := units[string(unit)]
-		if !ok {
-			u = string(unit)
-			units[u] = u
+		if err := eachPacked(packed, func(choices []byte) { fn(unit, choices) }); err != nil {
+			return wrap("read responses", fmt.Errorf("unit %s: %w", unit, err))
 		}
-		fn(u, choices)
 	}
 	return wrap("read responses", rows.Err())
+}
+
+// scanResponsesSQL reads a campaign's responses of a status as one row per
+// unit: the unit, and its responses' choices each as LEN ':' CHOICES (LEN
+// their length in bytes), in no particular order. The index that begins
+// with the campaign, the status and the unit covers it, in the units'
+// order. The same text runs on both databases.
+const scanResponsesSQL = `SELECT unit_code, string_agg(CAST(octet_length(answers) AS TEXT) || ':' || answers, '')
+FROM survey_responses WHERE campaign_id = ? AND status = ? GROUP BY unit_code`
+
+// eachPacked calls fn with each text of a list packed as LEN ':' TEXT ...
+func eachPacked(packed []byte, fn func([]byte)) error {
+	for len(packed) > 0 {
+		n, i := 0, 0
+		for ; i < len(packed) && packed[i] >= '0' && packed[i] <= '9'; i++ {
+			n = n*10 + int(packed[i]-'0')
+			if n > len(packed) {
+				return errPacked
+			}
+		}
+		if i == 0 || i >= len(packed) || packed[i] != ':' || i+1+n > len(packed) {
+			return errPacked
+		}
+		fn(packed[i+1 : i+1+n])
+		packed = packed[i+1+n:]
+	}
+	return nil
 }
 
 // CountResponses counts a campaign's responses per unit and status.

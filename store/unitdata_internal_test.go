@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/parindex/parindex/scoring"
@@ -35,5 +37,28 @@ func FuzzUnpack(f *testing.F) {
 		u := scoring.UnitData{}
 		_, _ = unpackPoints(&u, packed, nil, newInterner(), newDecimals())
 		_ = unpackInputs(&u, packed, newInterner(), newDecimals())
+	})
+}
+
+// FuzzEachPacked: a packed list of responses' choices reads back as the
+// texts packed, whatever they hold; any text at all is an error or texts
+// within it, never a panic.
+func FuzzEachPacked(f *testing.F) {
+	f.Add([]byte("3:4535:12.4;0:"), "45;:3", "")
+	f.Add([]byte("99999999999999999999:x"), "", "5")
+	f.Fuzz(func(t *testing.T, raw []byte, a, b string) {
+		_ = eachPacked(raw, func(choices []byte) {
+			if len(choices) > len(raw) {
+				t.Fatalf("%q read a text longer than the list", raw)
+			}
+		})
+		var packed []byte
+		for _, s := range []string{a, b, a} {
+			packed = fmt.Appendf(packed, "%d:%s", len(s), s)
+		}
+		var got []string
+		if err := eachPacked(packed, func(c []byte) { got = append(got, string(c)) }); err != nil || !slices.Equal(got, []string{a, b, a}) {
+			t.Errorf("%q read back as %q (%v)", packed, got, err)
+		}
 	})
 }
