@@ -218,12 +218,23 @@ func (s *server) apiMe(c echo.Context) error {
 // oneStatePerRead gives a GET or HEAD request one state of the results'
 // data: each group's data stamp is read once, however many results the
 // page computes (results.WithOneState). Requests that change data read
-// afresh what they wrote.
+// afresh what they wrote. A read the database failed with a lost
+// connection (domain.ErrUnavailable: the store retries a statement, but
+// not one whose result broke off after its first rows) is read once more,
+// afresh, before the 503 "try again" page: it changes nothing.
 func oneStatePerRead(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
-			c.SetRequest(c.Request().WithContext(results.WithOneState(c.Request().Context())))
+		m := c.Request().Method
+		if m != http.MethodGet && m != http.MethodHead {
+			return next(c)
 		}
-		return next(c)
+		req := c.Request()
+		c.SetRequest(req.WithContext(results.WithOneState(req.Context())))
+		err := next(c)
+		if errors.Is(err, domain.ErrUnavailable) && !c.Response().Committed && req.Context().Err() == nil {
+			c.SetRequest(req.WithContext(results.WithOneState(req.Context())))
+			err = next(c)
+		}
+		return err
 	}
 }
