@@ -63,6 +63,8 @@ seconds() {
   e=$(date +%s.%N)
   echo "$e - $s" | bc
 }
+# ratio A B prints A / B rounded to one decimal (bc alone truncates).
+ratio() { printf %.1f "$(echo "scale=4; $1 / $2" | bc)"; }
 thousands() { echo "$1" | sed -E ':a; s/^([0-9]+)([0-9]{3})/\1,\2/; ta'; }
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
@@ -107,11 +109,11 @@ for units in $SIZES; do
   CMD_A=("$BIN" score --period 2025 --format csv --db "$sdb")
   CMD_B=(sqlite3 "$sdb" "$FLOOR_SQL")
   read -r t f < <(compare)
-  rows+=("| \`score\`, $(thousands "$units") units × 120 leaves ($(thousands "$points") points, $(thousands "$inputs") inputs), SQLite | $(printf %.3f "$t") s | \`sqlite3\` running the same SELECT: $(printf %.3f "$f") s | $(echo "scale=1; $t / $f" | bc)× | 3× |")
+  rows+=("| \`score\`, $(thousands "$units") units × 120 leaves ($(thousands "$points") points, $(thousands "$inputs") inputs), SQLite | $(printf %.3f "$t") s | \`sqlite3\` running the same SELECT: $(printf %.3f "$f") s | $(ratio "$t" "$f")× | 3× |")
   CMD_A=("$BIN" score --period 2025 --format csv --db "$purl")
   CMD_B=(psql -q "$purl" -c "\\copy ($FLOOR_SQL) to /dev/null")
   read -r t f < <(compare)
-  rows+=("| \`score\`, $(thousands "$units") units × 120 leaves, PostgreSQL | $(printf %.3f "$t") s | \`psql \\copy\` of the same SELECT: $(printf %.3f "$f") s | $(echo "scale=1; $t / $f" | bc)× | 2× |")
+  rows+=("| \`score\`, $(thousands "$units") units × 120 leaves, PostgreSQL | $(printf %.3f "$t") s | \`psql \\copy\` of the same SELECT: $(printf %.3f "$f") s | $(ratio "$t" "$f")× | 2× |")
 done
 
 if [ "$BENCH" != 0 ]; then
@@ -120,7 +122,7 @@ if [ "$BENCH" != 0 ]; then
   ns=$(grep 'Results' <<<"$out" | grep -oE '[0-9]+ ns/op' | cut -d' ' -f1)
   fns=$(grep 'Floor' <<<"$out" | grep -oE '[0-9]+ ns/op' | cut -d' ' -f1)
   ratio="—"
-  [ -n "$ns" ] && [ -n "$fns" ] && ratio="$(echo "scale=1; $ns / $fns" | bc)×"
+  [ -n "$ns" ] && [ -n "$fns" ] && ratio="$(ratio "$ns" "$fns")×"
   rows+=("| recompute 1,000,000 responses, SQLite (\`BenchmarkSurveyRecompute/Results\`) | $(printf %.3f "$(echo "scale=3; ${ns:-0} / 1000000000" | bc)") s | \`sqlite3\` reading each valid response's unit and answers: $(printf %.3f "$(echo "scale=3; ${fns:-0} / 1000000000" | bc)") s | $ratio | 3× |")
   echo "benchmarks: dashboard after a change (both databases)" >&2
   for db in SQLite PostgreSQL; do
