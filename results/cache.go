@@ -79,7 +79,7 @@ func (c *Cache) last(k cacheKey) *cacheEntry {
 	return c.entries[k]
 }
 
-// results returns an entry's result at a stage, or nil.
+// result returns an entry's result at a stage, or nil.
 func (c *Cache) result(e *cacheEntry, stage scoring.Stage) *scoring.GroupResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()

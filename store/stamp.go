@@ -17,11 +17,14 @@ import (
 
 // ResultsStamp describes the data a group's results in a period are
 // computed from, cheaply: equal stamps mean equal data, so the results can
-// be reused (results.Stamper). It reads the criteria set's version, the
-// group's units and their names, and for the period the count and last id of both change
-// logs (points and inputs) and of each opened survey campaign's responses
-// and reviews, and the count and last id of the lineage's change log. Counts matter as well as last ids: on PostgreSQL a
-// transaction may commit an id lower than one already visible.
+// be reused (results.Stamper). It hashes the criteria set's version, the
+// group's units and their names, the count and last id of the lineage's
+// change log, and each opened survey campaign's revision, responses and
+// reviews; beside the hash it gives where the period's change logs of
+// points and inputs stand (see ChangedUnits). On PostgreSQL, where a
+// transaction may commit an id lower than one already visible, each log
+// and survey is described by its count and last id; SQLite commits ids in
+// order, and its last ids suffice (see resultsStamp).
 func (s *Store) ResultsStamp(ctx context.Context, period, group string) (string, error) {
 	return resultsStamp(s.db.WithContext(ctx), period, group, s.dialect == DialectSQLite)
 }

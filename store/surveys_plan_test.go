@@ -13,10 +13,6 @@ import (
 	"github.com/parindex/parindex/store/storetest"
 )
 
-// pgDefault is CI's PostgreSQL server, for the tests that run on
-// PostgreSQL in both suites.
-const pgDefault = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-
 // TestSurveyWriterPlans: the reads the survey writer runs for every batch
 // look each client (device key) up in the index that leads with the
 // campaign and the client (key). Runs on PostgreSQL in both suites.
@@ -30,9 +26,7 @@ const pgDefault = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 // values every time (an empty table's generic plan of it is just as
 // poor): on 20,000 responses no ANALYZE has seen, it looks the key up.
 func TestSurveyWriterPlans(t *testing.T) {
-	if !storetest.Postgres() {
-		t.Setenv(storetest.EnvURL, pgDefault)
-	}
+	storetest.UsePostgres(t)
 	s := storetest.Open(t)
 	svc := newSurvey(t, s, nil)
 	camp, err := svc.Campaign(t.Context(), "khao-sat")
@@ -90,9 +84,7 @@ WHERE position('submission_key IN' in statement) > 0 AND position('pg_prepared_s
 // gorm (which would expand the list itself into one parameter per text),
 // reaches PostgreSQL as one text[] of those texts, in order.
 func TestPgTextArrayParameter(t *testing.T) {
-	if !storetest.Postgres() {
-		t.Setenv(storetest.EnvURL, pgDefault)
-	}
+	storetest.UsePostgres(t)
 	s := storetest.Open(t)
 	in := []string{"a", `quote " and \ backslash`, "{braces},commas", "NULL", "", " spaces ", "Đơn vị số 1", "tab\tnewline\n"}
 	var out []string

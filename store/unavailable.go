@@ -116,17 +116,15 @@ func isRead(query string) bool { return readQuery.MatchString(query) && !writeWo
 
 // again reports whether a failed statement is worth running once more, and
 // drops the idle connections when the failure was a lost one.
-func (p *retryPool) again(ctx context.Context, err error, retryable func() bool) bool {
+// Callers test err != nil first, so that a statement that went well is
+// not classified (isRead) at all.
+func (p *retryPool) again(ctx context.Context, err error, retryable bool) bool {
 	if err == nil || !connectionLost(err) {
 		return false
 	}
 	p.flush()
-	return retryable() && ctx.Err() == nil
+	return retryable && ctx.Err() == nil
 }
-
-// always and never are the retryable of a statement whose kind is known.
-func always() bool { return true }
-func never() bool  { return false }
 
 // retries is how many times a read or a BEGIN is sent again after lost
 // connections.
@@ -135,7 +133,7 @@ const retries = 2
 // QueryContext runs a query; a read is run again after a lost connection.
 func (p *retryPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	rows, err := p.db.QueryContext(ctx, query, args...)
-	for i := 0; i < retries && p.again(ctx, err, func() bool { return isRead(query) }); i++ {
+	for i := 0; i < retries && err != nil && p.again(ctx, err, isRead(query)); i++ {
 		rows, err = p.db.QueryContext(ctx, query, args...)
 	}
 	return rows, err
@@ -145,7 +143,7 @@ func (p *retryPool) QueryContext(ctx context.Context, query string, args ...any)
 // lost connection (Row.Err tells the failure without consuming the row).
 func (p *retryPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	row := p.db.QueryRowContext(ctx, query, args...)
-	for i := 0; i < retries && p.again(ctx, row.Err(), func() bool { return isRead(query) }); i++ {
+	for i := 0; i < retries && row.Err() != nil && p.again(ctx, row.Err(), isRead(query)); i++ {
 		row = p.db.QueryRowContext(ctx, query, args...)
 	}
 	return row
@@ -155,14 +153,14 @@ func (p *retryPool) QueryRowContext(ctx context.Context, query string, args ...a
 // first may have been applied before the connection was lost.
 func (p *retryPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := p.db.ExecContext(ctx, query, args...)
-	p.again(ctx, err, never)
+	p.again(ctx, err, false)
 	return res, err
 }
 
 // PrepareContext prepares a statement.
 func (p *retryPool) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
 	st, err := p.db.PrepareContext(ctx, query)
-	for i := 0; i < retries && p.again(ctx, err, always); i++ {
+	for i := 0; i < retries && p.again(ctx, err, true); i++ {
 		st, err = p.db.PrepareContext(ctx, query)
 	}
 	return st, err
@@ -172,7 +170,7 @@ func (p *retryPool) PrepareContext(ctx context.Context, query string) (*sql.Stmt
 // started nothing and is sent again.
 func (p *retryPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
 	tx, err := p.db.BeginTx(ctx, opts)
-	for i := 0; i < retries && p.again(ctx, err, always); i++ {
+	for i := 0; i < retries && p.again(ctx, err, true); i++ {
 		tx, err = p.db.BeginTx(ctx, opts)
 	}
 	return tx, err

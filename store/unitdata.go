@@ -70,6 +70,9 @@ func (s *Store) UnitData(ctx context.Context, period, group string) ([]scoring.U
 // the units whose points or inputs changed since, surveys unchanged). A
 // unit left with nothing recorded is left out.
 func (s *Store) UnitDataOf(ctx context.Context, period, group string, codes []string, prev []scoring.UnitData) ([]scoring.UnitData, error) {
+	if len(codes) == 0 {
+		return nil, nil // "IN ()" is no SQL
+	}
 	what := fmt.Sprintf("load unit data of %s in %s", group, period)
 	units, byCode, err := s.unitPoints(ctx, what, period, group, codes)
 	if err != nil {

@@ -17,14 +17,15 @@ func (s *server) honesty(c echo.Context, period domain.Period) (map[string]*repo
 	if !workflow.SeesCouncil(currentUser(c), period.Phase) {
 		return nil, nil
 	}
-	out, err := s.resultsFor(c).Compute(c.Request().Context(), period.Code, "", scoring.StageFinal)
+	r := s.resultsFor(c)
+	out, err := r.Compute(c.Request().Context(), period.Code, "", scoring.StageFinal)
 	if err != nil {
 		return nil, resultsError(err, period.Code, "")
 	}
 	// The self stage from the same (cached) data, when the reader's
 	// results are cached: each unit is then not evaluated again.
 	selfOf := map[string]*scoring.GroupResult{}
-	if r := s.resultsFor(c); r.Cached() {
+	if r.Cached() {
 		self, err := r.Compute(c.Request().Context(), period.Code, "", scoring.StageSelf)
 		if err != nil {
 			return nil, resultsError(err, period.Code, "")

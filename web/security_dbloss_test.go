@@ -17,9 +17,6 @@ import (
 	"github.com/parindex/parindex/surveys"
 )
 
-// pgDefault is the PostgreSQL server of CI and of the README.
-const pgDefault = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-
 // TestDatabaseConnectionLossUnderLoad reproduces issue 11's item 8:
 // with the server's PostgreSQL connections terminated five times under
 // load, 30 of 1,795 reads and 15 of 216 writes answered 500. Now a read is
@@ -31,9 +28,7 @@ const pgDefault = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 // the server of CI (and, as every PostgreSQL test, it skips when no server
 // answers, except under CI=true, where it fails).
 func TestDatabaseConnectionLossUnderLoad(t *testing.T) {
-	if !storetest.Postgres() {
-		t.Setenv(storetest.EnvURL, pgDefault)
-	}
+	storetest.UsePostgres(t)
 	dbURL := storetest.URL(t)
 	e := newSurveyEnv(t, surveyOpts{rules: &surveys.Rules{}, dbURL: dbURL})
 	u, err := url.Parse(dbURL)

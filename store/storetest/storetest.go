@@ -80,6 +80,20 @@ func OpenURL(t testing.TB, dbURL string) *store.Store {
 	return open(t, dbURL, store.Options{})
 }
 
+// DefaultPostgres is the PostgreSQL server of CI and of the README.
+const DefaultPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// UsePostgres makes a test that is about PostgreSQL run on it in both
+// suites: on the SQLite run it takes DefaultPostgres (and, as every
+// PostgreSQL test, skips when no server answers, except under CI=true,
+// where it fails).
+func UsePostgres(t testing.TB) {
+	t.Helper()
+	if !Postgres() {
+		t.Setenv(EnvURL, DefaultPostgres)
+	}
+}
+
 // Postgres reports whether the tests run on PostgreSQL.
 func Postgres() bool { return os.Getenv(EnvURL) != "" }
 
