@@ -30,8 +30,9 @@ type (
 
 // The survey writer's read of priors on PostgreSQL (surveys_batch.go).
 const (
-	PgPriorsSQL     = pgPriorsSQL
-	StoredKeysWhere = storedKeysWhere
+	PgPriorsSQL             = pgPriorsSQL
+	PgInsertUnlessPriorsSQL = pgInsertUnlessPriorsSQL
+	StoredKeysWhere         = storedKeysWhere
 )
 
 // Planned runs tx's statements planned for their values (planned.go).

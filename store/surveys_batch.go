@@ -33,6 +33,15 @@ func (s *Store) InsertBatch(ctx context.Context, batch []surveys.Pending) ([]err
 		mu.Lock()
 		defer mu.Unlock()
 	}
+	if s.dialect == DialectPostgres && !s.needsTransaction(batch) {
+		return s.insertUnlessPriors(ctx, batch)
+	}
+	return s.insertBatch(ctx, batch)
+}
+
+// insertBatch is InsertBatch reading the batch's priors first.
+func (s *Store) insertBatch(ctx context.Context, batch []surveys.Pending) ([]error, error) {
+	outs := make([]error, len(batch))
 	now := s.now()
 	body := func(tx *gorm.DB) error {
 		repeats, err := s.storedKeys(tx, batch)
@@ -43,58 +52,9 @@ func (s *Store) InsertBatch(ctx context.Context, batch []surveys.Pending) ([]err
 		if err != nil {
 			return err
 		}
-		claimed := map[codeKey]bool{}
-		rows := make([]surveyResponseRow, 0, len(batch))
-		stored := make([]int, 0, len(batch))
-		for i, p := range batch {
-			r := p.Response
-			r.SubmittedAt = now
-			if r.Key != "" {
-				if first, ok := repeats[keyOf(r)]; ok {
-					*r = *first
-					continue
-				}
-			}
-			if r.CodeHash != "" {
-				ck := codeKey{r.Campaign, r.CodeHash}
-				if claimed[ck] {
-					outs[i] = surveys.ErrCodeUsed
-					continue
-				}
-				kind, err := s.claimCode(tx, r)
-				if isDomain(err) {
-					outs[i] = err
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				claimed[ck] = true
-				r.Channel = r.Channel.WithCode(kind)
-			}
-			if p.Judge != nil {
-				pk := priorKey{r.Campaign, r.ClientHash, r.Unit}
-				var prior []surveys.Prior
-				if r.ClientHash != "" && p.Window > 0 {
-					for _, pr := range priors[pk] {
-						if !pr.At.Before(now.Add(-p.Window)) {
-							prior = append(prior, pr)
-						}
-					}
-				}
-				if flags := p.Judge(prior); len(flags) > 0 {
-					r.Status, r.Flags = surveys.Flagged, flags
-				}
-				if r.ClientHash != "" {
-					priors[pk] = append(priors[pk], surveys.Prior{Choices: r.Answers.Choices,
-						Texts: surveys.EncodeTexts(r.Answers.Texts), At: now})
-				}
-			}
-			if r.Status == "" {
-				r.Status = surveys.Valid
-			}
-			rows = append(rows, responseRow(r))
-			stored = append(stored, i)
+		rows, stored, err := s.judgeBatch(tx, batch, now, repeats, priors, outs)
+		if err != nil {
+			return err
 		}
 		if len(rows) == 0 {
 			return nil
@@ -132,6 +92,69 @@ func (s *Store) InsertBatch(ctx context.Context, batch []surveys.Pending) ([]err
 		return nil, wrap("save responses", err)
 	}
 	return outs, nil
+}
+
+// judgeBatch checks a batch's answers in order, as InsertBatch describes,
+// given the responses stored under their device keys and their clients'
+// earlier responses (priors, to which each judged answer is added for the
+// ones after it). It sets each answer's outcome in outs and returns the
+// rows to store, with the index in the batch of each.
+func (s *Store) judgeBatch(tx *gorm.DB, batch []surveys.Pending, now time.Time, repeats map[respKey]*surveys.Response,
+	priors map[priorKey][]surveys.Prior, outs []error) ([]surveyResponseRow, []int, error) {
+	claimed := map[codeKey]bool{}
+	rows := make([]surveyResponseRow, 0, len(batch))
+	stored := make([]int, 0, len(batch))
+	for i, p := range batch {
+		r := p.Response
+		r.SubmittedAt = now
+		if r.Key != "" {
+			if first, ok := repeats[keyOf(r)]; ok {
+				*r = *first
+				continue
+			}
+		}
+		if r.CodeHash != "" {
+			ck := codeKey{r.Campaign, r.CodeHash}
+			if claimed[ck] {
+				outs[i] = surveys.ErrCodeUsed
+				continue
+			}
+			kind, err := s.claimCode(tx, r)
+			if isDomain(err) {
+				outs[i] = err
+				continue
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			claimed[ck] = true
+			r.Channel = r.Channel.WithCode(kind)
+		}
+		if p.Judge != nil {
+			pk := priorKey{r.Campaign, r.ClientHash, r.Unit}
+			var prior []surveys.Prior
+			if r.ClientHash != "" && p.Window > 0 {
+				for _, pr := range priors[pk] {
+					if !pr.At.Before(now.Add(-p.Window)) {
+						prior = append(prior, pr)
+					}
+				}
+			}
+			if flags := p.Judge(prior); len(flags) > 0 {
+				r.Status, r.Flags = surveys.Flagged, flags
+			}
+			if r.ClientHash != "" {
+				priors[pk] = append(priors[pk], surveys.Prior{Choices: r.Answers.Choices,
+					Texts: surveys.EncodeTexts(r.Answers.Texts), At: now})
+			}
+		}
+		if r.Status == "" {
+			r.Status = surveys.Valid
+		}
+		rows = append(rows, responseRow(r))
+		stored = append(stored, i)
+	}
+	return rows, stored, nil
 }
 
 // needsTransaction says whether a batch needs BEGIN and COMMIT around it.
@@ -239,9 +262,9 @@ func (s *Store) priors(tx *gorm.DB, batch []surveys.Pending, now time.Time) (map
 		if s.dialect == DialectPostgres {
 			// Pointers: gorm passes them on as they are, and pgx sends
 			// each list as one text[] (see pgPriorsSQL).
-			err = tx.Raw(pgPriorsSQL, &c.clients, &c.units, campaign, now.Add(-window), maxPriors).Scan(&rows).Error
+			err = tx.Raw(pgPriorsSQL, &c.clients, &c.units, campaign, now.Add(-window), maxPriors).Find(&rows).Error
 		} else {
-			err = tx.Raw(priorsSQL, campaign, c.clients, c.units, now.Add(-window), maxPriors).Scan(&rows).Error
+			err = tx.Raw(priorsSQL, campaign, c.clients, c.units, now.Add(-window), maxPriors).Find(&rows).Error
 		}
 		if err != nil {
 			return nil, err

@@ -3,10 +3,12 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
 
+	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/store/storetest"
 	"github.com/parindex/parindex/surveys"
 )
@@ -195,5 +197,94 @@ func TestSubmitBatched(t *testing.T) {
 	}
 	if got := countAll(t, s, svc); got != len(seen) {
 		t.Errorf("%d stored, %d acknowledged", got, len(seen))
+	}
+}
+
+// TestInsertBatchAsOneByOne: random batches of answers from a few clients
+// (so that many have earlier answers for the unit, stored or in the same
+// batch), some with device keys sent again, get from InsertBatch the
+// outcome each gets stored one by one with InsertResponse, and each answer
+// is stored under the id it is given. On PostgreSQL this is the INSERT that
+// leaves out the clients with priors, then stores them judged on those.
+func TestInsertBatchAsOneByOne(t *testing.T) {
+	ctx := t.Context()
+	batched, single := storetest.Open(t), storetest.Open(t)
+	campaign := func(s *store.Store) int64 {
+		svc := newSurvey(t, s, nil)
+		camp, err := svc.Campaign(ctx, "khao-sat")
+		must(t, err)
+		return camp.ID
+	}
+	campB, campS := campaign(batched), campaign(single)
+	rules := surveys.DefaultRules
+	rnd := rand.New(rand.NewPCG(16, 2026))
+	var keys []string
+	answered := 0
+	for round := range 30 {
+		n := 1 + rnd.IntN(20)
+		var bs, ss []surveys.Pending
+		inBatch := map[string]bool{}
+		for range n {
+			r := surveys.Response{Unit: []string{"S1", "S2"}[rnd.IntN(2)], Channel: []surveys.Channel{surveys.Web, surveys.Web, surveys.Kiosk}[rnd.IntN(3)],
+				Answers: surveys.Encoded{Choices: fmt.Sprint(1 + rnd.IntN(3))}}
+			if c := rnd.IntN(12); c < 10 {
+				r.ClientHash = fmt.Sprintf("client-%d", c%(2+round%5))
+			}
+			switch k := rnd.IntN(10); {
+			case k == 0 && len(keys) > 0: // sent again
+				if key := keys[rnd.IntN(len(keys))]; !inBatch[key] {
+					r.Key = key
+				}
+			case k == 1:
+				r.Key = fmt.Sprintf("device-key-%04d", len(keys))
+				keys = append(keys, r.Key)
+			}
+			inBatch[r.Key] = true
+			rb, rs := r, r
+			rb.Campaign, rs.Campaign = campB, campS
+			bs = append(bs, surveys.Pending{Response: &rb, Window: rules.Window, Judge: func(p []surveys.Prior) []string { return rules.Judge(&rb, p) }})
+			ss = append(ss, surveys.Pending{Response: &rs, Window: rules.Window, Judge: func(p []surveys.Prior) []string { return rules.Judge(&rs, p) }})
+		}
+		outs, err := batched.InsertBatch(ctx, bs)
+		must(t, err)
+		for i, p := range ss {
+			err := single.InsertResponse(ctx, p.Response, p.Window, p.Judge)
+			b, s := bs[i].Response, p.Response
+			if (err == nil) != (outs[i] == nil) {
+				t.Fatalf("round %d answer %d: batched %v, one by one %v", round, i, outs[i], err)
+			}
+			if b.Status != s.Status || !slices.Equal(b.Flags, s.Flags) || b.Repeat != s.Repeat || b.Answers.Choices != s.Answers.Choices {
+				t.Errorf("round %d answer %d (client %q, unit %s, key %q): batched %s %v repeat %v %q, one by one %s %v repeat %v %q",
+					round, i, b.ClientHash, b.Unit, b.Key, b.Status, b.Flags, b.Repeat, b.Answers.Choices, s.Status, s.Flags, s.Repeat, s.Answers.Choices)
+			}
+			if !b.Repeat {
+				answered++
+			}
+		}
+		// Each answer was stored under its id, as judged.
+		stored := map[int64]surveys.Response{}
+		for _, st := range []surveys.Status{surveys.Valid, surveys.Flagged} {
+			rs, err := batched.Responses(ctx, campB, st, 10000)
+			must(t, err)
+			for _, r := range rs {
+				stored[r.ID] = r
+			}
+		}
+		if len(stored) != answered {
+			t.Fatalf("round %d: %d stored, %d answered", round, len(stored), answered)
+		}
+		for i, p := range bs {
+			r := p.Response
+			got := stored[r.ID]
+			if got.Unit != r.Unit || got.ClientHash != r.ClientHash || got.Answers.Choices != r.Answers.Choices ||
+				got.Status != r.Status || !slices.Equal(got.Flags, r.Flags) {
+				t.Errorf("round %d answer %d: id %d holds %+v, answered %+v", round, i, r.ID, got, r)
+			}
+		}
+	}
+	flagged, err := batched.Responses(ctx, campB, surveys.Flagged, 10000)
+	must(t, err)
+	if len(flagged) < 20 || answered-len(flagged) < 20 {
+		t.Errorf("%d flagged of %d: the test should see many of both", len(flagged), answered)
 	}
 }

@@ -14,8 +14,9 @@ import (
 )
 
 // TestSurveyWriterPlans: the reads the survey writer runs for every batch
-// look each client (device key) up in the index that leads with the
-// campaign and the client (key). Runs on PostgreSQL in both suites.
+// (and its INSERT's look-up of priors) look each client (device key) up in
+// the index that leads with the campaign and the client (key). Runs on
+// PostgreSQL in both suites.
 //
 // The read of priors is prepared once and kept: its plan must be right
 // even when PostgreSQL plans it once for any values (a generic plan), here
@@ -46,6 +47,20 @@ func TestSurveyWriterPlans(t *testing.T) {
 		}
 	}
 	looksUp(genericPlan(t, s, store.PgPriorsSQL, "'{a,b}', '{S1,S2}', 1, now(), 100"), "survey_responses_client", "client_hash")
+	// The INSERT that leaves out the clients with priors looks each one up
+	// on its own too: as a subquery that is not turned into a hash of the
+	// campaign's responses, nor read in the campaign's index.
+	insert := genericPlan(t, s, store.PgInsertUnlessPriorsSQL, "now(), '{1}', '{S1}', '{web}', '{1}', '{\"\"}', '{c}', '{NULL}', '{valid}', "+
+		"'{\"\"}', '{\"\"}', '{NULL}', '{NULL}', '{NULL}', '{t}', now()")
+	looksUp(insert, "survey_responses_client", "client_hash")
+	walkPlan(insert, func(node map[string]any) {
+		if filter, _ := node["Filter"].(string); strings.Contains(filter, "hashed") {
+			t.Errorf("the INSERT hashes its subquery: %s", filter)
+		}
+		if node["Node Type"] == "Seq Scan" {
+			t.Errorf("the INSERT reads %v in full", node["Relation Name"])
+		}
+	})
 
 	must(t, s.Gorm().Exec(`INSERT INTO survey_responses (campaign_id, unit_code, channel, answers, texts, client_hash, status, flags, author, submitted_at, submission_key)
 SELECT ?, 'S1', 'api', '5', '', md5(g::text), 'valid', '', '', now(), 'key-' || g FROM generate_series(1, 20000) g`, camp.ID).Error)
