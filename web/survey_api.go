@@ -173,10 +173,8 @@ func (s *server) apiSubmitResponse(c echo.Context) error {
 // form would send them: 400 for a body that is not the object, 422 naming
 // each answer that is not a number, a text or null.
 func decodeSubmission(body io.Reader) (apiResponseRequest, map[string]string, error) {
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	var req apiResponseRequest
-	if err := dec.Decode(&req); err != nil {
+	req, err := readSubmission(body)
+	if err != nil {
 		return req, nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("the body must be a JSON object {\"unit\", \"code\", \"answers\"}: %v", err))
 	}
 	answers := make(map[string]string, len(req.Answers))
