@@ -1,6 +1,9 @@
 package loadgen
 
 import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -31,5 +34,62 @@ func TestPercentile(t *testing.T) {
 	}
 	if got := r.Rate(); got != 50 {
 		t.Errorf("rate = %v", got)
+	}
+}
+
+// TestBody: the bodies drawn are JSON objects with a unit of the survey
+// and an answer among each question's values, every required question
+// answered and some optional ones left out; codes that JSON must escape
+// are escaped.
+func TestBody(t *testing.T) {
+	var s Survey
+	if err := json.Unmarshal([]byte(`{"id":"x","units":[{"code":"S1"},{"code":"Đơn \"vị\""}],"questions":[
+	  {"code":"R1","required":true,"answers":[{"value":1},{"value":5}]},
+	  {"code":"O\u00e9","answers":[{"value":-2},{"value":3}]},
+	  {"code":"T1","type":"text"}]}`), &s); err != nil {
+		t.Fatal(err)
+	}
+	f := newForms(&s)
+	r := rand.New(rand.NewPCG(1, 2))
+	units, optional := map[string]int{}, 0
+	for range 200 {
+		raw, unit := f.body(nil, r)
+		var got struct {
+			Unit    string         `json:"unit"`
+			Answers map[string]int `json:"answers"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&got); err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		if got.Unit != unit {
+			t.Errorf("%s: unit %q, said %q", raw, got.Unit, unit)
+		}
+		units[got.Unit]++
+		if v, ok := got.Answers["R1"]; !ok || (v != 1 && v != 5) {
+			t.Errorf("%s: the required answer", raw)
+		}
+		if v, ok := got.Answers["Oé"]; ok {
+			optional++
+			if v != -2 && v != 3 {
+				t.Errorf("%s: the optional answer", raw)
+			}
+		}
+		if len(got.Answers) > 2 {
+			t.Errorf("%s: a text question answered", raw)
+		}
+	}
+	if units["S1"] < 50 || units[`Đơn "vị"`] < 50 || optional < 100 || optional > 170 {
+		t.Errorf("units %v, optional answered %d of 200", units, optional)
+	}
+}
+
+// TestBenchAddr: the simulated clients' addresses.
+func TestBenchAddr(t *testing.T) {
+	for n, want := range map[int64]string{0: "198.18.0.0", 1: "198.18.0.1", 258: "198.18.1.2", 65536 + 255: "198.19.0.255", 131072: "198.18.0.0"} {
+		if got := string(benchAddr(nil, n)); got != want {
+			t.Errorf("client %d: %s, want %s", n, got, want)
+		}
 	}
 }
