@@ -156,3 +156,26 @@ func walkPlan(node map[string]any, f func(map[string]any)) {
 		}
 	}
 }
+
+// TestPostgresJIT: the store's connections compile no plan (jit off),
+// unless the URL asks for it. Runs on PostgreSQL in both suites.
+func TestPostgresJIT(t *testing.T) {
+	storetest.UsePostgres(t)
+	url := storetest.URL(t)
+	for _, c := range []struct{ suffix, want string }{{"", "off"}, {"jit=on", "on"}} {
+		u := url
+		if c.suffix != "" {
+			sep := "?"
+			if strings.Contains(u, "?") {
+				sep = "&"
+			}
+			u += sep + c.suffix
+		}
+		s := storetest.OpenURL(t, u)
+		var jit string
+		must(t, s.Gorm().Raw("SHOW jit").Scan(&jit).Error)
+		if jit != c.want {
+			t.Errorf("%q: jit %s, want %s", c.suffix, jit, c.want)
+		}
+	}
+}
