@@ -26,3 +26,35 @@ func TestTuneGC(t *testing.T) {
 		t.Errorf("GOGC and GOMEMLIMIT set: the server changed them to %d%%, %d bytes", p, l)
 	}
 }
+
+// TestTuneCommandGC: every command but serve runs with the commands'
+// collector settings unless GOGC or GOMEMLIMIT say otherwise; serve is
+// left to tuneGC.
+func TestTuneCommandGC(t *testing.T) {
+	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetGCPercent(percent); debug.SetMemoryLimit(limit) })
+	read := func() (int, int64) {
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		return p, debug.SetMemoryLimit(-1)
+	}
+	none := func(string) string { return "" }
+	for _, c := range []struct {
+		args    []string
+		getenv  func(string) string
+		percent int
+		limit   int64
+	}{
+		{[]string{"score", "--period", "2025"}, none, commandGCPercent, commandMemoryLimit},
+		{nil, none, commandGCPercent, commandMemoryLimit},
+		{[]string{"serve", "--demo"}, none, 100, 1 << 40},
+		{[]string{"report"}, func(k string) string { return map[string]string{"GOGC": "50", "GOMEMLIMIT": "1GiB"}[k] }, 100, 1 << 40},
+	} {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(1 << 40)
+		tuneCommandGC(c.args, c.getenv)
+		if p, l := read(); p != c.percent || l != c.limit {
+			t.Errorf("%v: %d%%, %d bytes; want %d%%, %d", c.args, p, l, c.percent, c.limit)
+		}
+	}
+}
