@@ -28,12 +28,15 @@ type (
 	DecisionRow      = decisionRow
 )
 
-// The survey writer's read of priors on PostgreSQL (surveys_batch.go).
+// The survey writer's statements (surveys_batch.go, surveys_unless.go).
 const (
 	PgPriorsSQL             = pgPriorsSQL
 	PgInsertUnlessPriorsSQL = pgInsertUnlessPriorsSQL
 	StoredKeysWhere         = storedKeysWhere
 )
+
+// UnitDataSQL reads a group's packed points (queries/unit_data.sql).
+var UnitDataSQL = unitDataSQL
 
 // Planned runs tx's statements planned for their values (planned.go).
 func (s *Store) Planned(tx *gorm.DB) *gorm.DB { return s.planned(tx) }
