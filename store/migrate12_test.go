@@ -6,6 +6,7 @@ import (
 
 	"github.com/parindex/parindex/domain"
 	"github.com/parindex/parindex/scoring"
+	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/store/storetest"
 )
 
@@ -15,23 +16,9 @@ import (
 // the results stamp taken before the upgrade still tells which units
 // changed after it.
 func TestUpgradeTo12(t *testing.T) {
-	dbURL := storetest.URL(t)
-	s := storetest.OpenURL(t, dbURL)
-	must(t, s.MigrateTo(t.Context(), 11))
-	seed(t, s)
+	dbURL, s, score := upgradeFixture(t, 11, "")
 	ctx := t.Context()
-	set := []byte(`period: "2025"
-group: SO
-name: Bộ chỉ số
-items:
-  - {code: A, name: Tiêu chí, max: 100, method: manual}
-`)
-	_, err := s.SaveFramework(ctx, parseSet(t, set), set, false)
-	must(t, err)
-	score := func(unit, points string) domain.Score {
-		return domain.Score{Period: "2025", Unit: unit, Item: "A", Stage: scoring.StageFinal, Value: pts(t, points)}
-	}
-	_, err = s.RecordScores(ctx, []domain.Score{score("S1", "50"), score("S2", "60")}, "an", "import")
+	_, err := s.RecordScores(ctx, []domain.Score{score("S1", "50"), score("S2", "60")}, "an", "import")
 	must(t, err)
 	before, err := s.ResultsStamp(ctx, "2025", "SO")
 	must(t, err)
@@ -62,5 +49,27 @@ items:
 	must(t, err)
 	if !ok || !slices.Equal(units, []string{"S2"}) {
 		t.Errorf("changed since the stamp of version 11: %v (%v), want [S2]", units, ok)
+	}
+}
+
+// upgradeFixture opens a fresh database at version with the seed units and
+// a criteria set for SO of the manual item A and the given more items, and
+// returns its URL, the store and a final score of A for a unit.
+func upgradeFixture(t *testing.T, version int64, items string) (string, *store.Store, func(unit, points string) domain.Score) {
+	t.Helper()
+	dbURL := storetest.URL(t)
+	s := storetest.OpenURL(t, dbURL)
+	must(t, s.MigrateTo(t.Context(), version))
+	seed(t, s)
+	set := []byte(`period: "2025"
+group: SO
+name: Bộ chỉ số
+items:
+  - {code: A, name: Tiêu chí, max: 100, method: manual}
+` + items)
+	_, err := s.SaveFramework(t.Context(), parseSet(t, set), set, false)
+	must(t, err)
+	return dbURL, s, func(unit, points string) domain.Score {
+		return domain.Score{Period: "2025", Unit: unit, Item: "A", Stage: scoring.StageFinal, Value: pts(t, points)}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/parindex/parindex/domain"
-	"github.com/parindex/parindex/scoring"
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/store/storetest"
 )
@@ -18,24 +17,9 @@ import (
 // reads the same, and, on SQLite, that the read no longer visits the
 // tables.
 func TestUpgradeTo13(t *testing.T) {
-	dbURL := storetest.URL(t)
-	s := storetest.OpenURL(t, dbURL)
-	must(t, s.MigrateTo(t.Context(), 12))
-	seed(t, s)
+	dbURL, s, score := upgradeFixture(t, 12, "  - {code: B, name: Tỷ lệ, max: 10, method: ratio, numerator: done, denominator: total}\n")
 	ctx := t.Context()
-	set := []byte(`period: "2025"
-group: SO
-name: Bộ chỉ số
-items:
-  - {code: A, name: Tiêu chí, max: 100, method: manual}
-  - {code: B, name: Tỷ lệ, max: 10, method: ratio, numerator: done, denominator: total}
-`)
-	_, err := s.SaveFramework(ctx, parseSet(t, set), set, false)
-	must(t, err)
-	score := func(unit, points string) domain.Score {
-		return domain.Score{Period: "2025", Unit: unit, Item: "A", Stage: scoring.StageFinal, Value: pts(t, points)}
-	}
-	_, err = s.RecordScores(ctx, []domain.Score{score("S1", "50"), score("S2", "60.5")}, "an", "import")
+	_, err := s.RecordScores(ctx, []domain.Score{score("S1", "50"), score("S2", "60.5")}, "an", "import")
 	must(t, err)
 	must(t, s.RecordInputs(ctx, []domain.Input{{Period: "2025", Unit: "S1", Name: "done", Value: dec(t, "3")},
 		{Period: "2025", Unit: "S1", Name: "total", Value: dec(t, "4")}}, "an"))

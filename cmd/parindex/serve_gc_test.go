@@ -8,13 +8,7 @@ import (
 // TestTuneGC: the server's collector settings apply unless GOGC or
 // GOMEMLIMIT say otherwise.
 func TestTuneGC(t *testing.T) {
-	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetGCPercent(percent); debug.SetMemoryLimit(limit) })
-	read := func() (int, int64) {
-		p := debug.SetGCPercent(100)
-		debug.SetGCPercent(p)
-		return p, debug.SetMemoryLimit(-1)
-	}
+	read := gcSettings(t)
 	tuneGC(func(string) string { return "" })
 	if p, l := read(); p != serverGCPercent || l != serverMemoryLimit {
 		t.Errorf("GOGC and GOMEMLIMIT unset: %d%%, %d bytes; want %d%%, %d", p, l, serverGCPercent, serverMemoryLimit)
@@ -31,13 +25,7 @@ func TestTuneGC(t *testing.T) {
 // collector settings unless GOGC or GOMEMLIMIT say otherwise; serve is
 // left to tuneGC.
 func TestTuneCommandGC(t *testing.T) {
-	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetGCPercent(percent); debug.SetMemoryLimit(limit) })
-	read := func() (int, int64) {
-		p := debug.SetGCPercent(100)
-		debug.SetGCPercent(p)
-		return p, debug.SetMemoryLimit(-1)
-	}
+	read := gcSettings(t)
 	none := func(string) string { return "" }
 	for _, c := range []struct {
 		args    []string
@@ -56,5 +44,18 @@ func TestTuneCommandGC(t *testing.T) {
 		if p, l := read(); p != c.percent || l != c.limit {
 			t.Errorf("%v: %d%%, %d bytes; want %d%%, %d", c.args, p, l, c.percent, c.limit)
 		}
+	}
+}
+
+// gcSettings restores the collector's settings when the test ends and
+// returns a function that reads them.
+func gcSettings(t *testing.T) func() (int, int64) {
+	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
+	debug.SetGCPercent(percent)
+	t.Cleanup(func() { debug.SetGCPercent(percent); debug.SetMemoryLimit(limit) })
+	return func() (int, int64) {
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		return p, debug.SetMemoryLimit(-1)
 	}
 }
