@@ -67,6 +67,15 @@ func grid() charts.GlobalOpts {
 	return charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "48", Bottom: "48", ContainLabel: opts.Bool(true)})
 }
 
+// fieldAxis is a category axis of fields, named under its labels: at the
+// axis's end, where names go by default, the grid's margin cut the name
+// to "Lĩnh v" on a laptop's screen. It comes with a grid whose bottom
+// margin keeps the name clear of a legend under it.
+func fieldAxis(t T) (charts.GlobalOpts, charts.GlobalOpts) {
+	return charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: t("reports.axis.field"), NameLocation: "middle", NameGap: 30}),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "48", Bottom: "64", ContainLabel: opts.Bool(true)})
+}
+
 // RankingChart is a group's ranking as horizontal bars, best on top,
 // coloured by grade.
 func RankingChart(id string, g GroupOverview, t T) (Chart, error) {
@@ -119,8 +128,8 @@ func HeatmapChart(id string, g GroupOverview, t T) (Chart, error) {
 	}
 	hm.SetGlobalOptions(title(t("reports.chart.heatmap", g.Name)),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "48", Bottom: "72", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: fields, Name: t("reports.axis.field")}),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "48", Bottom: "88", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: fields, Name: t("reports.axis.field"), NameLocation: "middle", NameGap: 30}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: units, Inverse: opts.Bool(true)}),
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: 100, Orient: "horizontal",
 			Left: "center", Bottom: "0", InRange: &opts.VisualMapInRange{Color: []string{"#cf222e", "#f6e05e", "#1a7f37"}}}))

@@ -1,6 +1,7 @@
 package reports_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -116,5 +117,23 @@ func TestOverviewAndCharts(t *testing.T) {
 		if err != nil || !strings.Contains(string(ch.JSON), `"series"`) || strings.Contains(string(ch.JSON), "<") {
 			t.Errorf("chart %s: %v %s", ch.ID, err, ch.JSON)
 		}
+	}
+	// The heatmap's field axis is named under its labels: at the axis's
+	// end the grid's margin cut the name ("Lĩnh v").
+	h, err := reports.HeatmapChart("h", ov, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heat struct {
+		XAxis []struct {
+			Name, NameLocation string
+			NameGap            int
+		}
+	}
+	if err := json.Unmarshal(h.JSON, &heat); err != nil || len(heat.XAxis) != 1 {
+		t.Fatalf("%v %s", err, h.JSON)
+	}
+	if x := heat.XAxis[0]; x.Name != "reports.axis.field" || x.NameLocation != "middle" || x.NameGap < 20 {
+		t.Errorf("heatmap's field axis: %+v", x)
 	}
 }

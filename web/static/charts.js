@@ -19,8 +19,8 @@
 
   // fit adapts the options to the chart's width: on a phone the title
   // wraps instead of being cut, a category axis's long labels are cut with
-  // "…" so that the bars keep their room, the value axis's name goes under
-  // it. Everywhere, a legend with one entry for bars of several colours
+  // "…" so that the bars keep their room, a horizontal axis's name goes
+  // under it (under the turned labels of a category axis). Everywhere, a legend with one entry for bars of several colours
   // (each bar coloured by its grade) says nothing the axis does not, and
   // would show one swatch for many colours: it is hidden.
   function fit(el, o) {
@@ -70,11 +70,29 @@
             lab.width = 64;
             lab.rotate = 40;
             lab.interval = 0;
+            if (ax.name) {
+              // Under the turned labels: as far down as the longest one
+              // reaches (about 6.5 px a character, cut at the width).
+              var longest = 0;
+              each(ax.data, function (d) {
+                var text = String(d && d.value !== undefined ? d.value : d);
+                longest = Math.max(longest, text.length);
+              });
+              var reach = Math.min(longest * 6.5, lab.width);
+              ax.nameLocation = 'middle';
+              ax.nameGap = Math.round(reach * Math.sin(Math.PI * 40 / 180) + 12 * Math.cos(Math.PI * 40 / 180)) + 14;
+            }
           }
           ax.axisLabel = lab;
-        } else if (ax.name) {
+        } else if (ax.name && k === 'xAxis') {
           ax.nameLocation = 'middle';
           ax.nameGap = 26;
+        } else if (ax.name) {
+          // A vertical value axis keeps its name at its end, written from
+          // the axis rightwards: turned beside the axis, the grid's narrow
+          // margin put it under the tick labels, and centred on the axis
+          // it ran off the chart's left edge.
+          ax.nameTextStyle = Object.assign({}, ax.nameTextStyle || {}, { align: 'left' });
         }
       });
     });

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/parindex/parindex/internal/browsertest"
+)
+
+// chartTexts is a drawn chart's texts as ECharts placed them on its canvas
+// (rectangles in the canvas's pixels), and the names of its axes.
+type chartTexts struct {
+	ID    string      `json:"id"`
+	W     float64     `json:"w"`
+	H     float64     `json:"h"`
+	Names []string    `json:"names"`
+	Texts []placedTxt `json:"texts"`
+}
+
+type placedTxt struct {
+	Text string  `json:"text"`
+	X    float64 `json:"x"`
+	Y    float64 `json:"y"`
+	W    float64 `json:"w"`
+	H    float64 `json:"h"`
+}
+
+// readChartTexts reads every drawn chart of the page: the texts shown on
+// its canvas, from ZRender's display list, each with its bounding box after
+// its transform (a turned label's box is the turned rectangle's bounds).
+const readChartTexts = `[...document.querySelectorAll('[data-chart]')].map(ch => {
+	const inst = window.echarts && echarts.getInstanceByDom(ch);
+	if (!inst) return null;
+	const zr = inst.getZr();
+	const shown = e => { for (let x = e; x; x = x.parent) { if (x.ignore || x.invisible) return false; } return !e.style || e.style.opacity !== 0; };
+	const texts = zr.storage.getDisplayList(true).filter(e => (e.type === 'text' || e.type === 'tspan') && e.style && e.style.text && shown(e)).map(e => {
+		const r = e.getBoundingRect().clone();
+		const m = e.getComputedTransform();
+		if (m) r.applyTransform(m);
+		return {text: String(e.style.text), x: r.x, y: r.y, w: r.width, h: r.height};
+	});
+	const o = inst.getOption();
+	const names = [...(o.xAxis || []), ...(o.yAxis || [])].map(a => a.name).filter(Boolean);
+	return {id: ch.getAttribute('data-chart'), w: zr.getWidth(), h: zr.getHeight(), names: names, texts: texts};
+}).filter(Boolean)`
+
+// TestBrowserChartAxisNames: on the staff overview and a unit's scorecard,
+// at a laptop's width and a phone's, every axis's name is drawn whole
+// inside its chart and over no other text of it. At the laptop's width the
+// heatmap's field axis was named "Lĩnh v" (cut at the canvas's edge); on a
+// phone a value axis's name, turned beside the axis, lay under its tick
+// labels, and the field axis's name under the turned field labels.
+func TestBrowserChartAxisNames(t *testing.T) {
+	c := newCLI(t)
+	c.ok("demo")
+	srv := startServer(t, parindexBinary(t), c.db)
+	for _, size := range []struct{ w, h int }{{1366, 900}, {390, 844}} {
+		b := browsertest.New(t, size.w, size.h, 3*time.Minute)
+		b.Run(
+			chromedp.Navigate(srv.base+"/login"),
+			chromedp.WaitVisible(`input[name="username"]`, chromedp.ByQuery),
+			chromedp.SendKeys(`input[name="username"]`, "bcd", chromedp.ByQuery),
+			chromedp.SendKeys(`input[name="password"]`, demoPassword, chromedp.ByQuery),
+			chromedp.Submit(`input[name="password"]`, chromedp.ByQuery),
+			chromedp.WaitVisible("form.logout", chromedp.ByQuery),
+		)
+		named := 0
+		for _, path := range []string{"/reports/2025", "/reports/2025/units/STP"} {
+			where := fmt.Sprintf("%s at %d px", path, size.w)
+			total, drawn, _ := browsertest.ChartsRendered(t, b, srv.base+path)
+			if total == 0 || drawn != total {
+				t.Fatalf("%s: %d of %d charts drawn", where, drawn, total)
+			}
+			var charts []chartTexts
+			b.Run(chromedp.Evaluate(readChartTexts, &charts))
+			for _, ch := range charts {
+				for _, name := range ch.Names {
+					found := false
+					for i, tx := range ch.Texts {
+						if tx.Text != name {
+							continue
+						}
+						found = true
+						named++
+						if tx.X < -1 || tx.Y < -1 || tx.X+tx.W > ch.W+1 || tx.Y+tx.H > ch.H+1 {
+							t.Errorf("%s, chart %s: the axis name %q at %+v runs off the %gx%g canvas", where, ch.ID, name, tx, ch.W, ch.H)
+						}
+						for k, other := range ch.Texts {
+							if k != i && overlap(tx, other) > 2 {
+								t.Errorf("%s, chart %s: the axis name %q at %+v lies over %q at %+v", where, ch.ID, name, tx, other.Text, other)
+							}
+						}
+					}
+					if !found {
+						t.Errorf("%s, chart %s: the axis name %q is not drawn", where, ch.ID, name)
+					}
+				}
+			}
+		}
+		if named < 8 {
+			t.Errorf("at %d px: %d axis names checked; the pages have more", size.w, named)
+		}
+	}
+}
+
+// overlap is how many pixels of height two texts' boxes share where they
+// share any width at all (0: apart).
+func overlap(a, b placedTxt) float64 {
+	w := min(a.X+a.W, b.X+b.W) - max(a.X, b.X)
+	h := min(a.Y+a.H, b.Y+b.H) - max(a.Y, b.Y)
+	if w <= 0 || h <= 0 {
+		return 0
+	}
+	return h
+}
