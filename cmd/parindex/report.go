@@ -6,18 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 
 	"github.com/parindex/parindex/reports"
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/surveys"
 	"github.com/parindex/parindex/targets"
 )
-
-// reportMemoryLimit is the report command's soft heap limit: the live data
-// of a 2,000-unit workbook peak near 200 MB (see docs/performance.md).
-// Being soft, the limit lets larger workbooks grow past it.
-const reportMemoryLimit = 256 << 20
 
 // cmdReport writes a period's Excel workbook (FILE.xlsx) or its decision
 // appendix (FILE.pdf).
@@ -46,13 +40,6 @@ func cmdReport(e *env, args []string) error {
 	}
 	if filepath.Ext(*out) == ".pdf" {
 		return writeAppendix(e, f, *period, *out, cfg)
-	}
-	// A workbook is built in memory (excelize keeps every sheet until the
-	// file is written): a soft limit keeps the Go heap near what the data
-	// need instead of letting it double between collections. GOMEMLIMIT,
-	// when set, decides instead.
-	if e.getenv("GOMEMLIMIT") == "" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(reportMemoryLimit))
 	}
 	st, err := f.open()
 	if err != nil {

@@ -180,11 +180,13 @@ func tuneGC(getenv func(string) string) { setGC(getenv, serverGCPercent, serverM
 
 // commandGCPercent and commandMemoryLimit are the collector's settings for
 // every other command (a process that reads, computes, writes and ends)
-// unless GOGC or GOMEMLIMIT say otherwise: the same growth as the server's
-// within the soft limit `report` had already. `score` at 200 units spent
-// a sixth of its processor collecting; its median run went from 86 to
-// 76 ms, at 2,000 units 4-8% faster on SQLite, its peak 170 → 197 MiB
-// (docs/performance.md).
+// unless GOGC or GOMEMLIMIT say otherwise: the same growth as the server's,
+// within a soft limit. `score` at 200 units spent a sixth of its processor
+// collecting; its median run went from 86 to 76 ms, at 2,000 units 4-8%
+// faster on SQLite, its peak 170 → 197 MiB (docs/performance.md). The
+// limit is what `report` needs: excelize keeps every sheet of a workbook
+// until the file is written, and the live data of 2,000 units peak near
+// 200 MB; being soft, it lets larger workbooks grow past it.
 const (
 	commandGCPercent   = 400
 	commandMemoryLimit = 256 << 20
