@@ -63,17 +63,20 @@ func legendBottom() charts.GlobalOpts {
 	return charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"})
 }
 
-func grid() charts.GlobalOpts {
-	return charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "48", Bottom: "48", ContainLabel: opts.Bool(true)})
+func grid() charts.GlobalOpts { return gridAbove("48") }
+
+// gridAbove is grid with room below it (pixels): for what sits under the
+// axis's labels.
+func gridAbove(bottom string) charts.GlobalOpts {
+	return charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "48", Bottom: bottom, ContainLabel: opts.Bool(true)})
 }
 
-// fieldAxis is a category axis of fields, named under its labels: at the
-// axis's end, where names go by default, the grid's margin cut the name
-// to "Lĩnh v" on a laptop's screen. It comes with a grid whose bottom
-// margin keeps the name clear of a legend under it.
-func fieldAxis(t T) (charts.GlobalOpts, charts.GlobalOpts) {
-	return charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: t("reports.axis.field"), NameLocation: "middle", NameGap: 30}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "48", Bottom: "64", ContainLabel: opts.Bool(true)})
+// fieldAxis is a category axis of fields (data, or the series' categories
+// when nil), named under its labels: at the axis's end, where names go by
+// default, the grid's margin cut the name to "Lĩnh v" on a laptop's
+// screen. Its chart needs gridAbove to keep the name clear of a legend.
+func fieldAxis(t T, data []string) charts.GlobalOpts {
+	return charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: data, Name: t("reports.axis.field"), NameLocation: "middle", NameGap: 30})
 }
 
 // RankingChart is a group's ranking as horizontal bars, best on top,
@@ -128,8 +131,7 @@ func HeatmapChart(id string, g GroupOverview, t T) (Chart, error) {
 	}
 	hm.SetGlobalOptions(title(t("reports.chart.heatmap", g.Name)),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "48", Bottom: "88", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: fields, Name: t("reports.axis.field"), NameLocation: "middle", NameGap: 30}),
+		gridAbove("88"), fieldAxis(t, fields), // the axis's name, then the colour scale
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: units, Inverse: opts.Bool(true)}),
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: 0, Max: 100, Orient: "horizontal",
 			Left: "center", Bottom: "0", InRange: &opts.VisualMapInRange{Color: []string{"#cf222e", "#f6e05e", "#1a7f37"}}}))

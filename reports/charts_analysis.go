@@ -50,9 +50,8 @@ func FieldTrajectoryChart(id string, tr *Trajectory, t T) (Chart, error) {
 	for _, f := range tr.Fields {
 		fields = append(fields, f.Code)
 	}
-	axis, axisGrid := fieldAxis(t)
-	bar.SetGlobalOptions(title(t("lineage.chart.fields", tr.UnitName)), axisTooltip(), axisGrid, legendBottom(),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, Max: 100, Name: t("reports.axis.subindex")}), axis)
+	bar.SetGlobalOptions(title(t("lineage.chart.fields", tr.UnitName)), axisTooltip(), gridAbove("64"), legendBottom(),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, Max: 100, Name: t("reports.axis.subindex")}), fieldAxis(t, nil))
 	bar.SetXAxis(fields)
 	for i, p := range tr.Points {
 		data := make([]opts.BarData, len(tr.Fields))
@@ -80,9 +79,8 @@ func HonestyFieldsChart(id, name string, h *Honesty, t T) (Chart, error) {
 		gap = append(gap, opts.BarData{Name: f.Name, Value: num(f.MeanGapShare)})
 		lowered = append(lowered, opts.BarData{Name: f.Name, Value: num(f.LoweredShare())})
 	}
-	axis, axisGrid := fieldAxis(t)
-	bar.SetGlobalOptions(title(t("lineage.chart.honesty_fields", name)), axisTooltip(), axisGrid, legendBottom(),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: t("reports.axis.percent")}), axis)
+	bar.SetGlobalOptions(title(t("lineage.chart.honesty_fields", name)), axisTooltip(), gridAbove("64"), legendBottom(),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: t("reports.axis.percent")}), fieldAxis(t, nil))
 	bar.SetXAxis(fields).
 		AddSeries(t("lineage.series.gap_share"), gap, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#d4631a"})).
 		AddSeries(t("lineage.series.lowered_share"), lowered, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#8c959f"}))
