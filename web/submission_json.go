@@ -27,16 +27,16 @@ func readSubmission(r io.Reader) (apiResponseRequest, error) {
 		dec.Reset(noBody{}, answersJSON...) // keep no reference to the body
 		decoders.Put(dec)
 	}()
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return req, err
-	}
-	switch tok.Kind() {
+	switch k := dec.PeekKind(); k {
 	case 'n':
-		return req, nil
-	case '{':
+		_, err := dec.ReadToken()
+		return req, err
+	case '{', 0: // 0: the token's error comes next
+		if _, err := dec.ReadToken(); err != nil {
+			return req, err
+		}
 	default:
-		return req, fmt.Errorf("a JSON %s, not an object", kindName(tok.Kind()))
+		return req, fmt.Errorf("a JSON %s, not an object", kindName(k))
 	}
 	for dec.PeekKind() != '}' {
 		tok, err := dec.ReadToken()
@@ -54,42 +54,41 @@ func readSubmission(r io.Reader) (apiResponseRequest, error) {
 		if field == nil {
 			return req, fmt.Errorf("unknown field %q", name)
 		}
+		if k := dec.PeekKind(); k != 'n' && k != '"' && k != 0 {
+			if err := dec.SkipValue(); err != nil {
+				return req, err
+			}
+			return req, fmt.Errorf("field %q is a JSON %s, not a string", name, kindName(k))
+		}
 		tok, err = dec.ReadToken()
 		if err != nil {
 			return req, err
 		}
-		switch tok.Kind() {
-		case 'n':
-		case '"':
+		if tok.Kind() == '"' {
 			*field = tok.String()
-		default:
-			if err := skipRest(dec, tok.Kind()); err != nil {
-				return req, err
-			}
-			return req, fmt.Errorf("field %q is a JSON %s, not a string", name, kindName(tok.Kind()))
 		}
 	}
-	_, err = dec.ReadToken() // the closing brace
+	_, err := dec.ReadToken() // the closing brace
 	return req, err
 }
 
 // readAnswers reads the value of "answers": null, or an object whose
 // members it adds to req.Answers.
 func readAnswers(dec *jsontext.Decoder, req *apiResponseRequest) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch tok.Kind() {
+	switch k := dec.PeekKind(); k {
 	case 'n':
 		req.Answers = nil
-		return nil
-	case '{':
-	default:
-		if err := skipRest(dec, tok.Kind()); err != nil {
+		_, err := dec.ReadToken()
+		return err
+	case '{', 0: // 0: the token's error comes next
+		if _, err := dec.ReadToken(); err != nil {
 			return err
 		}
-		return fmt.Errorf(`field "answers" is a JSON %s, not an object`, kindName(tok.Kind()))
+	default:
+		if err := dec.SkipValue(); err != nil {
+			return err
+		}
+		return fmt.Errorf(`field "answers" is a JSON %s, not an object`, kindName(k))
 	}
 	if req.Answers == nil {
 		req.Answers = map[string]json.RawMessage{}
@@ -106,28 +105,8 @@ func readAnswers(dec *jsontext.Decoder, req *apiResponseRequest) error {
 		}
 		req.Answers[code] = bytes.Clone(v)
 	}
-	_, err = dec.ReadToken()
+	_, err := dec.ReadToken()
 	return err
-}
-
-// skipRest reads the rest of a value whose first token was of kind k.
-func skipRest(dec *jsontext.Decoder, k jsontext.Kind) error {
-	if k != '{' && k != '[' {
-		return nil
-	}
-	for depth := 1; depth > 0; {
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return err
-		}
-		switch tok.Kind() {
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-		}
-	}
-	return nil
 }
 
 // textField returns the string field of a member name, as encoding/json
