@@ -133,7 +133,7 @@ func (s *Store) judgeBatch(tx *gorm.DB, batch []surveys.Pending, now time.Time, 
 		if p.Judge != nil {
 			pk := priorKey{r.Campaign, r.ClientHash, r.Unit}
 			var prior []surveys.Prior
-			if r.ClientHash != "" && p.Window > 0 {
+			if seesPriors(p) {
 				for _, pr := range priors[pk] {
 					if !pr.At.Before(now.Add(-p.Window)) {
 						prior = append(prior, pr)
@@ -174,6 +174,17 @@ func (s *Store) needsTransaction(batch []surveys.Pending) bool {
 		}
 	}
 	return false
+}
+
+// seesPriors says whether an answer's judge sees its client's earlier
+// answers for the unit: it is judged, its client known and the window set.
+func seesPriors(p surveys.Pending) bool {
+	return p.Judge != nil && p.Response.ClientHash != "" && p.Window > 0
+}
+
+// priorKeyOf is the client and unit whose earlier answers a row's judge saw.
+func priorKeyOf(row surveyResponseRow) priorKey {
+	return priorKey{row.CampaignID, row.ClientHash, row.UnitCode}
 }
 
 type codeKey struct {
@@ -241,7 +252,7 @@ func (s *Store) priors(tx *gorm.DB, batch []surveys.Pending, now time.Time) (map
 	var window time.Duration
 	for _, p := range batch {
 		r := p.Response
-		if p.Judge == nil || r.ClientHash == "" || p.Window <= 0 {
+		if !seesPriors(p) {
 			continue
 		}
 		window = max(window, p.Window)
@@ -270,7 +281,7 @@ func (s *Store) priors(tx *gorm.DB, batch []surveys.Pending, now time.Time) (map
 			return nil, err
 		}
 		for _, row := range rows {
-			k := priorKey{row.CampaignID, row.ClientHash, row.UnitCode}
+			k := priorKeyOf(row)
 			out[k] = append(out[k], surveys.Prior{Choices: row.Answers, Texts: row.Texts, At: row.SubmittedAt})
 		}
 	}

@@ -288,3 +288,65 @@ func TestInsertBatchAsOneByOne(t *testing.T) {
 		t.Errorf("%d flagged of %d: the test should see many of both", len(flagged), answered)
 	}
 }
+
+// TestInsertBatchLateFailure: on PostgreSQL, when storing the answers the
+// first INSERT left out (clients with earlier answers) fails after that
+// INSERT committed, those answers are stored one by one, each with its own
+// outcome, and nothing is stored twice. The failing answer's client has an
+// earlier answer, so the first INSERT leaves it out, and its channel is
+// one the table refuses. On SQLite the batch is one transaction, which the
+// answer breaks: an error, and nothing stored.
+//
+// A device key the batch holds twice (the writer never sends one) across
+// the two INSERTs is no failure: the second answer is read as a repeat of
+// the first, as one by one.
+func TestInsertBatchLateFailure(t *testing.T) {
+	s := storetest.Open(t)
+	svc := newSurvey(t, s, nil)
+	ctx := t.Context()
+	camp, err := svc.Campaign(ctx, "khao-sat")
+	must(t, err)
+	rules := surveys.DefaultRules
+	pend := func(choices, client, key string, ch surveys.Channel) surveys.Pending {
+		r := &surveys.Response{Campaign: camp.ID, Unit: "S1", Channel: ch, ClientHash: client, Key: key,
+			Answers: surveys.Encoded{Choices: choices}}
+		return surveys.Pending{Response: r, Window: rules.Window, Judge: func(p []surveys.Prior) []string { return rules.Judge(r, p) }}
+	}
+	outs, err := s.InsertBatch(ctx, []surveys.Pending{pend("3", "known", "", surveys.Web)})
+	must(t, err)
+	must(t, outs[0])
+	n := count(t, s, "survey_responses")
+
+	batch := []surveys.Pending{pend("5", "new", "", surveys.Web), pend("4", "known", "", surveys.Channel("bogus"))}
+	outs, err = s.InsertBatch(ctx, batch)
+	if s.Dialect() == store.DialectSQLite {
+		if err == nil {
+			t.Fatal("a batch with a refused channel was stored on SQLite")
+		}
+		if m := count(t, s, "survey_responses"); m != n {
+			t.Errorf("%d responses after the failed batch, want %d", m, n)
+		}
+		return
+	}
+	must(t, err)
+	if outs[0] != nil || batch[0].Response.ID == 0 || outs[1] == nil {
+		t.Fatalf("outcomes %v, want the first stored (id %d) and the second refused", outs, batch[0].Response.ID)
+	}
+	if m := count(t, s, "survey_responses"); m != n+1 {
+		t.Errorf("%d responses after the batch, want %d", m, n+1)
+	}
+
+	batch = []surveys.Pending{pend("5", "new-2", "key-late-0001", surveys.Web), pend("4", "known", "key-late-0001", surveys.Web)}
+	outs, err = s.InsertBatch(ctx, batch)
+	must(t, err)
+	first, second := batch[0].Response, batch[1].Response
+	if outs[0] != nil || outs[1] != nil || first.ID == 0 || first.Repeat {
+		t.Fatalf("outcomes %v; the first answer %+v", outs, first)
+	}
+	if !second.Repeat || second.ID != first.ID || second.Answers.Choices != "5" {
+		t.Errorf("the second answer: %+v, want a repeat of response %d", second, first.ID)
+	}
+	if m := count(t, s, "survey_responses"); m != n+2 {
+		t.Errorf("%d responses after the batches, want %d", m, n+2)
+	}
+}

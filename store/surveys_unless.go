@@ -47,12 +47,11 @@ func (s *Store) insertUnlessPriors(ctx context.Context, batch []surveys.Pending)
 	var window time.Duration
 	total := map[priorKey]int{}
 	for k, i := range stored {
-		p := batch[i]
-		if r := p.Response; p.Judge != nil && r.ClientHash != "" && p.Window > 0 {
+		if p := batch[i]; seesPriors(p) {
 			checked[k] = true
 			window = max(window, p.Window)
 		}
-		total[priorKey{rows[k].CampaignID, rows[k].ClientHash, rows[k].UnitCode}]++
+		total[priorKeyOf(rows[k])]++
 	}
 	back, err := s.insertUnless(ctx, now, rows, checked, now.Add(-window))
 	if err != nil {
@@ -62,8 +61,7 @@ func (s *Store) insertUnlessPriors(ctx context.Context, batch []surveys.Pending)
 	// or none: the ids of those stored, in the order they were inserted.
 	ids := map[priorKey][]int64{}
 	for _, row := range back {
-		k := priorKey{row.CampaignID, row.ClientHash, row.UnitCode}
-		ids[k] = append(ids[k], row.ID)
+		ids[priorKeyOf(row)] = append(ids[priorKeyOf(row)], row.ID)
 	}
 	left := map[priorKey]bool{} // the key's judged answers were left out
 	for key, n := range total {
@@ -72,7 +70,7 @@ func (s *Store) insertUnlessPriors(ctx context.Context, batch []surveys.Pending)
 	}
 	var later []int
 	for k, i := range stored {
-		key := priorKey{rows[k].CampaignID, rows[k].ClientHash, rows[k].UnitCode}
+		key := priorKeyOf(rows[k])
 		if checked[k] && left[key] {
 			later = append(later, i)
 			continue

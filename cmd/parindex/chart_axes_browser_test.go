@@ -59,14 +59,7 @@ func TestBrowserChartAxisNames(t *testing.T) {
 	srv := startServer(t, parindexBinary(t), c.db)
 	for _, size := range []struct{ w, h int }{{1366, 900}, {390, 844}} {
 		b := browsertest.New(t, size.w, size.h, 3*time.Minute)
-		b.Run(
-			chromedp.Navigate(srv.base+"/login"),
-			chromedp.WaitVisible(`input[name="username"]`, chromedp.ByQuery),
-			chromedp.SendKeys(`input[name="username"]`, "bcd", chromedp.ByQuery),
-			chromedp.SendKeys(`input[name="password"]`, demoPassword, chromedp.ByQuery),
-			chromedp.Submit(`input[name="password"]`, chromedp.ByQuery),
-			chromedp.WaitVisible("form.logout", chromedp.ByQuery),
-		)
+		browserLogin(t, b, srv.base, "bcd")
 		named := 0
 		for _, path := range []string{"/reports/2025", "/reports/2025/units/STP"} {
 			where := fmt.Sprintf("%s at %d px", path, size.w)
