@@ -1,6 +1,10 @@
 package store
 
-import "gorm.io/gorm"
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
 
 // Gorm exposes the database to the tests, for raw SQL.
 func (s *Store) Gorm() *gorm.DB { return s.db }
@@ -40,3 +44,12 @@ var UnitDataSQL = unitDataSQL
 
 // Planned runs tx's statements planned for their values (planned.go).
 func (s *Store) Planned(tx *gorm.DB) *gorm.DB { return s.planned(tx) }
+
+// WriterPlans counts the plans PostgreSQL made for the survey writer's
+// INSERT on the writer's connection: cached for any values, made for each
+// batch's.
+func (s *Store) WriterPlans(ctx context.Context) (generic, custom int64, err error) {
+	err = s.writer.QueryRowContext(ctx, `SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0)
+FROM pg_prepared_statements WHERE statement = $1`, pgInsertUnlessPriorsSQL).Scan(&generic, &custom)
+	return generic, custom, err
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parindex/parindex/store"
 	"github.com/parindex/parindex/store/storetest"
+	"github.com/parindex/parindex/surveys"
 )
 
 // TestSurveyWriterPlans: the reads the survey writer runs for every batch
@@ -177,5 +178,39 @@ func TestPostgresJIT(t *testing.T) {
 		if jit != c.want {
 			t.Errorf("%q: jit %s, want %s", c.suffix, jit, c.want)
 		}
+	}
+}
+
+// TestSurveyWriterPlanKept: the writer's INSERT is planned once on its
+// connection and the plan kept for every batch after, rather than planned
+// again for each batch (which cost more than running it).
+func TestSurveyWriterPlanKept(t *testing.T) {
+	storetest.UsePostgres(t)
+	s := storetest.Open(t)
+	svc := newSurvey(t, s, nil)
+	ctx := t.Context()
+	camp, err := svc.Campaign(ctx, "khao-sat")
+	must(t, err)
+	rules := surveys.DefaultRules
+	for b := range 8 {
+		var batch []surveys.Pending
+		for i := range 1 + b%4 {
+			r := &surveys.Response{Campaign: camp.ID, Unit: "S1", Channel: surveys.Web, ClientHash: fmt.Sprintf("c%d-%d", b, i),
+				Answers: surveys.Encoded{Choices: "5"}}
+			batch = append(batch, surveys.Pending{Response: r, Window: rules.Window,
+				Judge: func(p []surveys.Prior) []string { return rules.Judge(r, p) }})
+		}
+		outs, err := s.InsertBatch(ctx, batch)
+		must(t, err)
+		for i, out := range outs {
+			if out != nil || batch[i].Response.ID == 0 {
+				t.Fatalf("batch %d, answer %d: %v", b, i, out)
+			}
+		}
+	}
+	generic, custom, err := s.WriterPlans(ctx)
+	must(t, err)
+	if generic != 8 || custom != 0 {
+		t.Errorf("8 batches ran the kept plan %d times and were planned %d times", generic, custom)
 	}
 }

@@ -100,12 +100,13 @@ func (s *Store) insertUnlessPriors(ctx context.Context, batch []surveys.Pending)
 	return outs, nil
 }
 
-// insertUnless runs pgInsertUnlessPriorsSQL on the store's connections
-// without gorm, whose statement building and scanning by reflection cost
-// the writer more than the rest of its work; returns the rows stored.
+// insertUnless runs pgInsertUnlessPriorsSQL on the writer's connection
+// (openWriterPool) without gorm, whose statement building and scanning by
+// reflection cost the writer more than the rest of its work; returns the
+// rows stored.
 func (s *Store) insertUnless(ctx context.Context, now time.Time, rows []surveyResponseRow, checked []bool, since time.Time) ([]surveyResponseRow, error) {
 	a := unlessArgs(rows, checked)
-	res, err := s.db.ConnPool.QueryContext(ctx, pgInsertUnlessPriorsSQL, now, a.campaigns, a.units, a.channels, a.answers, a.texts,
+	res, err := s.writer.QueryContext(ctx, pgInsertUnlessPriorsSQL, now, a.campaigns, a.units, a.channels, a.answers, a.texts,
 		a.clients, a.durations, a.statuses, a.flags, a.authors, a.keys, a.answeredAt, a.interviewers, a.checked, since)
 	if err != nil {
 		return nil, err
