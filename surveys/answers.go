@@ -42,15 +42,15 @@ func (ins *Instrument) Check(raw map[string]string) (Encoded, error) {
 		choices[i] = NoAnswer
 	}
 	enc := Encoded{}
-	codes := make([]string, 0, len(raw))
+	var unknown []string
 	for code := range raw {
-		codes = append(codes, code)
-	}
-	sort.Strings(codes)
-	for _, code := range codes {
 		if ins.Question(code) == nil {
-			problems = append(problems, Problem{Code: code, Msg: "no such question in this survey"})
+			unknown = append(unknown, code)
 		}
+	}
+	sort.Strings(unknown)
+	for _, code := range unknown {
+		problems = append(problems, Problem{Code: code, Msg: "no such question in this survey"})
 	}
 	for _, q := range ins.Questions {
 		v := strings.TrimSpace(raw[q.Code])

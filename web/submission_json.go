@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -91,8 +90,12 @@ func readAnswers(dec *jsontext.Decoder, req *apiResponseRequest) error {
 		return fmt.Errorf(`field "answers" is a JSON %s, not an object`, kindName(k))
 	}
 	if req.Answers == nil {
-		req.Answers = map[string]json.RawMessage{}
+		req.Answers = make(map[string]json.RawMessage, answersHint)
 	}
+	// The values are copied into one buffer, each answer a slice of it
+	// that appends cannot reach (its capacity ends with it): a slice taken
+	// before the buffer grew keeps the array it was cut from.
+	var values []byte
 	for dec.PeekKind() != '}' {
 		tok, err := dec.ReadToken()
 		if err != nil {
@@ -103,11 +106,20 @@ func readAnswers(dec *jsontext.Decoder, req *apiResponseRequest) error {
 		if err != nil {
 			return err
 		}
-		req.Answers[code] = bytes.Clone(v)
+		if cap(values)-len(values) < len(v) {
+			values = make([]byte, 0, max(512, len(v)))
+		}
+		values = append(values, v...)
+		req.Answers[code] = values[len(values)-len(v) : len(values) : len(values)]
 	}
 	_, err := dec.ReadToken()
 	return err
 }
+
+// answersHint sizes the map of answers for a questionnaire of a few dozen
+// questions (SIPAS has 35), so that it is not grown again and again while
+// it is read.
+const answersHint = 48
 
 // textField returns the string field of a member name, as encoding/json
 // matches names: exactly, else ignoring case.
