@@ -93,3 +93,23 @@ func TestBenchAddr(t *testing.T) {
 		}
 	}
 }
+
+// TestAckID: the id of an acknowledgement, read without decoding it as
+// the server writes it, decoded otherwise.
+func TestAckID(t *testing.T) {
+	for body, want := range map[string]int64{
+		`{"id":42,"survey":"s","unit":"U1"}`:     42,
+		`{"id":7}`:                               7,
+		`{"unit":"U1","id":9}`:                   9,
+		`{ "id" : 12 , "unit":"U1"}`:             12,
+		`{"id":1.5,"unit":"U1"}`:                 0,
+		`{"id":"3"}`:                             0,
+		`{"unit":"U1"}`:                          0,
+		`not json`:                               0,
+		`{"id":99999999999999999999,"unit":"x"}`: 0,
+	} {
+		if got := ackID([]byte(body)); got != want {
+			t.Errorf("%s: id %d, want %d", body, got, want)
+		}
+	}
+}
