@@ -60,7 +60,7 @@ type Store struct {
 	// SQLite): see openWriterPool.
 	writer *retryPool
 	log    *slog.Logger
-	clock   func() time.Time
+	clock  func() time.Time
 	// batch is the number of rows per multi-row INSERT.
 	batch int
 
