@@ -42,9 +42,10 @@ type BatchOptions struct {
 // DefaultBatch is the service's batching: up to 64 answers a transaction.
 var DefaultBatch = BatchOptions{Max: 64, Queue: 1024, QueueWait: 10 * time.Second, Timeout: 30 * time.Second}
 
-// errQueueFull is the refusal of an answer that found no room in the
-// writer's queue in time.
-var errQueueFull = fmt.Errorf("surveys: too many answers waiting to be stored: %w", domain.ErrUnavailable)
+// ErrBusy is the refusal of an answer that found no room in the writer's
+// queue in time: nothing was stored, and the sender should try again in a
+// moment. It is domain.ErrUnavailable (503), but no fault of the database.
+var ErrBusy = fmt.Errorf("surveys: too many answers waiting to be stored: %w", domain.ErrUnavailable)
 
 // writer gathers the answers submitted concurrently and stores them in
 // batches (Store.InsertBatch). Its goroutine runs while there is work and
@@ -90,7 +91,7 @@ func (w *writer) insert(ctx context.Context, p Pending) error {
 		case w.queue <- it:
 			t.Stop()
 		case <-t.C:
-			return errQueueFull
+			return ErrBusy
 		case <-ctx.Done():
 			t.Stop()
 			return ctx.Err()

@@ -292,7 +292,7 @@ func TestWriterJudgesWithinBatch(t *testing.T) {
 }
 
 // TestWriterQueueBound: a full queue makes submissions wait, then fail as
-// the database being unavailable (503), never grow without bound.
+// busy (unavailable, 503), never grow without bound.
 func TestWriterQueueBound(t *testing.T) {
 	f := newBatchStore()
 	svc := NewService(f)
@@ -314,8 +314,8 @@ func TestWriterQueueBound(t *testing.T) {
 		time.Sleep(100 * time.Microsecond)
 	}
 	err := svc.insert(context.Background(), &Response{Unit: "late"}, 0, nil)
-	if !errors.Is(err, domain.ErrUnavailable) {
-		t.Errorf("a submission finding the queue full: %v, want unavailable", err)
+	if !errors.Is(err, ErrBusy) || !errors.Is(err, domain.ErrUnavailable) {
+		t.Errorf("a submission finding the queue full: %v, want busy (unavailable)", err)
 	}
 	release()
 	wg.Wait()

@@ -136,6 +136,14 @@ func (s *server) handleError(err error, c echo.Context) {
 		// A flood of logins, not a fault: say so, and do not log it as one.
 		c.Response().Header().Set("Retry-After", "5")
 		err = domain.Keyed(auth.ErrBusy, "security.busy")
+	case errors.Is(err, surveys.ErrBusy):
+		// More answers at once than the writer's queue holds: nothing was
+		// stored and nothing is broken. Say so (an offline form keeps the
+		// answer and sends it again), and log it as a warning.
+		s.log.LogAttrs(c.Request().Context(), slog.LevelWarn, "survey answers refused: the writer's queue is full",
+			slog.String("uri", c.Request().RequestURI))
+		c.Response().Header().Set("Retry-After", "5")
+		err = domain.Keyed(surveys.ErrBusy, "security.survey_busy")
 	case errors.Is(err, domain.ErrUnavailable):
 		// The database's connection was lost: the store already retried a
 		// read; a write was not saved. Say so, and log it once as a warning.
