@@ -30,14 +30,27 @@ type T func(key string, args ...any) string
 
 // chartOf validates a go-echarts chart and marshals its options. Charts
 // hold only data and styles — no functions — so JSON carries everything.
-func chartOf(id string, rows int, c interface {
+func chartOf(id string, rows int, c echartsChart) (Chart, error) {
+	return chartWith(id, rows, c, nil)
+}
+
+type echartsChart interface {
 	Validate()
 	JSON() map[string]interface{}
-}) (Chart, error) {
+}
+
+// chartWith is chartOf with options go-echarts cannot express set by edit
+// on its JSON object (nil: none).
+func chartWith(id string, rows int, c echartsChart, edit func(map[string]any) error) (Chart, error) {
 	c.Validate()
 	obj := c.JSON()
 	// go-echarts always adds an empty toolbox; the pages have no use for it.
 	delete(obj, "toolbox")
+	if edit != nil {
+		if err := edit(obj); err != nil {
+			return Chart{}, fmt.Errorf("reports: chart %s: %w", id, err)
+		}
+	}
 	b, err := json.Marshal(obj)
 	if err != nil {
 		return Chart{}, fmt.Errorf("reports: chart %s: %w", id, err)
@@ -49,6 +62,31 @@ func chartOf(id string, rows int, c interface {
 	}
 	_ = json.Unmarshal(b, &head)
 	return Chart{ID: id, Rows: rows, Title: head.Title.Text, JSON: b}, nil
+}
+
+// setAxes calls set on each axis of a kind ("xAxis", "yAxis") of a chart's
+// JSON object, the axes made plain maps for it.
+func setAxes(obj map[string]any, kind string, set func(map[string]any)) error {
+	axes, err := plainJSON[[]map[string]any](obj[kind])
+	if err != nil {
+		return err
+	}
+	for _, ax := range axes {
+		set(ax)
+	}
+	obj[kind] = axes
+	return nil
+}
+
+// plainJSON is a go-echarts option as plain JSON values (maps, slices).
+func plainJSON[T any](v any) (T, error) {
+	var out T
+	b, err := json.Marshal(v)
+	if err != nil {
+		return out, err
+	}
+	err = json.Unmarshal(b, &out)
+	return out, err
 }
 
 func title(text string) charts.GlobalOpts {
@@ -191,12 +229,24 @@ func RadarChart(id string, sc *Scorecard, t T) (Chart, error) {
 	}
 	r.SetGlobalOptions(title(t("reports.chart.radar")), legendBottom(),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
-		charts.WithRadarComponentOpts(opts.RadarComponent{Indicator: ind, Shape: "polygon", SplitNumber: 5}))
+		charts.WithRadarComponentOpts(opts.RadarComponent{Indicator: ind, Shape: "polygon", SplitNumber: 5,
+			Center: []string{"50%", "52%"}, AxisName: &opts.AxisName{Color: "#374151"}}))
 	r.AddSeries(t("reports.series.unit"), []opts.RadarData{{Name: sc.UnitName, Value: mine}},
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: "#2f81f7"})).
 		AddSeries(t("reports.series.group_mean"), []opts.RadarData{{Name: t("reports.series.group_mean"), Value: mean}},
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: "#d4631a"}))
-	return chartOf(id, 0, r)
+	return chartWith(id, 0, r, func(obj map[string]any) error {
+		// ECharts' default radius (75 %) put the top field's name against
+		// the title and the bottom one's under the legend; go-echarts has
+		// no field for the radius.
+		radar, err := plainJSON[map[string]any](obj["radar"])
+		if err != nil {
+			return err
+		}
+		radar["radius"] = "65%"
+		obj["radar"] = radar
+		return nil
+	})
 }
 
 // LostChart shows per field the points achieved and lost, stacked to the
@@ -271,11 +321,68 @@ func RankHistoryChart(id string, sc *Scorecard, t T) (Chart, error) {
 		}
 		data = append(data, opts.LineData{Value: h.Rank})
 	}
+	worst := 1
+	for _, h := range sc.History {
+		worst = max(worst, h.Rank)
+	}
+	ticks := rankTicks(worst)
 	line.SetGlobalOptions(title(t("reports.chart.rank_history")), axisTooltip(), grid(),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 1, Inverse: opts.Bool(true), MinInterval: 1, Name: t("reports.axis.rank")}))
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 1, Max: ticks[len(ticks)-1], Inverse: opts.Bool(true),
+			MinInterval: 1, Name: t("reports.axis.rank")}))
 	line.SetXAxis(periods).AddSeries(t("reports.series.rank"), data,
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: "#8250df"}))
-	return chartOf(id, 0, line)
+	return chartWith(id, 0, line, func(obj map[string]any) error {
+		// ECharts places a value axis's ticks at multiples of its interval
+		// and labels the minimum besides: ranks read 1, 2, 4, 6… Give the
+		// axis its ticks (customValues; go-echarts has no field for them).
+		return setAxes(obj, "yAxis", func(ax map[string]any) {
+			for _, part := range []string{"axisLabel", "axisTick"} {
+				m, _ := ax[part].(map[string]any)
+				if m == nil {
+					m = map[string]any{}
+				}
+				m["customValues"] = ticks
+				ax[part] = m
+			}
+		})
+	})
+}
+
+// rankTicks are the ranks labelled on an axis from the first rank to the
+// worst: every rank up to 10; beyond, about six: 1, then every step (5,
+// 10, 20, 25, 50…) or, for a step of 2, every other rank from 1 (1, 3,
+// 5…), the last at the worst rank or just past it, where the axis ends.
+func rankTicks(worst int) []int {
+	worst = max(worst, 2)
+	if worst <= 10 {
+		ticks := make([]int, worst)
+		for i := range ticks {
+			ticks[i] = i + 1
+		}
+		return ticks
+	}
+	step := 2
+	for _, s := range []int{2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000} {
+		step = s
+		if (worst-1)/s <= 5 {
+			break
+		}
+	}
+	ticks := []int{1}
+	if step == 2 {
+		for r := 3; ; r += 2 {
+			ticks = append(ticks, r)
+			if r >= worst {
+				return ticks
+			}
+		}
+	}
+	for r := step; ; r += step {
+		ticks = append(ticks, r)
+		if r >= worst {
+			return ticks
+		}
+	}
 }
 
 // IntervalChart shows satisfaction values (percent) with their 95 %

@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -135,5 +136,46 @@ func TestOverviewAndCharts(t *testing.T) {
 	}
 	if x := heat.XAxis[0]; x.Name != "reports.axis.field" || x.NameLocation != "middle" || x.NameGap < 20 {
 		t.Errorf("heatmap's field axis: %+v", x)
+	}
+}
+
+// TestRankHistoryTicks: the rank axis labels the first rank and then ranks
+// evenly spaced from it (never 1, 2, 4, 6…, as ECharts' own ticks put
+// them), a handful of them, the last at or just past the worst rank, where
+// the axis ends.
+func TestRankHistoryTicks(t *testing.T) {
+	tr := func(k string, _ ...any) string { return k }
+	for worst, want := range map[int]string{
+		1:   "1 2",
+		4:   "1 2 3 4",
+		10:  "1 2 3 4 5 6 7 8 9 10",
+		12:  "1 3 5 7 9 11 13",
+		20:  "1 5 10 15 20",
+		37:  "1 10 20 30 40",
+		150: "1 25 50 75 100 125 150",
+	} {
+		sc := &reports.Scorecard{History: []reports.HistoryPoint{{Period: "2024", Rank: worst}, {Period: "2025", Rank: 1},
+			{Period: "2026"}}} // a unit formed that year: no rank
+		ch, err := reports.RankHistoryChart("ranks", sc, tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			YAxis []struct {
+				Min, Max  int
+				Inverse   bool
+				AxisLabel struct{ CustomValues []int }
+				AxisTick  struct{ CustomValues []int }
+			}
+		}
+		if err := json.Unmarshal(ch.JSON, &got); err != nil || len(got.YAxis) != 1 {
+			t.Fatalf("%v %s", err, ch.JSON)
+		}
+		y := got.YAxis[0]
+		labels := strings.Trim(fmt.Sprint(y.AxisLabel.CustomValues), "[]")
+		if labels != want || fmt.Sprint(y.AxisTick.CustomValues) != fmt.Sprint(y.AxisLabel.CustomValues) ||
+			y.Min != 1 || y.Max != y.AxisLabel.CustomValues[len(y.AxisLabel.CustomValues)-1] || !y.Inverse {
+			t.Errorf("worst rank %d: axis %+v, want labels %s", worst, y, want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,7 +50,9 @@ const readChartTexts = `[...document.querySelectorAll('[data-chart]')].map(ch =>
 
 // TestBrowserChartAxisNames: on the staff overview and a unit's scorecard,
 // at a laptop's width and a phone's, every axis's name is drawn whole
-// inside its chart and over no other text of it. At the laptop's width the
+// inside its chart and over no other text of it; every text of the
+// scorecard's radar is (its fields' names ran off a phone's screen, and at
+// any width touched the title and the legend). At the laptop's width the
 // heatmap's field axis was named "Lĩnh v" (cut at the canvas's edge); on a
 // phone a value axis's name, turned beside the axis, lay under its tick
 // labels, and the field axis's name under the turned field labels.
@@ -60,7 +63,7 @@ func TestBrowserChartAxisNames(t *testing.T) {
 	for _, size := range []struct{ w, h int }{{1366, 900}, {390, 844}} {
 		b := browsertest.New(t, size.w, size.h, 3*time.Minute)
 		browserLogin(t, b, srv.base, "bcd")
-		named := 0
+		named, radars := 0, 0
 		for _, path := range []string{"/reports/2025", "/reports/2025/units/STP"} {
 			where := fmt.Sprintf("%s at %d px", path, size.w)
 			total, drawn, _ := browsertest.ChartsRendered(t, b, srv.base+path)
@@ -70,6 +73,10 @@ func TestBrowserChartAxisNames(t *testing.T) {
 			var charts []chartTexts
 			b.Run(chromedp.Evaluate(readChartTexts, &charts))
 			for _, ch := range charts {
+				if strings.HasPrefix(ch.ID, "chart-radar") {
+					radars++
+					checkAllInside(t, where, ch)
+				}
 				for _, name := range ch.Names {
 					found := false
 					for i, tx := range ch.Texts {
@@ -96,6 +103,9 @@ func TestBrowserChartAxisNames(t *testing.T) {
 		if named < 8 {
 			t.Errorf("at %d px: %d axis names checked; the pages have more", size.w, named)
 		}
+		if radars != 1 {
+			t.Errorf("at %d px: %d radar charts checked, want the scorecard's", size.w, radars)
+		}
 	}
 }
 
@@ -108,4 +118,23 @@ func overlap(a, b placedTxt) float64 {
 		return 0
 	}
 	return h
+}
+
+// checkAllInside reports each text of a chart that runs off its canvas or
+// lies over another of its texts.
+func checkAllInside(t *testing.T, where string, ch chartTexts) {
+	t.Helper()
+	if len(ch.Texts) < 3 {
+		t.Errorf("%s, chart %s: %d texts drawn", where, ch.ID, len(ch.Texts))
+	}
+	for i, tx := range ch.Texts {
+		if tx.X < -1 || tx.Y < -1 || tx.X+tx.W > ch.W+1 || tx.Y+tx.H > ch.H+1 {
+			t.Errorf("%s, chart %s: %q at %+v runs off the %gx%g canvas", where, ch.ID, tx.Text, tx, ch.W, ch.H)
+		}
+		for _, other := range ch.Texts[i+1:] {
+			if overlap(tx, other) > 2 {
+				t.Errorf("%s, chart %s: %q at %+v lies over %q at %+v", where, ch.ID, tx.Text, tx, other.Text, other)
+			}
+		}
+	}
 }

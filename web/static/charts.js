@@ -9,6 +9,23 @@
   // narrow is the width under which a chart is laid out for a phone.
   var narrow = 600;
 
+  // wrapWords makes a label formatter that breaks a text between words
+  // into lines of about n characters.
+  function wrapWords(n) {
+    return function (text) {
+      var lines = [];
+      String(text).split(' ').forEach(function (word) {
+        var last = lines.length - 1;
+        if (last >= 0 && (lines[last] + ' ' + word).length <= n) {
+          lines[last] += ' ' + word;
+        } else {
+          lines.push(word);
+        }
+      });
+      return lines.join('\n');
+    };
+  }
+
   function each(v, f) {
     [].concat(v || []).forEach(function (x) {
       if (x) {
@@ -20,7 +37,8 @@
   // fit adapts the options to the chart's width: on a phone the title
   // wraps instead of being cut, a category axis's long labels are cut with
   // "…" so that the bars keep their room, a horizontal axis's name goes
-  // under it (under the turned labels of a category axis). Everywhere, a legend with one entry for bars of several colours
+  // under it (under the turned labels of a category axis), a radar's field
+  // names wrap beside it. Everywhere, a legend with one entry for bars of several colours
   // (each bar coloured by its grade) says nothing the axis does not, and
   // would show one swatch for many colours: it is hidden.
   function fit(el, o) {
@@ -52,6 +70,12 @@
         lg.top = 48;
       }
       lg.type = 'scroll';
+    });
+    each(o.radar, function (r) {
+      // The fields' names wrap, word by word, in the room beside a smaller
+      // radar instead of running off the screen's edge.
+      r.radius = w < 420 ? '48%' : '58%';
+      r.axisName = Object.assign({}, r.axisName || {}, { fontSize: 11, formatter: wrapWords(14) });
     });
     each(o.grid, function (g) {
       g.left = 4;
