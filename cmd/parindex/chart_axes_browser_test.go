@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,11 +15,13 @@ import (
 // chartTexts is a drawn chart's texts as ECharts placed them on its canvas
 // (rectangles in the canvas's pixels), and the names of its axes.
 type chartTexts struct {
-	ID    string      `json:"id"`
-	W     float64     `json:"w"`
-	H     float64     `json:"h"`
-	Names []string    `json:"names"`
-	Texts []placedTxt `json:"texts"`
+	ID    string   `json:"id"`
+	W     float64  `json:"w"`
+	H     float64  `json:"h"`
+	Names []string `json:"names"`
+	// Legend is the names of the series a shown legend lists.
+	Legend []string    `json:"legend"`
+	Texts  []placedTxt `json:"texts"`
 }
 
 type placedTxt struct {
@@ -45,14 +48,17 @@ const readChartTexts = `[...document.querySelectorAll('[data-chart]')].map(ch =>
 	});
 	const o = inst.getOption();
 	const names = [...(o.xAxis || []), ...(o.yAxis || [])].map(a => a.name).filter(Boolean);
-	return {id: ch.getAttribute('data-chart'), w: zr.getWidth(), h: zr.getHeight(), names: names, texts: texts};
+	const legend = (o.legend || []).some(l => l.show !== false) ?
+		(o.series || []).filter(s => s.name && s.type !== 'pie').map(s => s.name) : [];
+	return {id: ch.getAttribute('data-chart'), w: zr.getWidth(), h: zr.getHeight(), names: names, legend: legend, texts: texts};
 }).filter(Boolean)`
 
 // TestBrowserChartAxisNames: on the staff overview and a unit's scorecard,
 // at a laptop's width and a phone's, every axis's name is drawn whole
 // inside its chart and over no other text of it; every text of the
 // scorecard's radar is (its fields' names ran off a phone's screen, and at
-// any width touched the title and the legend). At the laptop's width the
+// any width touched the title and the legend); every entry of a legend is
+// drawn so, none paged away behind a "1/2". At the laptop's width the
 // heatmap's field axis was named "Lĩnh v" (cut at the canvas's edge); on a
 // phone a value axis's name, turned beside the axis, lay under its tick
 // labels, and the field axis's name under the turned field labels.
@@ -63,7 +69,7 @@ func TestBrowserChartAxisNames(t *testing.T) {
 	for _, size := range []struct{ w, h int }{{1366, 900}, {390, 844}} {
 		b := browsertest.New(t, size.w, size.h, 3*time.Minute)
 		browserLogin(t, b, srv.base, "bcd")
-		named, radars := 0, 0
+		named, radars, legends := 0, 0, 0
 		for _, path := range []string{"/reports/2025", "/reports/2025/units/STP"} {
 			where := fmt.Sprintf("%s at %d px", path, size.w)
 			total, drawn, _ := browsertest.ChartsRendered(t, b, srv.base+path)
@@ -76,6 +82,32 @@ func TestBrowserChartAxisNames(t *testing.T) {
 				if strings.HasPrefix(ch.ID, "chart-radar") {
 					radars++
 					checkAllInside(t, where, ch)
+				}
+				for _, tx := range ch.Texts {
+					if pager.MatchString(tx.Text) {
+						t.Errorf("%s, chart %s: the legend is paged (%q): not every entry is shown", where, ch.ID, tx.Text)
+					}
+				}
+				for _, name := range ch.Legend {
+					legends++
+					found := false
+					for i, tx := range ch.Texts {
+						if tx.Text != name {
+							continue
+						}
+						found = true
+						if tx.X < -1 || tx.Y < -1 || tx.X+tx.W > ch.W+1 || tx.Y+tx.H > ch.H+1 {
+							t.Errorf("%s, chart %s: the legend's %q at %+v runs off the %gx%g canvas", where, ch.ID, name, tx, ch.W, ch.H)
+						}
+						for k, other := range ch.Texts {
+							if k != i && overlap(tx, other) > 2 {
+								t.Errorf("%s, chart %s: the legend's %q at %+v lies over %q at %+v", where, ch.ID, name, tx, other.Text, other)
+							}
+						}
+					}
+					if !found {
+						t.Errorf("%s, chart %s: the legend's %q is not drawn", where, ch.ID, name)
+					}
 				}
 				for _, name := range ch.Names {
 					found := false
@@ -103,11 +135,17 @@ func TestBrowserChartAxisNames(t *testing.T) {
 		if named < 8 {
 			t.Errorf("at %d px: %d axis names checked; the pages have more", size.w, named)
 		}
+		if legends < 8 {
+			t.Errorf("at %d px: %d legend entries checked; the pages have more", size.w, legends)
+		}
 		if radars != 1 {
 			t.Errorf("at %d px: %d radar charts checked, want the scorecard's", size.w, radars)
 		}
 	}
 }
+
+// pager is the page counter of a legend that scrolls ("1/2").
+var pager = regexp.MustCompile(`^\d+/\d+$`)
 
 // overlap is how many pixels of height two texts' boxes share where they
 // share any width at all (0: apart).

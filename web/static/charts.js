@@ -9,6 +9,49 @@
   // narrow is the width under which a chart is laid out for a phone.
   var narrow = 600;
 
+  // legendLine is the height of a line of legend entries (14 px markers,
+  // 10 px apart).
+  var legendLine = 24;
+
+  // legendNames are the entries of a legend: its data, else the series'
+  // names (a pie's: its slices').
+  function legendNames(o, lg) {
+    if (lg.data && lg.data.length) {
+      return lg.data.map(function (d) { return d && d.name !== undefined ? d.name : d; });
+    }
+    var names = [];
+    each(o.series, function (s) {
+      if (s.type === 'pie') {
+        each(s.data, function (d) { names.push(d.name); });
+      } else if (s.name) {
+        names.push(s.name);
+      }
+    });
+    return names;
+  }
+
+  // legendLines is how many lines ECharts lays a plain legend's entries on
+  // within width: each is a 25 px marker, 5 px, its name (12 px
+  // sans-serif), 10 px between entries.
+  var measure = null;
+  function legendLines(names, width) {
+    if (!measure) {
+      measure = document.createElement('canvas').getContext('2d');
+      measure.font = '12px sans-serif';
+    }
+    var lines = 1, x = 0;
+    names.forEach(function (n) {
+      var item = 30 + measure.measureText(String(n)).width;
+      if (x > 0 && x + 10 + item > width) {
+        lines++;
+        x = item;
+      } else {
+        x += (x > 0 ? 10 : 0) + item;
+      }
+    });
+    return lines;
+  }
+
   // wrapWords makes a label formatter that breaks a text between words
   // into lines of about n characters.
   function wrapWords(n) {
@@ -65,11 +108,20 @@
       t.textStyle = Object.assign({}, t.textStyle || {}, { width: w - 24, overflow: 'break', fontSize: 13 });
       titled = true;
     });
+    var below = 0; // more room under the grid, for a legend's extra lines
     each(o.legend, function (lg) {
       if (lg.bottom === undefined) {
         lg.top = 48;
+        lg.type = 'scroll';
+        return;
       }
-      lg.type = 'scroll';
+      // A legend under the chart wraps onto as many lines as it needs,
+      // the grid raised by as many: scrolled, it showed one entry of two
+      // and a pager ("1/2").
+      var lines = legendLines(legendNames(o, lg), w - 24);
+      lg.type = 'plain';
+      lg.width = w - 24;
+      below = Math.max(below, (lines - 1) * legendLine);
     });
     each(o.radar, function (r) {
       // The fields' names wrap, word by word, in the room beside a smaller
@@ -80,6 +132,9 @@
     each(o.grid, function (g) {
       g.left = 4;
       g.right = 12;
+      if (below > 0) {
+        g.bottom = (parseInt(g.bottom, 10) || 60) + below;
+      }
       if (titled) {
         g.top = 80;
       }
