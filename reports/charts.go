@@ -64,29 +64,29 @@ func chartWith(id string, rows int, c echartsChart, edit func(map[string]any) er
 	return Chart{ID: id, Rows: rows, Title: head.Title.Text, JSON: b}, nil
 }
 
-// setAxes calls set on each axis of a kind ("xAxis", "yAxis") of a chart's
-// JSON object, the axes made plain maps for it.
-func setAxes(obj map[string]any, kind string, set func(map[string]any)) error {
-	axes, err := plainJSON[[]map[string]any](obj[kind])
+// editOption calls set on an option of a chart's JSON object made plain
+// maps: the option itself ("radar"), or each of a list ("yAxis").
+func editOption(obj map[string]any, key string, set func(map[string]any)) error {
+	b, err := json.Marshal(obj[key])
 	if err != nil {
 		return err
 	}
-	for _, ax := range axes {
-		set(ax)
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
 	}
-	obj[kind] = axes
+	switch v := v.(type) {
+	case map[string]any:
+		set(v)
+	case []any:
+		for _, o := range v {
+			if m, ok := o.(map[string]any); ok {
+				set(m)
+			}
+		}
+	}
+	obj[key] = v
 	return nil
-}
-
-// plainJSON is a go-echarts option as plain JSON values (maps, slices).
-func plainJSON[T any](v any) (T, error) {
-	var out T
-	b, err := json.Marshal(v)
-	if err != nil {
-		return out, err
-	}
-	err = json.Unmarshal(b, &out)
-	return out, err
 }
 
 func title(text string) charts.GlobalOpts {
@@ -239,13 +239,7 @@ func RadarChart(id string, sc *Scorecard, t T) (Chart, error) {
 		// ECharts' default radius (75 %) put the top field's name against
 		// the title and the bottom one's under the legend; go-echarts has
 		// no field for the radius.
-		radar, err := plainJSON[map[string]any](obj["radar"])
-		if err != nil {
-			return err
-		}
-		radar["radius"] = "65%"
-		obj["radar"] = radar
-		return nil
+		return editOption(obj, "radar", func(r map[string]any) { r["radius"] = "65%" })
 	})
 }
 
@@ -335,7 +329,7 @@ func RankHistoryChart(id string, sc *Scorecard, t T) (Chart, error) {
 		// ECharts places a value axis's ticks at multiples of its interval
 		// and labels the minimum besides: ranks read 1, 2, 4, 6… Give the
 		// axis its ticks (customValues; go-echarts has no field for them).
-		return setAxes(obj, "yAxis", func(ax map[string]any) {
+		return editOption(obj, "yAxis", func(ax map[string]any) {
 			for _, part := range []string{"axisLabel", "axisTick"} {
 				m, _ := ax[part].(map[string]any)
 				if m == nil {
@@ -368,21 +362,15 @@ func rankTicks(worst int) []int {
 			break
 		}
 	}
-	ticks := []int{1}
+	next := step // 1, 5, 10…
 	if step == 2 {
-		for r := 3; ; r += 2 {
-			ticks = append(ticks, r)
-			if r >= worst {
-				return ticks
-			}
-		}
+		next = 3 // 1, 3, 5…: 1, 2, 4 would crowd the top
 	}
-	for r := step; ; r += step {
-		ticks = append(ticks, r)
-		if r >= worst {
-			return ticks
-		}
+	ticks := []int{1}
+	for ; ticks[len(ticks)-1] < worst; next += step {
+		ticks = append(ticks, next)
 	}
+	return ticks
 }
 
 // IntervalChart shows satisfaction values (percent) with their 95 %

@@ -26,14 +26,13 @@ func TestInsertBatch(t *testing.T) {
 	otherCodes, err := svc.NewCodes(ctx, "khao-sat", "S2", 1)
 	must(t, err)
 
-	rules := surveys.DefaultRules
 	pend := func(unit, choices, client, code, key string) surveys.Pending {
 		r := &surveys.Response{Campaign: camp.ID, Unit: unit, Channel: surveys.Web, ClientHash: client, Key: key,
 			Answers: surveys.Encoded{Choices: choices}}
 		if code != "" {
 			r.CodeHash = surveys.HashCode(code)
 		}
-		return surveys.Pending{Response: r, Window: rules.Window, Judge: func(p []surveys.Prior) []string { return rules.Judge(r, p) }}
+		return judged(r)
 	}
 	// A keyed answer stored before.
 	before := []surveys.Pending{pend("S1", "4", "c0", "", "key-before-01")}
@@ -216,7 +215,6 @@ func TestInsertBatchAsOneByOne(t *testing.T) {
 		return camp.ID
 	}
 	campB, campS := campaign(batched), campaign(single)
-	rules := surveys.DefaultRules
 	rnd := rand.New(rand.NewPCG(16, 2026))
 	var keys []string
 	answered := 0
@@ -242,8 +240,7 @@ func TestInsertBatchAsOneByOne(t *testing.T) {
 			inBatch[r.Key] = true
 			rb, rs := r, r
 			rb.Campaign, rs.Campaign = campB, campS
-			bs = append(bs, surveys.Pending{Response: &rb, Window: rules.Window, Judge: func(p []surveys.Prior) []string { return rules.Judge(&rb, p) }})
-			ss = append(ss, surveys.Pending{Response: &rs, Window: rules.Window, Judge: func(p []surveys.Prior) []string { return rules.Judge(&rs, p) }})
+			bs, ss = append(bs, judged(&rb)), append(ss, judged(&rs))
 		}
 		outs, err := batched.InsertBatch(ctx, bs)
 		must(t, err)
@@ -306,11 +303,10 @@ func TestInsertBatchLateFailure(t *testing.T) {
 	ctx := t.Context()
 	camp, err := svc.Campaign(ctx, "khao-sat")
 	must(t, err)
-	rules := surveys.DefaultRules
 	pend := func(choices, client, key string, ch surveys.Channel) surveys.Pending {
 		r := &surveys.Response{Campaign: camp.ID, Unit: "S1", Channel: ch, ClientHash: client, Key: key,
 			Answers: surveys.Encoded{Choices: choices}}
-		return surveys.Pending{Response: r, Window: rules.Window, Judge: func(p []surveys.Prior) []string { return rules.Judge(r, p) }}
+		return judged(r)
 	}
 	outs, err := s.InsertBatch(ctx, []surveys.Pending{pend("3", "known", "", surveys.Web)})
 	must(t, err)
@@ -349,4 +345,11 @@ func TestInsertBatchLateFailure(t *testing.T) {
 	if m := count(t, s, "survey_responses"); m != n+2 {
 		t.Errorf("%d responses after the batches, want %d", m, n+2)
 	}
+}
+
+// judged is a response waiting to be stored, judged by the default rules
+// as the survey service judges it.
+func judged(r *surveys.Response) surveys.Pending {
+	rules := surveys.DefaultRules
+	return surveys.Pending{Response: r, Window: rules.Window, Judge: func(p []surveys.Prior) []string { return rules.Judge(r, p) }}
 }

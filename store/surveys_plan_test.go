@@ -191,14 +191,12 @@ func TestSurveyWriterPlanKept(t *testing.T) {
 	ctx := t.Context()
 	camp, err := svc.Campaign(ctx, "khao-sat")
 	must(t, err)
-	rules := surveys.DefaultRules
 	for b := range 8 {
 		var batch []surveys.Pending
 		for i := range 1 + b%4 {
 			r := &surveys.Response{Campaign: camp.ID, Unit: "S1", Channel: surveys.Web, ClientHash: fmt.Sprintf("c%d-%d", b, i),
 				Answers: surveys.Encoded{Choices: "5"}}
-			batch = append(batch, surveys.Pending{Response: r, Window: rules.Window,
-				Judge: func(p []surveys.Prior) []string { return rules.Judge(r, p) }})
+			batch = append(batch, judged(r))
 		}
 		outs, err := s.InsertBatch(ctx, batch)
 		must(t, err)

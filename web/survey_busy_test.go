@@ -82,7 +82,10 @@ func TestSurveyWriterBusy(t *testing.T) {
 	release()
 	wg.Wait()
 	close(answers)
-	all := append(early, collect(answers)...)
+	all := early
+	for a := range answers {
+		all = append(all, a)
+	}
 	created, busy := 0, 0
 	for i, a := range all {
 		switch a.status {
@@ -110,14 +113,6 @@ func TestSurveyWriterBusy(t *testing.T) {
 	if got := countResponses(t, raw) - before; got != int64(created) {
 		t.Errorf("%d responses stored, %d acknowledged", got, created)
 	}
-}
-
-func collect[T any](c <-chan T) []T {
-	var out []T
-	for v := range c {
-		out = append(out, v)
-	}
-	return out
 }
 
 // rawConn is a connection of its own to the test's database.

@@ -89,46 +89,10 @@ func TestBrowserChartAxisNames(t *testing.T) {
 					}
 				}
 				for _, name := range ch.Legend {
-					legends++
-					found := false
-					for i, tx := range ch.Texts {
-						if tx.Text != name {
-							continue
-						}
-						found = true
-						if tx.X < -1 || tx.Y < -1 || tx.X+tx.W > ch.W+1 || tx.Y+tx.H > ch.H+1 {
-							t.Errorf("%s, chart %s: the legend's %q at %+v runs off the %gx%g canvas", where, ch.ID, name, tx, ch.W, ch.H)
-						}
-						for k, other := range ch.Texts {
-							if k != i && overlap(tx, other) > 2 {
-								t.Errorf("%s, chart %s: the legend's %q at %+v lies over %q at %+v", where, ch.ID, name, tx, other.Text, other)
-							}
-						}
-					}
-					if !found {
-						t.Errorf("%s, chart %s: the legend's %q is not drawn", where, ch.ID, name)
-					}
+					legends += checkPlaced(t, where, ch, "the legend's", name)
 				}
 				for _, name := range ch.Names {
-					found := false
-					for i, tx := range ch.Texts {
-						if tx.Text != name {
-							continue
-						}
-						found = true
-						named++
-						if tx.X < -1 || tx.Y < -1 || tx.X+tx.W > ch.W+1 || tx.Y+tx.H > ch.H+1 {
-							t.Errorf("%s, chart %s: the axis name %q at %+v runs off the %gx%g canvas", where, ch.ID, name, tx, ch.W, ch.H)
-						}
-						for k, other := range ch.Texts {
-							if k != i && overlap(tx, other) > 2 {
-								t.Errorf("%s, chart %s: the axis name %q at %+v lies over %q at %+v", where, ch.ID, name, tx, other.Text, other)
-							}
-						}
-					}
-					if !found {
-						t.Errorf("%s, chart %s: the axis name %q is not drawn", where, ch.ID, name)
-					}
+					named += checkPlaced(t, where, ch, "the axis name", name)
 				}
 			}
 		}
@@ -158,6 +122,32 @@ func overlap(a, b placedTxt) float64 {
 	return h
 }
 
+// checkPlaced reports each drawing of name (what it is: "the axis name")
+// in a chart that runs off its canvas or lies over another of its texts,
+// or that there is none; it returns how many there are.
+func checkPlaced(t *testing.T, where string, ch chartTexts, what, name string) int {
+	t.Helper()
+	drawn := 0
+	for i, tx := range ch.Texts {
+		if tx.Text != name {
+			continue
+		}
+		drawn++
+		if !ch.holds(tx) {
+			t.Errorf("%s, chart %s: %s %q at %+v runs off the %gx%g canvas", where, ch.ID, what, name, tx, ch.W, ch.H)
+		}
+		for k, other := range ch.Texts {
+			if k != i && overlap(tx, other) > 2 {
+				t.Errorf("%s, chart %s: %s %q at %+v lies over %q at %+v", where, ch.ID, what, name, tx, other.Text, other)
+			}
+		}
+	}
+	if drawn == 0 {
+		t.Errorf("%s, chart %s: %s %q is not drawn", where, ch.ID, what, name)
+	}
+	return drawn
+}
+
 // checkAllInside reports each text of a chart that runs off its canvas or
 // lies over another of its texts.
 func checkAllInside(t *testing.T, where string, ch chartTexts) {
@@ -166,7 +156,7 @@ func checkAllInside(t *testing.T, where string, ch chartTexts) {
 		t.Errorf("%s, chart %s: %d texts drawn", where, ch.ID, len(ch.Texts))
 	}
 	for i, tx := range ch.Texts {
-		if tx.X < -1 || tx.Y < -1 || tx.X+tx.W > ch.W+1 || tx.Y+tx.H > ch.H+1 {
+		if !ch.holds(tx) {
 			t.Errorf("%s, chart %s: %q at %+v runs off the %gx%g canvas", where, ch.ID, tx.Text, tx, ch.W, ch.H)
 		}
 		for _, other := range ch.Texts[i+1:] {
@@ -175,4 +165,10 @@ func checkAllInside(t *testing.T, where string, ch chartTexts) {
 			}
 		}
 	}
+}
+
+// holds says whether a text lies within the chart's canvas (a pixel of
+// rounding allowed).
+func (ch chartTexts) holds(tx placedTxt) bool {
+	return tx.X >= -1 && tx.Y >= -1 && tx.X+tx.W <= ch.W+1 && tx.Y+tx.H <= ch.H+1
 }

@@ -121,17 +121,6 @@ func checkLoopback(base string) error {
 	return nil
 }
 
-// client returns an HTTP client keeping a connection per worker.
-func client(workers int) *http.Client {
-	return &http.Client{
-		Timeout: 30 * time.Second,
-		Transport: &http.Transport{
-			MaxIdleConns: workers * 2, MaxIdleConnsPerHost: workers * 2,
-			IdleConnTimeout: 30 * time.Second, DisableCompression: true,
-		},
-	}
-}
-
 // Fetch reads a survey's questions and units from the API.
 func Fetch(ctx context.Context, base, survey string) (*Survey, error) {
 	if err := checkLoopback(base); err != nil {
@@ -141,7 +130,7 @@ func Fetch(ctx context.Context, base, survey string) (*Survey, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := client(1).Do(req)
+	res, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("loadgen: %w", err)
 	}

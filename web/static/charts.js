@@ -80,10 +80,11 @@
   // fit adapts the options to the chart's width: on a phone the title
   // wraps instead of being cut, a category axis's long labels are cut with
   // "…" so that the bars keep their room, a horizontal axis's name goes
-  // under it (under the turned labels of a category axis), a radar's field
-  // names wrap beside it. Everywhere, a legend with one entry for bars of several colours
-  // (each bar coloured by its grade) says nothing the axis does not, and
-  // would show one swatch for many colours: it is hidden.
+  // under it (under the turned labels of a category axis), a legend under
+  // the chart wraps onto lines, a radar's field names wrap beside it.
+  // Everywhere, a legend with one entry for bars of several colours (each
+  // bar coloured by its grade) says nothing the axis does not, and would
+  // show one swatch for many colours: it is hidden.
   function fit(el, o) {
     var w = el.clientWidth || 600;
     var series = [].concat(o.series || []);
